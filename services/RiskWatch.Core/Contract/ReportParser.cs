@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace RiskWatch.Core.Contract;
+
+/// <summary>
+/// Reads a report in contract v1 from JSON and checks every rule of REPORT-CONTRACT.md,
+/// collecting all field errors at once so a sender can fix a report in one round trip.
+/// It walks the JSON by hand instead of deserialising first: a wrong type or a wrong enum value
+/// then names its field, where a serializer would stop at the first problem with a generic message.
+/// </summary>
+public static class ReportParser
+{
+    /// <summary>The nesting the contract needs is 3; anything deeper is refused before it costs memory.</summary>
+    public const int MaxDepth = 16;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+
+    public static ParseResult Parse(ReadOnlyMemory<byte> utf8Json, DateTimeOffset now)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Json, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            return ParseResult.Invalid(new FieldError("$", $"the body is not valid JSON: {FirstSentence(e.Message)}"));
+        }
+
+        using (document)
+        {
+            return Parse(document.RootElement, now);
+        }
+    }
+
+    public static ParseResult Parse(JsonElement root, DateTimeOffset now)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return ParseResult.Invalid(new FieldError("$", "a report must be a JSON object"));
+        }
+
+        var reader = new FieldReader(root);
+        var reportId = reader.RequiredGuid("reportId");
+        var source = reader.RequiredEnum("source", ContractValues.Sources);
+        var reporter = reader.RequiredString("reporter", maxLength: 128);
+        var occurredAt = reader.RequiredTimestamp("occurredAt");
+        if (occurredAt is { } at && at > now + ContractValues.MaxFutureSkew)
+        {
+            reader.Fail("occurredAt", "must not be more than 1 day in the future");
+        }
+
+        ReportLocation? location = null;
+        if (reader.RequiredObject("location") is { } loc)
+        {
+            var city = loc.RequiredString("city", maxLength: 64);
+            var district = loc.OptionalString("district", maxLength: 64);
+            var street = loc.OptionalString("street", maxLength: 64);
+            location = city is null ? null : new ReportLocation { City = city, District = district, Street = street };
+        }
+
+        ReportSubject? subject = null;
+        if (reader.RequiredObject("subject") is { } subj)
+        {
+            var kind = subj.RequiredEnum("kind", ContractValues.SubjectKinds);
+            var name = subj.RequiredString("name", maxLength: 200);
+            var platform = subj.OptionalString("platform", maxLength: 100);
+            subject = kind is null || name is null ? null : new ReportSubject { Kind = kind, Name = name, Platform = platform };
+        }
+
+        var sector = reader.OptionalEnum("sector", ContractValues.Sectors);
+        var category = reader.OptionalEnum("category", ContractValues.Categories);
+        var workers = reader.OptionalNonNegativeInt("workersAffected");
+        var amount = reader.OptionalNonNegativeDecimal("amountOwedCny");
+
+        CollectiveAction? action = null;
+        if (reader.OptionalObject("collectiveAction") is { } act)
+        {
+            var status = act.RequiredEnum("status", ContractValues.ActionStatuses);
+            var expectedAt = act.OptionalTimestamp("expectedAt");
+            action = status is null ? null : new CollectiveAction { Status = status, ExpectedAt = expectedAt };
+        }
+
+        var text = reader.RequiredString("text", maxLength: ContractValues.MaxTextLength);
+        var language = reader.OptionalEnum("language", ContractValues.Languages);
+
+        if (reader.Errors.Count > 0)
+        {
+            return new ParseResult(null, reader.Errors);
+        }
+
+        return new ParseResult(
+            new ReportV1
+            {
+                ReportId = reportId!.Value,
+                Source = source!,
+                Reporter = reporter!,
+                OccurredAt = occurredAt!.Value,
+                Location = location!,
+                Subject = subject!,
+                Sector = sector,
+                Category = category,
+                WorkersAffected = workers,
+                AmountOwedCny = amount,
+                CollectiveAction = action,
+                Text = text!,
+                Language = language ?? LanguageDetector.Detect(text!),
+            },
+            []);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+
+    /// <summary>Reads the fields of one JSON object, recording an error per bad field under its full path.</summary>
+    private sealed class FieldReader(JsonElement element, string prefix = "", List<FieldError>? errors = null)
+    {
+        public List<FieldError> Errors { get; } = errors ?? [];
+
+        public void Fail(string name, string reason) => Errors.Add(new FieldError(prefix + name, reason));
+
+        private bool TryGet(string name, bool required, out JsonElement value)
+        {
+            if (element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return true;
+            }
+
+            if (required)
+            {
+                Fail(name, "is required");
+            }
+
+            return false;
+        }
+
+        public string? RequiredString(string name, int maxLength) => String(name, maxLength, required: true);
+
+        public string? OptionalString(string name, int maxLength) => String(name, maxLength, required: false);
+
+        private string? String(string name, int maxLength, bool required)
+        {
+            if (!TryGet(name, required, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                Fail(name, "must be a string");
+                return null;
+            }
+
+            var text = value.GetString()!;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                if (required)
+                {
+                    Fail(name, "must not be empty");
+                }
+
+                return null;
+            }
+
+            // Length in characters as a person counts them (a CJK character is one, an emoji is one).
+            var length = new StringInfo(text).LengthInTextElements;
+            if (length > maxLength)
+            {
+                Fail(name, $"must be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters (got {length.ToString(CultureInfo.InvariantCulture)})");
+                return null;
+            }
+
+            return text;
+        }
+
+        public string? RequiredEnum(string name, IReadOnlySet<string> allowed) => Enum(name, allowed, required: true);
+
+        public string? OptionalEnum(string name, IReadOnlySet<string> allowed) => Enum(name, allowed, required: false);
+
+        private string? Enum(string name, IReadOnlySet<string> allowed, bool required)
+        {
+            if (!TryGet(name, required, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text && allowed.Contains(text))
+            {
+                return text;
+            }
+
+            Fail(name, $"must be one of: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}");
+            return null;
+        }
+
+        public Guid? RequiredGuid(string name)
+        {
+            if (!TryGet(name, required: true, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id) && id != Guid.Empty)
+            {
+                return id;
+            }
+
+            Fail(name, "must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e");
+            return null;
+        }
+
+        public DateTimeOffset? RequiredTimestamp(string name) => Timestamp(name, required: true);
+
+        public DateTimeOffset? OptionalTimestamp(string name) => Timestamp(name, required: false);
+
+        private DateTimeOffset? Timestamp(string name, bool required)
+        {
+            if (!TryGet(name, required, out var value))
+            {
+                return null;
+            }
+
+            // The contract asks for an explicit offset: a bare local time is ambiguous across time zones.
+            if (value.ValueKind == JsonValueKind.String
+                && value.GetString() is { } text
+                && HasOffset(text)
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            {
+                return at;
+            }
+
+            Fail(name, "must be an ISO 8601 timestamp with an offset, such as 2026-11-20T08:30:00+08:00");
+            return null;
+        }
+
+        private static bool HasOffset(string text)
+        {
+            var t = text.IndexOf('T', StringComparison.Ordinal);
+            if (t < 0)
+            {
+                return false;
+            }
+
+            var time = text.AsSpan(t);
+            return time.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || time.LastIndexOfAny('+', '-') > 0;
+        }
+
+        public int? OptionalNonNegativeInt(string name)
+        {
+            if (!TryGet(name, required: false, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 0)
+            {
+                return number;
+            }
+
+            Fail(name, "must be a whole number of at least 0");
+            return null;
+        }
+
+        public decimal? OptionalNonNegativeDecimal(string name)
+        {
+            if (!TryGet(name, required: false, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) && number >= 0)
+            {
+                return number;
+            }
+
+            Fail(name, "must be a number of at least 0");
+            return null;
+        }
+
+        public FieldReader? RequiredObject(string name) => Object(name, required: true);
+
+        public FieldReader? OptionalObject(string name) => Object(name, required: false);
+
+        private FieldReader? Object(string name, bool required)
+        {
+            if (!TryGet(name, required, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Fail(name, "must be an object");
+                return null;
+            }
+
+            return new FieldReader(value, $"{prefix}{name}.", Errors);
+        }
+    }
+}
+
+/// <summary>Either a valid report or the reasons it is not one.</summary>
+public sealed record ParseResult(ReportV1? Report, IReadOnlyList<FieldError> Errors)
+{
+    public bool IsValid => Report is not null;
+
+    public static ParseResult Invalid(FieldError error) => new(null, [error]);
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using RiskWatch.Core.Contract;
+
+namespace RiskWatch.Core.Incidents;
+
+/// <summary>
+/// Identifies the incident a report is about: the same subject in the same place.
+/// It is the Kafka message key, so every report of one incident lands in one partition and one
+/// scoring instance owns the incident at a time; it is also how reports are grouped into alerts.
+/// Informants type names by hand, so the key forgives width, case, spacing, punctuation and the
+/// administrative suffixes people often drop ("深圳" for "深圳市", "龙岗" for "龙岗区").
+/// </summary>
+public static class IncidentKey
+{
+    private static readonly string[] CitySuffixes = ["市", " city", "city"];
+    private static readonly string[] DistrictSuffixes = ["新区", "区", "县", " district", "district", " county", "county"];
+
+    public static string For(ReportV1 report) =>
+        For(report.Location.City, report.Location.District, report.Subject.Name);
+
+    public static string For(string city, string? district, string subjectName) =>
+        string.Join('|', Place(city, CitySuffixes), Place(district, DistrictSuffixes), Normalise(subjectName));
+
+    private static string Place(string? name, string[] suffixes)
+    {
+        var normalised = Normalise(name);
+        foreach (var suffix in suffixes)
+        {
+            if (normalised.Length > suffix.Length && normalised.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return normalised[..^suffix.Length];
+            }
+        }
+
+        return normalised;
+    }
+
+    /// <summary>NFKC folds full-width forms; then lower case and keep only letters and digits.</summary>
+    public static string Normalise(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "";
+        }
+
+        var folded = text.Normalize(NormalizationForm.FormKC);
+        var builder = new StringBuilder(folded.Length);
+        foreach (var rune in folded.EnumerateRunes())
+        {
+            var category = Rune.GetUnicodeCategory(rune);
+            if (Rune.IsLetterOrDigit(rune) || category == UnicodeCategory.OtherLetter)
+            {
+                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+            }
+        }
+
+        return builder.ToString();
+    }
+}
