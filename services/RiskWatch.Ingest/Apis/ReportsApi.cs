@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Incidents;
+using RiskWatch.Messaging;
+using RiskWatch.ServiceDefaults;
+
+namespace RiskWatch.Ingest.Apis;
+
+/// <summary>The receipt for an accepted report: its id and the code an informant keeps to follow it up.</summary>
+public sealed record ReportReceipt(Guid ReportId, string TrackingCode);
+
+public static class ReportsApi
+{
+    /// <summary>A report is at most 4,000 characters of text plus a few short fields; 64 KiB is generous.</summary>
+    public const int MaxReportBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/reports", SubmitReport)
+            .WithName("SubmitReport")
+            .WithSummary("Submit one report (contract v1). Answers 202 once Kafka has acknowledged it.")
+            .Accepts<ReportV1>("application/json");
+        return app;
+    }
+
+    public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> SubmitReport(
+        HttpContext context,
+        ReportProducer producer,
+        IOptions<KafkaOptions> kafka,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync(context.Request, MaxReportBytes, cancellationToken);
+        if (body.Error is { } tooLarge)
+        {
+            return Problems.Invalid([tooLarge]);
+        }
+
+        var parsed = ReportParser.Parse(body.Bytes, clock.GetUtcNow());
+        if (parsed.Report is not { } report)
+        {
+            return Problems.Invalid(parsed.Errors);
+        }
+
+        try
+        {
+            await ReportPublisher.PublishAsync(producer, kafka.Value, report, "api", cancellationToken);
+        }
+        catch (BrokerUnavailableException)
+        {
+            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");
+        }
+
+        var receipt = new ReportReceipt(report.ReportId, TrackingCode.For(report.ReportId));
+        return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", receipt);
+    }
+}

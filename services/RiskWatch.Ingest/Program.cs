@@ -1,0 +1,3 @@
+using RiskWatch.Ingest;
+
+IngestService.Build(args).Run();

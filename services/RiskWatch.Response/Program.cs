@@ -1,0 +1,3 @@
+using RiskWatch.Response;
+
+ResponseService.Build(args).Run();

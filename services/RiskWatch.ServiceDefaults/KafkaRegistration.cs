@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RiskWatch.Messaging;
+
+namespace RiskWatch.ServiceDefaults;
+
+public static class KafkaRegistration
+{
+    /// <summary>Binds and validates the Kafka section and exposes the options object itself to clients that take it.</summary>
+    public static IServiceCollection AddRiskWatchKafka(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<KafkaOptions>(KafkaOptions.SectionName);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<KafkaOptions>>().Value);
+        return services;
+    }
+}
