@@ -1,0 +1,68 @@
+using Confluent.Kafka;
+
+namespace RiskWatch.Messaging;
+
+/// <summary>Builds librdkafka client settings from <see cref="KafkaOptions"/>.</summary>
+public static class KafkaClientConfigs
+{
+    /// <summary>Linger briefly so concurrent intake requests share a produce request; 5 ms is invisible to a sender.</summary>
+    public const int ProducerLingerMs = 5;
+
+    public static ProducerConfig Producer(KafkaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new ProducerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = "riskwatch-producer",
+            // A report is acknowledged to its sender only after every in-sync replica has it, and the
+            // idempotent producer keeps retries from writing it twice or out of order.
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            MessageTimeoutMs = options.DeliveryTimeoutMs,
+            LingerMs = ProducerLingerMs,
+            // Same partitioner as the Java client, so platforms producing directly with their own
+            // client put an incident key on the same partition we do.
+            Partitioner = Partitioner.Murmur2Random,
+        };
+        ApplyRaw(config, options.Producer);
+        return config;
+    }
+
+    /// <param name="groupId">Consumer group; <see cref="KafkaOptions.ScoringGroupId"/> when null.</param>
+    public static ConsumerConfig Consumer(KafkaOptions options, string? groupId = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = groupId ?? options.ScoringGroupId,
+            ClientId = "riskwatch-consumer",
+            // Offsets are stored only after the batch is durable in PostgreSQL (which also holds them),
+            // so a crash replays work instead of skipping it.
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            // A rebalance moves only the partitions that change owner; the rest keep scoring.
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        };
+        ApplyRaw(config, options.Consumer);
+        return config;
+    }
+
+    public static AdminClientConfig Admin(KafkaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new AdminClientConfig { BootstrapServers = options.BootstrapServers, ClientId = "riskwatch-admin" };
+    }
+
+    // Raw keys, so any librdkafka setting can be changed in configuration without a code change;
+    // librdkafka itself rejects unknown keys when the client is created.
+    private static void ApplyRaw(ClientConfig config, Dictionary<string, string> settings)
+    {
+        foreach (var (key, value) in settings)
+        {
+            config.Set(key, value);
+        }
+    }
+}

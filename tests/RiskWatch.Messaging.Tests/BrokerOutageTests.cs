@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+using RiskWatch.Messaging.Embedded;
+
+namespace RiskWatch.Messaging.Tests;
+
+// Takes brokers down, so it runs on a cluster of its own rather than the shared fixture.
+public sealed class BrokerOutageTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task With_all_brokers_down_produce_throws_BrokerUnavailableException_within_5_seconds_and_works_again_after_they_are_up()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(3);
+        var options = new KafkaOptions { BootstrapServers = broker.BootstrapServers };
+        broker.CreateTopic(options.ReportsTopic, options.ReportsPartitions);
+        using var producer = new ReportProducer(options);
+        await producer.ProduceAsync(options.ReportsTopic, "k", [1], null, CancellationToken.None);
+
+        broker.SetBrokerDown(EmbeddedKafkaBroker.AllBrokers);
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<BrokerUnavailableException>(
+            () => producer.ProduceAsync(options.ReportsTopic, "k", [2], null, CancellationToken.None));
+        clock.Stop();
+
+        output.WriteLine($"failed after {clock.Elapsed} with {error.Reason}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal(options.ReportsTopic, error.Topic);
+
+        broker.SetBrokerUp(EmbeddedKafkaBroker.AllBrokers);
+        clock.Restart();
+        var delivery = await producer.ProduceAsync(options.ReportsTopic, "k", [3], null, CancellationToken.None);
+        output.WriteLine($"recovered after {clock.Elapsed}");
+        Assert.Equal([3], delivery.Message.Value);
+    }
+
+    [Fact]
+    public async Task A_producer_that_never_reached_a_broker_throws_BrokerUnavailableException_within_5_seconds()
+    {
+        string bootstrap;
+        using (var broker = EmbeddedKafkaBroker.Start())
+        {
+            bootstrap = broker.BootstrapServers;
+        }
+
+        using var producer = new ReportProducer(new KafkaOptions { BootstrapServers = bootstrap });
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<BrokerUnavailableException>(
+            () => producer.ProduceAsync("riskwatch.reports.v1", "k", [1], null, CancellationToken.None));
+        output.WriteLine($"failed after {clock.Elapsed} with {error.Reason}");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+}
