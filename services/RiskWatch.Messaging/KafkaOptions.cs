@@ -29,10 +29,11 @@ public sealed class KafkaOptions
 
     /// <summary>
     /// How long a produce may wait for the broker's acknowledgement. Intake must answer 503 within 5 s
-    /// when the broker is unreachable, so this leaves a second for the rest of the request.
+    /// when the broker is unreachable; librdkafka notices expiry up to a second late and the producer
+    /// guards with another half second, so 3 s leaves room for the rest of the request.
     /// </summary>
     [Range(100, 300_000)]
-    public int DeliveryTimeoutMs { get; set; } = 4000;
+    public int DeliveryTimeoutMs { get; set; } = 3000;
 
     /// <summary>Extra librdkafka producer settings (e.g. "compression.type"), applied last and as given.</summary>
     public Dictionary<string, string> Producer { get; set; } = [];

@@ -24,6 +24,7 @@ public static class ResponseService
     {
         builder.Services.AddRiskWatchDatabase();
         builder.Services.AddSingleton<AlertQueries>();
+        builder.Services.AddHostedService<Metrics.AlertGaugesRefresher>();
         return builder;
     }
 }

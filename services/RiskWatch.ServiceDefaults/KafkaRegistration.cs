@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RiskWatch.Messaging;
+using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.ServiceDefaults;
 
@@ -11,6 +12,7 @@ public static class KafkaRegistration
     {
         services.AddValidatedOptions<KafkaOptions>(KafkaOptions.SectionName);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<KafkaOptions>>().Value);
+        services.AddKafkaHealthCheck();
         return services;
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.ServiceDefaults;
 
@@ -35,6 +36,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.AddRiskWatchMetrics(builder.Environment.ApplicationName);
         return builder;
     }
 

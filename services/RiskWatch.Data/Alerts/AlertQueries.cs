@@ -3,13 +3,35 @@ using Npgsql;
 
 namespace RiskWatch.Data.Alerts;
 
-public sealed record AlertSummary(
-    long AlertId, string Grade, string Status, string City, string? District, string? Street, string SubjectName,
-    int ReportCount, float[] Probabilities, string ModelVersion, DateTime OpenedAt, DateTime LastReportAt);
+// Row types are records with init properties rather than positional records: Npgsql reports a real[]
+// column as System.Array, which Dapper cannot match to a float[] constructor parameter.
+public sealed record AlertSummary
+{
+    public required long AlertId { get; init; }
+    public required string Grade { get; init; }
+    public required string Status { get; init; }
+    public required string City { get; init; }
+    public string? District { get; init; }
+    public string? Street { get; init; }
+    public required string SubjectName { get; init; }
+    public required int ReportCount { get; init; }
+    public required float[] Probabilities { get; init; }
+    public required string ModelVersion { get; init; }
+    public required DateTime OpenedAt { get; init; }
+    public required DateTime LastReportAt { get; init; }
+}
 
-public sealed record AlertReport(
-    Guid ReportId, string Source, string Reporter, DateTime OccurredAt, string Grade, float[] Probabilities,
-    string ModelVersion, string Text);
+public sealed record AlertReport
+{
+    public required Guid ReportId { get; init; }
+    public required string Source { get; init; }
+    public required string Reporter { get; init; }
+    public required DateTime OccurredAt { get; init; }
+    public required string Grade { get; init; }
+    public required float[] Probabilities { get; init; }
+    public required string ModelVersion { get; init; }
+    public required string Text { get; init; }
+}
 
 public sealed record AlertEvent(long EventId, DateTime At, string Actor, string Kind, string Detail);
 

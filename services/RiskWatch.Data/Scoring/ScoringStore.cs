@@ -76,7 +76,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource)
             IncidentKey = IncidentKey.For(report),
             report.Source,
             report.Reporter,
-            report.OccurredAt,
+            OccurredAt = report.OccurredAt.UtcDateTime,
             report.Location.City,
             report.Location.District,
             report.Location.Street,
@@ -123,7 +123,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource)
         var alertId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
         {
             IncidentKey = IncidentKey.For(scored.Report),
-            scored.Report.OccurredAt,
+            OccurredAt = scored.Report.OccurredAt.UtcDateTime,
             Rank = (int)scored.Grade,
             Grade = scored.Grade.ToWire(),
             scored.Probabilities,
@@ -161,7 +161,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource)
             Grade = scored.Grade.ToWire(),
             scored.Probabilities,
             scored.ModelVersion,
-            report.OccurredAt,
+            OccurredAt = report.OccurredAt.UtcDateTime,
             report.ReportId,
         }, transaction, cancellationToken: cancellationToken));
     }

@@ -1,9 +1,12 @@
+using System.Diagnostics;
+using Confluent.Kafka;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Messaging;
 using RiskWatch.ServiceDefaults;
+using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.Ingest.Apis;
 
@@ -34,23 +37,39 @@ public static class ReportsApi
         var body = await RequestBody.ReadAsync(context.Request, MaxReportBytes, cancellationToken);
         if (body.Error is { } tooLarge)
         {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.TooLarge, null, RiskWatchMetrics.Channels.Api);
             return Problems.Invalid([tooLarge]);
         }
 
         var parsed = ReportParser.Parse(body.Bytes, clock.GetUtcNow());
         if (parsed.Report is not { } report)
         {
+            RiskWatchMetrics.RecordRejected(
+                parsed.Errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
+                null, RiskWatchMetrics.Channels.Api);
             return Problems.Invalid(parsed.Errors);
         }
 
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await ReportPublisher.PublishAsync(producer, kafka.Value, report, "api", cancellationToken);
+            RiskWatchMetrics.ObserveProduce("acked", started);
         }
         catch (BrokerUnavailableException)
         {
+            RiskWatchMetrics.ObserveProduce("unavailable", started);
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BrokerUnavailable, report.Source, RiskWatchMetrics.Channels.Api);
             return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");
         }
+        catch (ProduceException<string, byte[]>)
+        {
+            RiskWatchMetrics.ObserveProduce("failed", started);
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BrokerRejected, report.Source, RiskWatchMetrics.Channels.Api);
+            throw;
+        }
+
+        RiskWatchMetrics.RecordAccepted(report.Source, RiskWatchMetrics.Channels.Api);
 
         var receipt = new ReportReceipt(report.ReportId, TrackingCode.For(report.ReportId));
         return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", receipt);

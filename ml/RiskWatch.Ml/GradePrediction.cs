@@ -1,0 +1,21 @@
+using RiskWatch.Core.Grading;
+using RiskWatch.Ml.Grading;
+
+namespace RiskWatch.Ml;
+
+/// <summary>
+/// The model's grade for one report. <see cref="Probabilities"/> is indexed by (int)Grade and sums
+/// to 1; when a policy floor raised the grade, the probability of the grades below the floor has
+/// been moved onto the floor's grade so that the vector agrees with the grade.
+/// </summary>
+public sealed record GradePrediction(Grade Grade, float[] Probabilities, string ModelVersion)
+{
+    /// <summary>The policy floors that fired, each with its reason.</summary>
+    public IReadOnlyList<FiredFloor> Floors { get; init; } = [];
+
+    /// <summary>The grade the learned model alone gave, before floors.</summary>
+    public Grade ModelGrade { get; init; }
+
+    /// <summary>Top reasons in words a responder understands (floors first, then the strongest features).</summary>
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+}

@@ -1,0 +1,124 @@
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+using RiskWatch.Ml.Text;
+
+namespace RiskWatch.Ml.Grading;
+
+/// <summary>A hard rule that fired for a report: the grade can be no lower than <see cref="Grade"/>.</summary>
+public sealed record FiredFloor(string Rule, Grade Grade, string Reason);
+
+/// <summary>
+/// The policy floors of MODEL-211: signs serious enough that a report is graded at least this
+/// high whatever the model thinks. They only ever raise a grade. Pure: the same report always
+/// fires the same rules.
+/// </summary>
+public static class GradeFloors
+{
+    public const decimal RedArrearsCny = 5_000_000m;
+    public const decimal OrangeArrearsCny = 1_000_000m;
+    public const int RedWorkers = 500;
+    public const int LargeActionWorkers = 100;
+    public const double ImminentHours = 48;
+
+    public static IReadOnlyList<FiredFloor> Evaluate(ReportV1 report) => Evaluate(ReportFacts.Of(report));
+
+    public static IReadOnlyList<FiredFloor> Evaluate(ReportFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var s = facts.Signals;
+        var fired = new List<FiredFloor>();
+        var acting = facts.Action is ActionStatus.Underway or ActionStatus.Planned;
+
+        // Sub-floors on counts and money do not apply to adverts and notices that quote numbers
+        // ("急招普工500名"): those are not disputes at all.
+        var numbersCount = !s.NonLabourNoise || acting || facts.ActionFromField;
+
+        if (s.SelfHarm)
+        {
+            fired.Add(new("self_harm", Grade.Red, "someone threatens self-harm"));
+        }
+
+        if (s.Death)
+        {
+            fired.Add(new("death", Grade.Red, "a death at work"));
+        }
+
+        if (s.MultipleInjuries)
+        {
+            fired.Add(new("several_serious_injuries", Grade.Red, "several serious injuries"));
+        }
+
+        if (s.Arrests || s.Violence)
+        {
+            fired.Add(new("arrests_or_violence", Grade.Red, s.Arrests ? "arrests reported" : "violence reported"));
+        }
+
+        if (s.RoadBlock && facts.Action != ActionStatus.Rumoured)
+        {
+            fired.Add(new("road_block", Grade.Red, "a road is blocked or a block is planned"));
+        }
+
+        if ((s.GovernmentGathering || s.PlatformOfficeGathering) && facts.Action != ActionStatus.Rumoured)
+        {
+            fired.Add(new("office_gathering", Grade.Red, s.GovernmentGathering ? "workers gather at government offices" : "workers gather at platform offices"));
+        }
+
+        if (numbersCount && facts.Workers is >= LargeActionWorkers
+            && (facts.Action == ActionStatus.Underway || (facts.Action == ActionStatus.Planned && (facts.HoursUntilAction ?? 0) <= ImminentHours)))
+        {
+            fired.Add(new("large_action_within_48h", Grade.Red, $"{facts.Workers} workers acting now or within 48 hours"));
+        }
+
+        if (numbersCount && facts.AmountCny >= RedArrearsCny)
+        {
+            fired.Add(new("arrears_5m", Grade.Red, $"{facts.AmountCny:N0} CNY owed (>= 5,000,000)"));
+        }
+
+        if (numbersCount && facts.Workers >= RedWorkers)
+        {
+            fired.Add(new("500_workers", Grade.Red, $"{facts.Workers} workers affected (>= 500)"));
+        }
+
+        if (numbersCount && facts.Workers is >= 30 && acting)
+        {
+            fired.Add(new("action_30_workers", Grade.Orange, $"{facts.Workers} workers in a collective action"));
+        }
+
+        if (numbersCount && facts.Workers is >= LargeActionWorkers and < RedWorkers)
+        {
+            fired.Add(new("100_workers", Grade.Orange, $"{facts.Workers} workers affected (>= 100)"));
+        }
+
+        if (numbersCount && facts.AmountCny is >= OrangeArrearsCny and < RedArrearsCny)
+        {
+            fired.Add(new("arrears_1m", Grade.Orange, $"{facts.AmountCny:N0} CNY owed (>= 1,000,000)"));
+        }
+
+        if (numbersCount && acting && facts.UnknownGroup)
+        {
+            // A workforce acting together is presumed to reach the 30-worker line of orange
+            // (ml/README.md, labelling conventions): an early warning must not wait for a headcount.
+            fired.Add(new("group_action", Grade.Orange, "a group of workers of unknown size is acting together"));
+        }
+
+        if (s.SeriousInjury && !s.MultipleInjuries)
+        {
+            fired.Add(new("serious_injury", Grade.Orange, "a serious injury"));
+        }
+
+        return fired;
+    }
+
+    /// <summary>The highest grade among fired floors, or <see cref="Grade.None"/> when none fired.</summary>
+    public static Grade Highest(IReadOnlyList<FiredFloor> fired)
+    {
+        ArgumentNullException.ThrowIfNull(fired);
+        var g = Grade.None;
+        foreach (var f in fired)
+        {
+            g = Grades.Max(g, f.Grade);
+        }
+
+        return g;
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.ML.Data;
+
+namespace RiskWatch.Ml.Model;
+
+/// <summary>One report as the ML.NET pipeline sees it.</summary>
+public sealed class ModelInput
+{
+    /// <summary>The label's wire name (none, blue, ...); empty when predicting.</summary>
+    public string Grade { get; set; } = "";
+
+    /// <summary>Normalised text (lower case, digits folded) for the n-gram featuriser.</summary>
+    public string Text { get; set; } = "";
+
+    [VectorType(FeatureBuilder.DenseLength)]
+    public float[] Dense { get; set; } = new float[FeatureBuilder.DenseLength];
+}
+
+/// <summary>The key values of the label, in grade order, so that key k = grade k - 1.</summary>
+public sealed class GradeKeyRow
+{
+    public string Grade { get; set; } = "";
+}
+
+/// <summary>The trained pipeline's output: one probability per label key (see <see cref="RiskModel"/> for the slot-to-grade map).</summary>
+public sealed class ModelOutput
+{
+    [ColumnName("Score")]
+    public float[] Score { get; set; } = [];
+}

@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Configuration;
+using RiskWatch.Data;
+using RiskWatch.Data.Embedded;
+using RiskWatch.Ingest;
+using RiskWatch.Messaging;
+using RiskWatch.Messaging.Embedded;
+using RiskWatch.Ml;
+using RiskWatch.Response;
+using RiskWatch.Scoring;
+
+namespace RiskWatch.Cli.Embedded;
+
+/// <summary>
+/// The three services in one process, with the embedded PostgreSQL cluster and Kafka-protocol broker
+/// unless configuration points at external ones. <c>riskwatch up</c> runs it; integration tests start the
+/// same thing with ports of their own.
+/// </summary>
+public sealed class EmbeddedSystem : IAsyncDisposable
+{
+    private readonly List<WebApplication> apps = [];
+    private LocalPostgresCluster? postgres;
+    private EmbeddedKafkaBroker? broker;
+
+    private EmbeddedSystem()
+    {
+    }
+
+    public required string ConnectionString { get; init; }
+
+    public required string BootstrapServers { get; init; }
+
+    public required string ModelPath { get; init; }
+
+    public string IngestUrl { get; private set; } = "";
+
+    public string ResponseUrl { get; private set; } = "";
+
+    public string ScoringUrl { get; private set; } = "";
+
+    public KafkaOptions Kafka { get; private init; } = new();
+
+    /// <summary>The embedded broker, when this system started one (fault tests take it down and up).</summary>
+    public EmbeddedKafkaBroker? Broker => broker;
+
+    public static async Task<EmbeddedSystem> StartAsync(IConfiguration configuration, TextWriter log, CancellationToken cancellationToken)
+    {
+        var options = configuration.GetSection(EmbeddedOptions.SectionName).Get<EmbeddedOptions>() ?? new EmbeddedOptions();
+        var kafka = configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+
+        LocalPostgresCluster? postgres = null;
+        var connectionString = configuration["Database:ConnectionString"];
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            log.WriteLine($"Starting PostgreSQL in {Path.Combine(dataDirectory, "postgres")} on port {options.PostgresPort} ...");
+            postgres = await LocalPostgresCluster.StartAsync(
+                Path.Combine(dataDirectory, "postgres"), options.PostgresPort,
+                new LocalPostgresClusterOptions { Durable = !options.EphemeralDatabase }, cancellationToken);
+            await postgres.CreateDatabaseAsync(options.Database, cancellationToken);
+            connectionString = postgres.ConnectionStringFor(options.Database);
+        }
+
+        var applied = await Migrator.MigrateAsync(connectionString, cancellationToken);
+        log.WriteLine($"Database ready ({applied} migrations applied).");
+
+        EmbeddedKafkaBroker? broker = null;
+        if (string.IsNullOrEmpty(kafka.BootstrapServers))
+        {
+            broker = EmbeddedKafkaBroker.Start();
+            KafkaTopics.EnsureCreated(broker, kafka);
+            kafka.BootstrapServers = broker.BootstrapServers;
+            log.WriteLine($"Kafka-protocol broker (in memory) at {broker.BootstrapServers}.");
+        }
+        else
+        {
+            await KafkaTopics.EnsureCreatedAsync(kafka);
+        }
+
+        var modelPath = configuration["Model:Path"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(dataDirectory, "models", "model.zip");
+        if (!File.Exists(modelPath))
+        {
+            log.WriteLine($"No model at {modelPath}: training one from the seed corpus ...");
+            var result = ModelTrainer.Train(SeedCorpus.DefaultPath, modelPath, new TrainingOptions());
+            log.WriteLine($"Trained model {result.Version}.");
+        }
+
+        var system = new EmbeddedSystem
+        {
+            ConnectionString = connectionString,
+            BootstrapServers = kafka.BootstrapServers,
+            ModelPath = modelPath,
+            Kafka = kafka,
+            postgres = postgres,
+            broker = broker,
+        };
+
+        try
+        {
+            var shared = new Dictionary<string, string?>
+            {
+                ["Database:ConnectionString"] = connectionString,
+                ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
+                ["Model:Path"] = modelPath,
+                // The command prints the addresses itself; three hosts' start-up chatter would bury them.
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            };
+            system.IngestUrl = await system.StartAppAsync(IngestService.Build, configuration, shared, options.IngestUrl, cancellationToken);
+            system.ScoringUrl = await system.StartAppAsync(ScoringService.Build, configuration, shared, options.ScoringUrl, cancellationToken);
+            system.ResponseUrl = await system.StartAppAsync(ResponseService.Build, configuration, shared, options.ResponseUrl, cancellationToken);
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+
+        return system;
+    }
+
+    private async Task<string> StartAppAsync(
+        Func<string[], Action<WebApplicationBuilder>?, WebApplication> build,
+        IConfiguration configuration,
+        Dictionary<string, string?> shared,
+        string url,
+        CancellationToken cancellationToken)
+    {
+        var app = build([], builder =>
+        {
+            builder.Configuration.AddConfiguration(configuration);
+            builder.Configuration.AddInMemoryCollection(shared);
+            builder.WebHost.UseUrls(url);
+        });
+        apps.Add(app);
+        await app.StartAsync(cancellationToken);
+        // With port 0 the server picks a free port; report the one it took.
+        return app.Urls.First();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in Enumerable.Reverse(apps))
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        broker?.Dispose();
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+}

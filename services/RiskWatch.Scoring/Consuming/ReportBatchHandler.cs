@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+using RiskWatch.Data.Scoring;
+using RiskWatch.ServiceDefaults.Metrics;
+
+namespace RiskWatch.Scoring.Consuming;
+
+/// <summary>
+/// Scores one batch of consumed messages and makes it durable: dead letters first, then the scored reports
+/// and the offsets in one PostgreSQL transaction. It owns no consumer; <see cref="ReportConsumer"/> does.
+/// </summary>
+public sealed class ReportBatchHandler(
+    ModelHolder model,
+    ScoringStore store,
+    DeadLetterPublisher deadLetters,
+    ScoringOptions options,
+    TimeProvider clock)
+{
+    public const string ContractVersionHeader = "contract-version";
+
+    public async Task<BatchOutcome> HandleAsync(
+        IReadOnlyList<ConsumeResult<string, byte[]>> batch, string groupId, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var valid = new List<(ReportV1 Report, ConsumeResult<string, byte[]> Message)>(batch.Count);
+        var letters = new List<DeadLetter>();
+        var now = clock.GetUtcNow();
+        foreach (var message in batch)
+        {
+            if (Read(message, now) is { } report)
+            {
+                valid.Add((report, message));
+            }
+            else
+            {
+                letters.Add(new DeadLetter(message, WhyUnreadable(message, now)));
+            }
+        }
+
+        if (letters.Count > 0)
+        {
+            await deadLetters.PublishAsync(letters, cancellationToken);
+            foreach (var letter in letters)
+            {
+                RiskWatchMetrics.DeadLetters.WithLabels(ReasonClass(letter.Reason)).Inc();
+            }
+        }
+
+        var predictions = valid.Count == 0 ? [] : model.Current.PredictBatch(valid.Select(v => v.Report).ToList());
+        var scored = valid.Select((v, i) => new ScoredMessage(
+            new ScoredReport(v.Report, predictions[i].Grade, predictions[i].Probabilities, predictions[i].ModelVersion),
+            v.Message.Partition.Value,
+            v.Message.Offset.Value)).ToList();
+
+        var position = new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch));
+        var outcome = await SaveAsync(scored, position, cancellationToken);
+
+        if (scored.Count > 0)
+        {
+            RiskWatchMetrics.SetModelVersion(scored[0].Scored.ModelVersion);
+            RiskWatchMetrics.RecordScored(scored.Select(s => (int)s.Scored.Grade), scored[0].Scored.ModelVersion);
+        }
+
+        RiskWatchMetrics.ScoringDuplicates.Inc(outcome.Duplicates);
+        RiskWatchMetrics.AlertsRaised.WithLabels("opened").Inc(outcome.AlertsOpened);
+        RiskWatchMetrics.AlertsRaised.WithLabels("joined").Inc(outcome.AlertsJoined);
+        RiskWatchMetrics.ScoringBatchSize.Observe(batch.Count);
+        RiskWatchMetrics.ScoringBatchDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return outcome with { DeadLettered = letters.Count };
+    }
+
+    private async Task<BatchOutcome> SaveAsync(List<ScoredMessage> scored, ConsumerPosition position, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await store.SaveBatchAsync(scored, position, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            RiskWatchMetrics.DatabaseErrors.WithLabels(RiskWatchMetrics.Operations.SaveBatch).Inc();
+            throw;
+        }
+        finally
+        {
+            RiskWatchMetrics.DatabaseTransactionDuration.WithLabels(RiskWatchMetrics.Operations.SaveBatch)
+                .Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>The reason class of a <see cref="WhyUnreadable"/> text, for the dead-letter metric; keep the two in step.</summary>
+    private static string ReasonClass(string reason) =>
+        reason.StartsWith("empty", StringComparison.Ordinal) ? RiskWatchMetrics.DeadLetterReasons.Empty
+        : reason.StartsWith("oversized", StringComparison.Ordinal) ? RiskWatchMetrics.DeadLetterReasons.Oversized
+        : reason.StartsWith("unknown contract version", StringComparison.Ordinal) ? RiskWatchMetrics.DeadLetterReasons.UnknownVersion
+        : RiskWatchMetrics.DeadLetterReasons.InvalidReport;
+
+    private ReportV1? Read(ConsumeResult<string, byte[]> message, DateTimeOffset now)
+    {
+        if (message.Message.Value is not { } value || value.Length > options.MaxMessageBytes || !IsKnownVersion(message))
+        {
+            return null;
+        }
+
+        // A report scored long after it was sent is still valid: "not in the future" is checked at intake
+        // against the clock of the time, so here the clock is stretched by the age of the message.
+        var sentAt = message.Message.Timestamp.UtcDateTime;
+        var reference = sentAt > DateTime.UnixEpoch ? new DateTimeOffset(sentAt, TimeSpan.Zero) : now;
+        return ReportParser.Parse(value, Max(reference, now)).Report;
+    }
+
+    private string WhyUnreadable(ConsumeResult<string, byte[]> message, DateTimeOffset now)
+    {
+        if (message.Message.Value is not { } value)
+        {
+            return "empty message";
+        }
+
+        if (value.Length > options.MaxMessageBytes)
+        {
+            return $"oversized: {value.Length} bytes, at most {options.MaxMessageBytes}";
+        }
+
+        if (!IsKnownVersion(message))
+        {
+            return $"unknown contract version '{HeaderValue(message, ContractVersionHeader)}'";
+        }
+
+        var errors = ReportParser.Parse(value, now).Errors;
+        return "invalid report: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Reason}"));
+    }
+
+    /// <summary>Ingest stamps the version; a platform producing straight to Kafka may leave it out (then it is 1).</summary>
+    private static bool IsKnownVersion(ConsumeResult<string, byte[]> message) =>
+        HeaderValue(message, ContractVersionHeader) is null or "1";
+
+    private static string? HeaderValue(ConsumeResult<string, byte[]> message, string name) =>
+        message.Message.Headers is { } headers && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
+    private static Dictionary<int, long> NextOffsets(IReadOnlyList<ConsumeResult<string, byte[]>> batch)
+    {
+        var next = new Dictionary<int, long>();
+        foreach (var message in batch)
+        {
+            var partition = message.Partition.Value;
+            next[partition] = Math.Max(next.GetValueOrDefault(partition), message.Offset.Value + 1);
+        }
+
+        return next;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+}

@@ -1,0 +1,3 @@
+using RiskWatch.Scoring;
+
+ScoringService.Build(args).Run();

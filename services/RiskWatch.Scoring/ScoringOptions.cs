@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RiskWatch.Scoring;
+
+/// <summary>The "Scoring" configuration section.</summary>
+public sealed class ScoringOptions
+{
+    public const string SectionName = "Scoring";
+
+    /// <summary>
+    /// Most reports scored and written in one transaction. Larger batches amortise the commit and the
+    /// model's per-call cost; 500 keeps a transaction well under a second on a small machine.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>How long to wait for more messages once a batch has its first one: the latency a batch may add.</summary>
+    [Range(0, 10_000)]
+    public int MaxBatchWaitMs { get; set; } = 20;
+
+    /// <summary>Largest report message accepted; anything larger is dead-lettered (a contract report is far smaller).</summary>
+    [Range(1024, 10_000_000)]
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+}
+
+/// <summary>The "Model" configuration section: where the ML.NET model lives.</summary>
+public sealed class ModelOptions
+{
+    public const string SectionName = "Model";
+
+    [Required]
+    public string Path { get; set; } = "";
+}

@@ -1,0 +1,60 @@
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+using RiskWatch.Ml.Grading;
+
+namespace RiskWatch.Ml.Tests;
+
+public sealed class GradeFloorsTests
+{
+    private static Grade Floor(ReportV1 report) => GradeFloors.Highest(GradeFloors.Evaluate(report));
+
+    [Theory]
+    [InlineData("他说再不给钱就从楼上跳下去", "self_harm")]
+    [InlineData("A courier threatened to jump off the roof over unpaid wages", "self_harm")]
+    [InlineData("一名骑手送餐途中被车撞了，人没了", "death")]
+    [InlineData("Worker dies after fall at construction site, colleagues protest", "death")]
+    [InlineData("工人们把门口的马路堵了", "road_block")]
+    [InlineData("Workers block highway demanding wage arrears", "road_block")]
+    [InlineData("几十个农民工聚集在区政府门口讨薪", "office_gathering")]
+    [InlineData("Teachers protest at government offices over unpaid wages", "office_gathering")]
+    [InlineData("警察来了，带走了几个人", "arrests_or_violence")]
+    [InlineData("Security guards beat striking workers", "arrests_or_violence")]
+    [InlineData("150名工人正在罢工", "large_action_within_48h")]
+    [InlineData("欠薪共600万元", "arrears_5m")]
+    [InlineData("近千名工人工资三个月没发", "500_workers")]
+    public void Hard_signals_raise_the_grade_to_red(string text, string rule)
+    {
+        var fired = GradeFloors.Evaluate(Reports.Informant(text));
+        var floor = Assert.Single(fired, f => f.Rule == rule);
+        Assert.Equal(Grade.Red, floor.Grade);
+        Assert.False(string.IsNullOrWhiteSpace(floor.Reason));
+    }
+
+    [Fact]
+    public void A_large_action_a_week_away_is_orange_not_red()
+    {
+        var report = Reports.Informant("150名骑手商量好下周三集体罢工");
+        Assert.Equal(Grade.Orange, Floor(report));
+    }
+
+    [Fact]
+    public void The_expected_time_field_decides_whether_an_action_is_imminent()
+    {
+        var soon = Reports.Informant("骑手们准备集体停工", workers: 150, action: new CollectiveAction { Status = "planned", ExpectedAt = Reports.Now.AddHours(20) });
+        var later = soon with { CollectiveAction = new CollectiveAction { Status = "planned", ExpectedAt = Reports.Now.AddDays(6) } };
+        Assert.Equal(Grade.Red, Floor(soon));
+        Assert.Equal(Grade.Orange, Floor(later));
+    }
+
+    [Theory]
+    [InlineData("有人说要去堵路，不确定")]
+    [InlineData("电动车电池起火，差点出人命，幸好没人受伤")]
+    [InlineData("急招普工500名，包吃住，月入过万")]
+    [InlineData("站长又罚了我50块")]
+    public void Rumours_near_misses_adverts_and_small_grievances_fire_no_red_floor(string text) =>
+        Assert.True(Floor(Reports.Informant(text)) < Grade.Red);
+
+    [Fact]
+    public void Floors_only_ever_name_alert_grades() =>
+        Assert.All(GradeFloors.Evaluate(Reports.Informant("一名骑手被撞身亡，工人们堵路，警察带走了几个人")), f => Assert.True(f.Grade >= Grade.Orange));
+}

@@ -1,0 +1,132 @@
+using System.Text.RegularExpressions;
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+
+namespace RiskWatch.Ml.Tests;
+
+[Collection(TrainedModelCollection.Name)]
+public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture)
+{
+    private RiskModel Model => fixture.Model;
+
+    [Theory]
+    [InlineData("明天上午两百多名骑手准备去堵路，抗议配送费下调")]
+    [InlineData("About 200 riders plan to block the road outside the station tomorrow over the pay cut")]
+    public void A_planned_road_block_by_200_riders_is_red(string text) =>
+        Assert.Equal(Grade.Red, Model.Predict(Reports.Informant(text)).Grade);
+
+    [Theory]
+    [InlineData("外卖送到都凉了，汤也洒了，要求商家退款")]
+    [InlineData("My noodles arrived cold and soggy, I want a refund")]
+    [InlineData("测试一下，请忽略")]
+    public void A_consumer_complaint_or_a_test_message_is_none(string text) =>
+        Assert.Equal(Grade.None, Model.Predict(Reports.Informant(text)).Grade);
+
+    [Theory]
+    [InlineData("我是快递员，上个月工资两千多元到现在还没发，找站长也不理")]
+    [InlineData("One courier at our depot has not been paid 2,000 yuan for last month")]
+    public void One_couriers_unpaid_2000_yuan_is_blue(string text) =>
+        Assert.Equal(Grade.Blue, Model.Predict(Reports.Informant(text, sector: "courier")).Grade);
+
+    [Fact]
+    public void Calm_words_about_300_striking_workers_are_still_red() =>
+        Assert.Equal(Grade.Red, Model.Predict(Reports.Informant("情况说明：三百多名工人今天上午开始停工，现场秩序平稳。")).Grade);
+
+    [Fact]
+    public void Angry_words_about_one_workers_fine_are_still_blue() =>
+        Assert.Equal(Grade.Blue, Model.Predict(Reports.Informant("太过分了!!!! 站长又罚了我50块，气死我了!!!")).Grade);
+
+    [Fact]
+    public void One_workers_threat_to_jump_is_red()
+    {
+        var p = Model.Predict(Reports.Informant("有个骑手被欠了三千块工资，说再不给钱就从楼上跳下去"));
+        Assert.Equal(Grade.Red, p.Grade);
+        Assert.Contains(p.Floors, f => f.Rule == "self_harm");
+    }
+
+    [Fact]
+    public void Structured_numbers_outweigh_a_vague_text() =>
+        Assert.Equal(Grade.Red, Model.Predict(Reports.Informant("工人们在厂门口", workers: 320, action: new CollectiveAction { Status = "underway" })).Grade);
+
+    [Fact]
+    public void Probabilities_have_one_entry_per_grade_and_sum_to_one()
+    {
+        foreach (var (report, _) in fixture.Corpus.Take(50))
+        {
+            var p = Model.Predict(report);
+            Assert.Equal(Grades.All.Count, p.Probabilities.Length);
+            Assert.Equal(1.0, p.Probabilities.Sum(), precision: 4);
+            Assert.All(p.Probabilities, x => Assert.InRange(x, 0f, 1f));
+        }
+    }
+
+    [Fact]
+    public void The_grade_is_never_below_the_models_own_choice_nor_the_floors()
+    {
+        foreach (var (report, _) in fixture.Corpus.Take(200))
+        {
+            var p = Model.Predict(report);
+            Assert.True(p.Grade >= p.ModelGrade);
+            Assert.All(p.Floors, f => Assert.True(p.Grade >= f.Grade));
+        }
+    }
+
+    [Fact]
+    public void Batch_predictions_match_single_predictions_in_order()
+    {
+        var reports = fixture.Corpus.Skip(100).Take(80).Select(r => r.Report).ToList();
+        var batch = Model.PredictBatch(reports);
+        Assert.Equal(reports.Count, batch.Count);
+        for (var i = 0; i < reports.Count; i++)
+        {
+            var single = Model.Predict(reports[i]);
+            Assert.Equal(single.Grade, batch[i].Grade);
+            Assert.Equal(single.Probabilities, batch[i].Probabilities, (a, b) => Math.Abs(a - b) < 1e-4);
+        }
+    }
+
+    [Fact]
+    public void A_reloaded_model_gives_the_same_predictions_and_version()
+    {
+        using var reloaded = RiskModel.Load(fixture.ModelPath);
+        Assert.Equal(Model.Version, reloaded.Version);
+        foreach (var (report, _) in fixture.Corpus.Skip(300).Take(40))
+        {
+            var a = Model.Predict(report);
+            var b = reloaded.Predict(report);
+            Assert.Equal(a.Grade, b.Grade);
+            Assert.Equal(a.Probabilities, b.Probabilities, (x, y) => Math.Abs(x - y) < 1e-5);
+            Assert.Equal(reloaded.Version, b.ModelVersion);
+        }
+    }
+
+    [Fact]
+    public void Predictions_from_many_threads_agree_with_one_thread()
+    {
+        var reports = fixture.Corpus.Take(64).Select(r => r.Report).ToList();
+        var expected = reports.Select(r => Model.Predict(r).Grade).ToList();
+        var actual = new Grade[reports.Count];
+        Parallel.For(0, reports.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => actual[i] = Model.Predict(reports[i]).Grade);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void The_version_names_the_day_and_the_training_data() =>
+        Assert.Matches(VersionPattern(), fixture.Training.Version);
+
+    [Fact]
+    public void Training_takes_well_under_a_minute() =>
+        Assert.InRange(fixture.Training.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(60));
+
+    [Fact]
+    public void A_prediction_gives_reasons_a_responder_can_read()
+    {
+        var p = Model.Predict(Reports.Informant("约好明天上午150名骑手去区政府门口讨薪"));
+        Assert.Equal(Grade.Red, p.Grade);
+        Assert.NotEmpty(p.Reasons);
+        Assert.Contains(p.Reasons, r => r.Contains("government", StringComparison.Ordinal) || r.Contains("150", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"^m-\d{8}-[0-9a-f]{8}$")]
+    private static partial Regex VersionPattern();
+}

@@ -1,0 +1,31 @@
+namespace RiskWatch.Ops.Tests;
+
+/// <summary>Files of the repository, found from the test's output folder.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Helm => Path.Combine(Root, "helm");
+
+    public static string Chart => Path.Combine(Helm, "riskwatch");
+
+    public static string Rules => Path.Combine(Helm, "prometheus", "rules.yaml");
+
+    public static string RuleTests => Path.Combine(Helm, "prometheus", "rules.test.yaml");
+
+    public static IReadOnlyList<string> Dashboards => Directory.GetFiles(Path.Combine(Helm, "dashboards"), "*.json").Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The CLB incidents live beside the repository (test data only, never copied in).</summary>
+    public static string ClbReports => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "clb", "clb-reports-2011-2015.jsonl"));
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RiskWatch.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("RiskWatch.sln not found above " + AppContext.BaseDirectory);
+    }
+}
