@@ -19,3 +19,6 @@ public sealed record GradePrediction(Grade Grade, float[] Probabilities, string 
     /// <summary>Top reasons in words a responder understands (floors first, then the strongest features).</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
 }
+
+/// <summary>One feature's push towards the model's grade: a text n-gram or a structured feature.</summary>
+public sealed record FeatureContribution(string Feature, float Contribution);

@@ -55,7 +55,7 @@ public static class ModelTrainer
     public const string MetadataEntry = "riskwatch/metadata.json";
 
     /// <summary>Bumped whenever <see cref="FeatureBuilder"/> changes meaning, so that an old model.zip is not fed new features.</summary>
-    public const int FeatureVersion = 1;
+    public const int FeatureVersion = 2;
 
     public static TrainingResult Train(string corpusPath, string outputModelPath, TrainingOptions options)
     {
@@ -112,7 +112,7 @@ public static class ModelTrainer
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(ToInputs(rows));
         var results = ml.MulticlassClassification.CrossValidate(data, BuildPipeline(ml, trainer, 2), folds, "Label", seed: seed);
-        return results.Average(r => r.Metrics.MacroAccuracy is var _ ? MacroF1(r.Metrics.ConfusionMatrix) : 0);
+        return results.Average(r => MacroF1(r.Metrics.ConfusionMatrix));
     }
 
     private static double MacroF1(Microsoft.ML.Data.ConfusionMatrix cm)
@@ -170,7 +170,7 @@ public static class ModelTrainer
             {
                 LabelColumnName = "Label",
                 FeatureColumnName = "Features",
-                MaximumNumberOfIterations = 40,
+                MaximumNumberOfIterations = 15,
                 NumberOfThreads = threads,
             }),
             TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options

@@ -27,12 +27,54 @@ public sealed class RiskModel : IDisposable
     // Score slot i holds the probability of grade _slotGrades[i].
     private readonly Grade[] _slotGrades;
 
+    // For explanations: per-score-slot weights of a linear model (null for tree models), the
+    // names of the feature slots, and how many leading slots are text n-grams.
+    private readonly VBuffer<float>[]? _weights;
+    private readonly string[] _featureNames;
+    private readonly int _textSlots;
+    private readonly Lock _explainLock = new();
+    private PredictionEngine<ModelInput, FeatureRow>? _explainEngine;
+
     private RiskModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, ModelMetadata metadata)
     {
         _ml = ml;
         _transformer = transformer;
         Metadata = metadata;
-        _slotGrades = SlotGrades(transformer.GetOutputSchema(inputSchema));
+        var output = transformer.GetOutputSchema(inputSchema);
+        _slotGrades = SlotGrades(output);
+        (_weights, _featureNames, _textSlots) = LinearWeights(transformer, output);
+    }
+
+    private static (VBuffer<float>[]?, string[], int) LinearWeights(ITransformer transformer, DataViewSchema output)
+    {
+        var features = output["Features"];
+        var size = features.Type is VectorDataViewType v ? v.Size : 0;
+        var textSlots = output["TextFeatures"].Type is VectorDataViewType t ? t.Size : 0;
+        var names = new string[size];
+        var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
+        if (features.HasSlotNames())
+        {
+            features.GetSlotNames(ref slotNames);
+            var i = 0;
+            foreach (var n in slotNames.DenseValues())
+            {
+                if (i < size)
+                {
+                    names[i] = n.ToString();
+                }
+
+                i++;
+            }
+        }
+
+        VBuffer<float>[]? weights = null;
+        if (transformer is TransformerChain<ITransformer> chain
+            && chain.LastTransformer is MulticlassPredictionTransformer<Microsoft.ML.Trainers.MaximumEntropyModelParameters> last)
+        {
+            last.Model.GetWeights(ref weights, out _);
+        }
+
+        return (weights, names, textSlots);
     }
 
     /// <summary>
@@ -211,6 +253,74 @@ public sealed class RiskModel : IDisposable
         return new GradePrediction(grade, p, Version) { Floors = floors, ModelGrade = modelGrade, Reasons = reasons };
     }
 
+    /// <summary>
+    /// The features that pushed the report towards its grade, strongest first: for the linear model,
+    /// weight × value for the grade minus the mean over grades, mapped back to the text n-gram or the
+    /// structured feature it came from. Empty for tree models, which have no such decomposition here.
+    /// </summary>
+    public IReadOnlyList<FeatureContribution> Explain(ReportV1 report, int top = 5)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ArgumentNullException.ThrowIfNull(report);
+        if (_weights is null)
+        {
+            return [];
+        }
+
+        var prediction = Predict(report);
+        var slot = Array.IndexOf(_slotGrades, prediction.ModelGrade);
+        var input = FeatureBuilder.Build(report, ReportFacts.Of(report));
+        VBuffer<float> x;
+        lock (_explainLock)
+        {
+            _explainEngine ??= _ml.Model.CreatePredictionEngine<ModelInput, FeatureRow>(_transformer);
+            x = _explainEngine.Predict(input).Features;
+        }
+
+        var contributions = new List<FeatureContribution>();
+        foreach (var (j, value) in x.Items())
+        {
+            if (value == 0)
+            {
+                continue;
+            }
+
+            var mean = 0f;
+            foreach (var w in _weights)
+            {
+                mean += w.GetItemOrDefault(j);
+            }
+
+            mean /= _weights.Length;
+            var c = (_weights[slot].GetItemOrDefault(j) - mean) * value;
+            if (c > 0)
+            {
+                contributions.Add(new FeatureContribution(FeatureName(j), c));
+            }
+        }
+
+        return contributions.OrderByDescending(c => c.Contribution).Take(top).ToList();
+    }
+
+    private string FeatureName(int j)
+    {
+        if (j >= _textSlots)
+        {
+            var d = j - _textSlots;
+            return d < FeatureBuilder.DenseNames.Count ? FeatureBuilder.DenseNames[d] : $"feature {j}";
+        }
+
+        var raw = j < _featureNames.Length ? _featureNames[j] ?? "" : "";
+        var dot = raw.IndexOf('.', StringComparison.Ordinal);
+        var kind = dot > 0 ? raw[..dot] : "";
+        var gram = (dot > 0 ? raw[(dot + 1)..] : raw)
+            .Replace("<␂>", "", StringComparison.Ordinal)
+            .Replace("<␃>", "", StringComparison.Ordinal)
+            .Replace("<␠>", " ", StringComparison.Ordinal);
+        gram = kind.Contains("Char", StringComparison.OrdinalIgnoreCase) ? gram.Replace("|", "", StringComparison.Ordinal) : gram.Replace('|', ' ');
+        return $"text \"{gram.Trim()}\"";
+    }
+
     private static Grade ArgMax(float[] p)
     {
         var best = 0;
@@ -235,6 +345,11 @@ public sealed class RiskModel : IDisposable
         while (_engines.TryTake(out var engine))
         {
             engine.Dispose();
+        }
+
+        lock (_explainLock)
+        {
+            _explainEngine?.Dispose();
         }
     }
 }

@@ -12,6 +12,8 @@ public sealed class GradeFloorsTests
     [InlineData("他说再不给钱就从楼上跳下去", "self_harm")]
     [InlineData("A courier threatened to jump off the roof over unpaid wages", "self_harm")]
     [InlineData("一名骑手送餐途中被车撞了，人没了", "death")]
+    [InlineData("骑手老张昨晚送餐路上被大货车撞了，人没救过来", "death")]
+    [InlineData("大家说明天一早去住建局门口坐着讨工钱", "office_gathering")]
     [InlineData("Worker dies after fall at construction site, colleagues protest", "death")]
     [InlineData("工人们把门口的马路堵了", "road_block")]
     [InlineData("Workers block highway demanding wage arrears", "road_block")]

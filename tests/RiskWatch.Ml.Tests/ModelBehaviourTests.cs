@@ -5,7 +5,7 @@ using RiskWatch.Core.Grading;
 namespace RiskWatch.Ml.Tests;
 
 [Collection(TrainedModelCollection.Name)]
-public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture)
+public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private RiskModel Model => fixture.Model;
 
@@ -125,6 +125,17 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture)
         Assert.Equal(Grade.Red, p.Grade);
         Assert.NotEmpty(p.Reasons);
         Assert.Contains(p.Reasons, r => r.Contains("government", StringComparison.Ordinal) || r.Contains("150", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_explanation_names_the_words_and_fields_behind_the_grade()
+    {
+        var report = Reports.Informant("听说站里三十多个骑手准备周五集体罢工，抗议配送费下调");
+        var explanation = Model.Explain(report);
+        output.WriteLine(string.Join(Environment.NewLine, explanation.Select(c => $"{c.Contribution,8:F3}  {c.Feature}")));
+        Assert.NotEmpty(explanation);
+        Assert.All(explanation, c => Assert.True(c.Contribution > 0));
+        Assert.All(explanation, c => Assert.False(string.IsNullOrWhiteSpace(c.Feature)));
     }
 
     [GeneratedRegex(@"^m-\d{8}-[0-9a-f]{8}$")]

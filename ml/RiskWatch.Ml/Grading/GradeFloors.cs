@@ -94,10 +94,11 @@ public static class GradeFloors
             fired.Add(new("arrears_1m", Grade.Orange, $"{facts.AmountCny:N0} CNY owed (>= 1,000,000)"));
         }
 
-        if (numbersCount && acting && facts.UnknownGroup)
+        if (numbersCount && acting && facts.Workers is null && (facts.UnknownGroup || !s.IndividualMention))
         {
             // A workforce acting together is presumed to reach the 30-worker line of orange
             // (ml/README.md, labelling conventions): an early warning must not wait for a headcount.
+            // "Strikes at X factory" names no worker at all, yet a strike is never one person's.
             fired.Add(new("group_action", Grade.Orange, "a group of workers of unknown size is acting together"));
         }
 

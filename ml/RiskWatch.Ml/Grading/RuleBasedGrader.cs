@@ -23,12 +23,9 @@ public static class RuleBasedGrader
             return floor;
         }
 
+        // Adverts, notices, tests and consumer complaints quote headcounts and money too ("急招普工120名"),
+        // so looking like one outweighs the numbers unless workers act or are hurt.
         var anyHazard = s.SeriousInjury || s.SafetyHazard || s.ClosureUnsettled;
-        if (s.NonLabourNoise && facts.Action == ActionStatus.None && !anyHazard && facts.Workers is null or 0 && facts.AmountCny is null)
-        {
-            return Core.Grading.Grade.None;
-        }
-
         if (s.NonLabourNoise && facts.Action == ActionStatus.None && !anyHazard)
         {
             return Core.Grading.Grade.None;

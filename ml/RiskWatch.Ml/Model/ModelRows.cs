@@ -27,3 +27,9 @@ public sealed class ModelOutput
     [ColumnName("Score")]
     public float[] Score { get; set; } = [];
 }
+
+/// <summary>The assembled feature vector, for explanations.</summary>
+public sealed class FeatureRow
+{
+    public VBuffer<float> Features { get; set; }
+}

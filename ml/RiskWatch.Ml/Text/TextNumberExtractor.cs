@@ -66,11 +66,11 @@ public static partial class TextNumberExtractor
 
     // 三百多个外卖骑手, 35名快递员, 二十来名, 上百人, 近千名工人: number, approximation, measure word, up to six
     // characters of description, then a worker noun. Units of time and money right after the number are not workers.
-    [GeneratedRegex(@"(?<pre>上|近|约|大约|超过|将近|差不多)?(?<num>" + ZhNum + @")(?<approx>多|余|来)?(?<mw>个|名|位)?(?!多?月(?!嫂)|多?小时|多?天|年|块|元|钱|单|次|点|号|日|周|星期|公里|岁|%|倍|栋|层|家(?!政)|批|成|[个名位多余来零〇一二两三四五六七八九十百千万\d])(?<mid>[\u4e00-\u9fff]{0,6}?)(?<noun>" + ZhWorkerNouns + ")", Opts)]
+    [GeneratedRegex(@"(?<pre>上|近|约|大约|超过|将近|差不多)?(?<num>" + ZhNum + @")(?<approx>多|余|来|几)?(?<mw>个|名|位|号(?=人))?(?!多?月(?!嫂)|多?小时|多?天|年|块|元|钱|单|次|点|号|日|周|星期|公里|岁|%|倍|栋|层|家(?!政)|批|成|[个名位多余来零〇一二两三四五六七八九十百千万\d])(?<mid>[\u4e00-\u9fff]{0,6}?)(?<noun>" + ZhWorkerNouns + ")", Opts)]
     private static partial Regex ZhWorkersRegex();
 
     // 几十个骑手, 数百名工人, 两三百人, 十几个: vague counts with fixed values.
-    [GeneratedRegex(@"(?<vague>几十|数十|十几|十多|几百|数百|两三百|二三百|三四百|几千|数千|上万|数万|几)(?<mw>个|名|位)?(?!多?月(?!嫂)|多?小时|多?天|年|块|元|钱|单|次|点)(?<mid>[\u4e00-\u9fff]{0,6}?)(?<noun>" + ZhWorkerNouns + ")", Opts)]
+    [GeneratedRegex(@"(?<![零〇一二两三四五六七八九十百千万\d])(?<vague>几十|数十|十几|十多|几百|数百|两三百|二三百|三四百|几千|数千|上万|数万|几)(?<mw>个|名|位|号(?=人))?(?!多?月(?!嫂)|多?小时|多?天|年|块|元|钱|单|次|点)(?<mid>[\u4e00-\u9fff]{0,6}?)(?<noun>" + ZhWorkerNouns + ")", Opts)]
     private static partial Regex ZhVagueWorkersRegex();
 
     // 普工120名, 骑手约35人, 涉及人数:300: the count after the noun.

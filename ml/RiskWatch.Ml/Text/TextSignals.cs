@@ -44,7 +44,7 @@ public static partial class SignalDetector
 {
     private const RegexOptions Opts = RegexOptions.CultureInvariant | RegexOptions.IgnoreCase;
 
-    [GeneratedRegex(@"身亡|死亡|去世|猝死|没抢救过来|人没了|压死|撞死|砸死|摔死|丧生|遇难|罹难|过世|离世|\bkill(?:ed|s)\b|\bdie[ds]?\b|\bdeath\b|\bdead\b|\bfatal|crushed to death|lost (?:his|her|their) li(?:fe|ves)", Opts)]
+    [GeneratedRegex(@"身亡|死亡|去世|猝死|没抢救过来|没救过来|没救回来|抢救无效|不治|人没了|压死|撞死|砸死|摔死|丧生|遇难|罹难|过世|离世|\bkill(?:ed|s)\b|\bdie[ds]?\b|\bdeath\b|\bdead\b|\bfatal|crushed to death|lost (?:his|her|their) li(?:fe|ves)", Opts)]
     private static partial Regex DeathRegex();
 
     [GeneratedRegex(@"(?:没有|无|未造成|未发生|无人|没人)(?:人员)?(?:伤亡|死亡)|nearly killed|almost killed|no (?:one|body) (?:was )?(?:killed|died)|no deaths|could have died|差点出人命|death threats?", Opts)]
@@ -56,7 +56,7 @@ public static partial class SignalDetector
     [GeneratedRegex(@"堵路|堵马路|马路堵|路堵了|路给堵|堵了马路|堵公路|堵住了?路|堵在路口|拦车|堵高速|上高速|堵桥|封路|堵了路|马路中间|把路口堵|路口堵|堵了?国道|堵住了?(?:马路|公路|国道|大桥)|\bblock(?:ed|ing|s|aded|ade)?\s+(?:a |the |main |several |local |major )?(?:\w+\s)?(?:road|roads|highway|highways|street|streets|bridge|traffic|expressway|railway|intersection)|stopping traffic|sitting in the street|road ?block", Opts)]
     private static partial Regex RoadBlockRegex();
 
-    [GeneratedRegex(@"(?:去|到|在|围|堵|聚集在?|聚在|围在|坐在)[^，。,.!！?？]{0,8}?(?:政府|人社局|劳动局|劳动监察|信访|街道办|市委|区委|县委|镇政府)|上访|(?:at|outside|to|in front of|besieg\w*|surround\w*|petition\w*|storm\w*)\s+(?:the\s+)?(?:local\s+|district\s+|city\s+|county\s+|township\s+|municipal\s+|provincial\s+)?(?:gov(?:ernment|'t)?|labou?r bureau|city hall|petition(?:s)? office|labou?r department|town hall|party committee|authorities)|petition(?:s|ed|ing)?\s+(?:the\s+)?(?:local\s+|city\s+)?(?:government|authorities|city)", Opts)]
+    [GeneratedRegex(@"(?:去|到|在|围|堵|聚集在?|聚在|围在|坐在)[^，。,.!！?？]{0,8}?(?:政府|人社局|人社|劳动局|劳动监察|信访|街道办|市委|区委|县委|镇政府|住建局|住建委|建设局|交通局|市场监管|劳动仲裁)|上访|(?:at|outside|to|in front of|besieg\w*|surround\w*|petition\w*|storm\w*)\s+(?:the\s+)?(?:local\s+|district\s+|city\s+|county\s+|township\s+|municipal\s+|provincial\s+)?(?:gov(?:ernment|'t)?|labou?r bureau|city hall|petition(?:s)? office|labou?r department|town hall|party committee|authorities)|petition(?:s|ed|ing)?\s+(?:the\s+)?(?:local\s+|city\s+)?(?:government|authorities|city)", Opts)]
     private static partial Regex GovernmentRegex();
 
     [GeneratedRegex(@"平台办公室|区域总部|总部楼下|总部门口|代理商公司门口|平台总部|platform'?s? (?:regional )?office|company headquarters|regional office|(?:agent|platform)'s office|headquarters", Opts)]
@@ -77,7 +77,7 @@ public static partial class SignalDetector
     [GeneratedRegex(@"消防通道|防护网|没有(?:任何)?防护|起火|火灾隐患|私拉乱接|粉尘|防暑|差点出|隐患|危险|safety nets?|fire exits?|no protective|dangerous|no masks|caught fire|battery fire|no cooling|hazard|unsafe", Opts)]
     private static partial Regex HazardRegex();
 
-    [GeneratedRegex(@"(?:撤|搬迁|搬走|倒闭|跑路|停产|锁了|合并|关门|破产|关停|不用来了|清算)|clos(?:ing|ure|ed)|relocat|ran off|runs? off|fled|halted production|shut(?:s|ting)? down|merg(?:ing|er)|bankrupt|disappeared", Opts)]
+    [GeneratedRegex(@"(?:撤|搬迁|搬走|搬到|搬去|迁到|迁往|关厂|倒闭|跑路|停产|锁了|合并|关门|破产|关停|不用来了|清算)|clos(?:ing|ure|ed)|relocat|ran off|runs? off|fled|halted production|shut(?:s|ting)? down|merg(?:ing|er)|bankrupt|disappeared", Opts)]
     private static partial Regex ClosureRegex();
 
     [GeneratedRegex(@"跑路|卷款|倒闭|破产|ran off|runs? off|fled|bankrupt|absconded", Opts)]
@@ -95,7 +95,7 @@ public static partial class SignalDetector
     [GeneratedRegex(@"(?:一名|一个|一位|有个|有一个|有名)[\u4e00-\u9fff]{0,4}?(?:骑手|外卖员|小哥|快递员|司机|的哥|师傅|工人|员工|阿姨|保洁|月嫂|护工|保安|工友|兄弟|女工)|我(?!们)|小李|老王|本人|\b(?:I|I'm|my|one (?:of our )?\w+|a (?:rider|courier|driver|worker|cleaner|nanny|domestic worker|truck driver|employee|teacher|nurse|guard))\b", Opts)]
     private static partial Regex IndividualRegex();
 
-    [GeneratedRegex(@"罢工|罢跑|罢运|停工|停运|停摆|关App|关app|不接单|静坐|拉横幅|拉着横幅|举横幅|聚集|聚在|围在|围堵|堵在|讨说法|讨薪|讨要|上访|游行|示威|抗议|集体|\bstrik(?:e|es|ing)\b|walk(?:ed)? (?:out|off)|walkout|stopp?(?:ed)? work|down(?:ed)? tools|protest|demonstrat|rall(?:y|ied)|sit-in|banners?|logged off|log off|gather|march|petition|demand|seek|press(?:ed)? for|picket|slowdown", Opts)]
+    [GeneratedRegex(@"罢工|罢跑|罢运|停工|没上班|不上班|不干了|坐着|上门讨|停运|停摆|关App|关app|不接单|静坐|拉横幅|拉着横幅|举横幅|聚集|聚在|围在|围堵|堵在|讨说法|讨薪|讨要|上访|游行|示威|抗议|集体|\bstrik(?:e|es|ing)\b|walk(?:ed)? (?:out|off)|walkout|stopp?(?:ed)? work|down(?:ed)? tools|protest|demonstrat|rall(?:y|ied)|sit-in|banners?|logged off|log off|gather|march|petition|demand|seek|press(?:ed)? for|picket|slowdown", Opts)]
     private static partial Regex ActionRegex();
 
     [GeneratedRegex(@"约好|约了|准备|打算|号召|商量好|定了|计划|要去|要集体|将要|说.{0,4}要|明天|后天|下周|周[一二三四五六日]|星期|\bplan(?:s|ned|ning)? to\b|\bwill\b|organi[sz]ing|agreed|intend|called for|threaten(?:s|ed|ing)? to (?:strike|stop|protest|block)|going to|tomorrow|next week|set to|vow", Opts)]
@@ -104,7 +104,7 @@ public static partial class SignalDetector
     [GeneratedRegex(@"听说|有人说|有人在传|在传|传言|可能会|可能要|不确定|不知道真假|私下|嚷嚷|还没定|提议|有人想|talk of|talk about|rumou?r|\bmight\b|muttering|suggest|mention|unclear|nothing (?:decided|fixed)|considering", Opts)]
     private static partial Regex RumourRegex();
 
-    [GeneratedRegex(@"退款|退货|给(?:了个?|个)?差评|投诉(?!无门)|外卖.{0,6}凉|送错|洒了|少了一|没收到|态度差|理赔|赔偿\d|招聘|急招|招募|月入过万|日赚|日入|兼职|刷单|加微信|红包|贷款|中奖|点击|代开|代办|优惠|扫码|^测试|测试一下|请忽略|^test\b|^testing|please ignore|^ping$|^hello\??$|^asdf|请问|怎么|如何|在哪|how do i|how long|where can i|what documents|\bhiring\b|recruiting|sign-up bonus|click here|you won|\bloans?\b|followers|refund|never got it|arrived cold|overcharged|charged \d+ yuan extra|stuck for|sloppy|missing item|tracking|\[notice\]|reminder:|【通知】|【温馨提示】|系统升级|系统维护|maintenance|new app version|已全部发放|all wages .* have been paid|谢谢工会|thanks for your help|收到，谢谢|好的明白|天气真好|good morning|stay safe|注意安全|免费体检|free health check|安全培训会|safety training|补贴将于|补贴另行通知|服务安排|allowance will be paid|ok got it|哈哈|提现|测试|迟到|不干净|打扫|加价|my package|my parcel|the package|complaint|cheap|% off|欢迎大家|防暑用品|物流一直|运费险", Opts)]
+    [GeneratedRegex(@"退款|退货|多给个?好评|给个?好评|给(?:了个?|个)?差评|投诉(?!无门)|外卖.{0,6}凉|送错|洒了|少了一|没收到|态度差|理赔|赔偿\d|招聘|急招|招募|月入过万|日赚|日入|兼职|刷单|加微信|红包|贷款|中奖|点击|代开|代办|优惠|扫码|^测试|测试一下|请忽略|^test\b|^testing|please ignore|^ping$|^hello\??$|^asdf|请问|怎么|如何|在哪|how do i|how long|where can i|what documents|\bhiring\b|recruiting|sign-up bonus|click here|you won|\bloans?\b|followers|refund|never got it|arrived cold|overcharged|charged \d+ yuan extra|stuck for|sloppy|missing item|tracking|\[notice\]|reminder:|【通知】|【温馨提示】|系统升级|系统维护|maintenance|new app version|已全部发放|all wages .* have been paid|谢谢工会|thanks for your help|收到，谢谢|好的明白|天气真好|good morning|stay safe|注意安全|免费体检|free health check|安全培训会|safety training|补贴将于|补贴另行通知|服务安排|allowance will be paid|ok got it|哈哈|提现|测试|迟到|不干净|打扫|加价|my package|my parcel|the package|complaint|cheap|% off|欢迎大家|防暑用品|物流一直|运费险", Opts)]
     private static partial Regex NoiseRegex();
 
     public static TextSignals Detect(string text)

@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Attributes;
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Incidents;
+using RiskWatch.Ml;
+using RiskWatch.Ml.Model;
+using RiskWatch.Ml.Text;
+
+namespace RiskWatch.Benchmarks;
+
+/// <summary>The per-report work of intake and scoring, one report at a time.</summary>
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(8));
+
+    private readonly byte[] json = """
+        {"reportId":"0f8fad5b-d9cb-469f-a165-70867728950e","source":"informant","reporter":"inf-0042",
+         "occurredAt":"2026-11-20T08:30:00+08:00","location":{"city":"深圳市","district":"龙岗区","street":"坂田街道"},
+         "subject":{"kind":"site","name":"某外卖平台坂田配送站","platform":"某外卖平台"},"sector":"food_delivery",
+         "category":"wage_arrears","workersAffected":35,"amountOwedCny":120000,
+         "collectiveAction":{"status":"planned","expectedAt":"2026-11-22T09:00:00+08:00"},
+         "text":"站点代理商拖欠骑手10月工资,约35人,有人在群里号召周五去区政府讨薪。","language":"zh"}
+        """u8.ToArray();
+
+    private ReportV1 report = null!;
+
+    [GlobalSetup]
+    public void Setup() => report = ReportParser.Parse(json, Now).Report!;
+
+    [Benchmark]
+    public ReportV1? ParseAndValidate() => ReportParser.Parse(json, Now).Report;
+
+    [Benchmark]
+    public byte[] Serialise() => ReportJson.Serialize(report);
+
+    [Benchmark]
+    public string IncidentKeyNormalisation() => IncidentKey.For(report);
+
+    [Benchmark]
+    public ExtractedNumbers NumberExtraction() => TextNumberExtractor.Extract("站点三百多名骑手今天上午在区政府门口聚集讨薪,代理商拖欠两个月工资共约120万元,明天还要去。", Now);
+
+    [Benchmark]
+    public ModelInput FeatureExtraction() => FeatureBuilder.Build(report, ReportFacts.Of(report));
+}
