@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using Npgsql;
+using RiskWatch.Core.Contract;
+using RiskWatch.Data;
+using RiskWatch.Data.Embedded;
+using RiskWatch.Messaging;
+using RiskWatch.Messaging.Embedded;
+using RiskWatch.Ml;
+
+namespace RiskWatch.Cli.Bench;
+
+/// <summary>
+/// What every benchmark stage runs on: a PostgreSQL cluster of its own with the product's durable settings,
+/// the in-memory Kafka-protocol broker, a model, and synthetic reports made from the seed corpus.
+/// </summary>
+public sealed class BenchEnvironment : IAsyncDisposable
+{
+    private readonly string folder;
+    private int databases;
+
+    private BenchEnvironment(string folder, LocalPostgresCluster postgres, EmbeddedKafkaBroker broker, string modelPath, IReadOnlyList<ReportV1> templates)
+    {
+        this.folder = folder;
+        Postgres = postgres;
+        Broker = broker;
+        ModelPath = modelPath;
+        Templates = templates;
+    }
+
+    public LocalPostgresCluster Postgres { get; }
+
+    public EmbeddedKafkaBroker Broker { get; }
+
+    public string ModelPath { get; }
+
+    /// <summary>Seed-corpus reports, used as templates: each benchmark report is one with a new id and subject.</summary>
+    public IReadOnlyList<ReportV1> Templates { get; }
+
+    public static async Task<BenchEnvironment> StartAsync(string? modelPath, TextWriter log, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-{Environment.ProcessId}");
+        Directory.CreateDirectory(folder);
+        // The PostgreSQL server runs as the postgres user when we are root; it must be able to enter the folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+        }
+        var port = FreePort();
+        log.WriteLine($"Starting PostgreSQL (durable settings) on port {port} and the in-memory broker ...");
+        var postgres = await LocalPostgresCluster.StartAsync(Path.Combine(folder, "postgres"), port,
+            new LocalPostgresClusterOptions { Settings = new Dictionary<string, string> { ["max_connections"] = "200", ["shared_buffers"] = "256MB" } }, cancellationToken);
+        var broker = EmbeddedKafkaBroker.Start();
+
+        modelPath ??= Path.GetFullPath(Path.Combine(".riskwatch", "models", "model.zip"));
+        if (!File.Exists(modelPath))
+        {
+            log.WriteLine($"No model at {modelPath}: training one ...");
+            ModelTrainer.Train(SeedCorpus.DefaultPath, modelPath, new TrainingOptions());
+        }
+
+        return new BenchEnvironment(folder, postgres, broker, modelPath, LabelledCorpus.ReadReports(SeedCorpus.DefaultPath));
+    }
+
+    /// <summary>A fresh, migrated database, so stages never see each other's rows.</summary>
+    public async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var name = $"bench{Interlocked.Increment(ref databases)}";
+        await Postgres.CreateDatabaseAsync(name, cancellationToken);
+        var connectionString = Postgres.ConnectionStringFor(name);
+        await Migrator.MigrateAsync(connectionString, cancellationToken);
+        return connectionString;
+    }
+
+    /// <summary>Fresh topics with the product's partition count, named for the stage.</summary>
+    public KafkaOptions CreateTopics(string stage)
+    {
+        var options = new KafkaOptions
+        {
+            BootstrapServers = Broker.BootstrapServers,
+            ReportsTopic = $"bench.{stage}.reports",
+            DeadLetterTopic = $"bench.{stage}.dlq",
+            AlertsTopic = $"bench.{stage}.alerts",
+            ScoringGroupId = $"bench-{stage}",
+        };
+        KafkaTopics.EnsureCreated(Broker, options);
+        return options;
+    }
+
+    /// <summary>Report <paramref name="index"/> of a stream about <paramref name="incidents"/> distinct subjects.</summary>
+    public ReportV1 Report(int index, int incidents) => Templates[index % Templates.Count] with
+    {
+        ReportId = Guid.NewGuid(),
+        OccurredAt = DateTimeOffset.UtcNow,
+        Subject = Templates[index % Templates.Count].Subject with { Name = $"bench-site-{index % incidents}" },
+    };
+
+    /// <summary>Writes <paramref name="count"/> reports into the topic, as fast as the producer goes.</summary>
+    public async Task PreloadAsync(KafkaOptions kafka, int count, int incidents, CancellationToken cancellationToken)
+    {
+        var config = KafkaClientConfigs.Producer(kafka);
+        config.LingerMs = 20;
+        config.BatchSize = 1_000_000;
+        using var producer = KafkaClientFactory.CreateProducer(config);
+        for (var i = 0; i < count; i++)
+        {
+            var report = Report(i, incidents);
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(kafka.ReportsTopic, new Confluent.Kafka.Message<string, byte[]>
+                    {
+                        Key = Core.Incidents.IncidentKey.For(report),
+                        Value = ReportJson.Serialize(report),
+                    });
+                    break;
+                }
+                catch (Confluent.Kafka.ProduceException<string, byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+
+        producer.Flush(cancellationToken);
+        await Task.CompletedTask;
+    }
+
+    public static async Task<long> CountAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Starts a RiskWatch service's own executable (shipped beside this one) as a separate process.</summary>
+    public static Process StartService(string assembly, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Peak resident memory of a process (VmHWM), in megabytes.</summary>
+    public static double PeakMemoryMb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Broker.Dispose();
+        await Postgres.DisposeAsync();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A folder left in /tmp is harmless.
+        }
+    }
+}
