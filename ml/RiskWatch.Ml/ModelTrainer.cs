@@ -36,6 +36,9 @@ public sealed record TrainingOptions
 
     /// <summary>Clock for the version's date; tests pin it.</summary>
     public DateTimeOffset? Now { get; init; }
+
+    /// <summary>The version to stamp; null means <c>m-YYYYMMDD-&lt;first 8 hex of the data hash&gt;</c>.</summary>
+    public string? Version { get; init; }
 }
 
 public sealed record TrainingResult(
@@ -61,7 +64,7 @@ public static class ModelTrainer
     {
         ArgumentNullException.ThrowIfNull(options);
         var sw = Stopwatch.StartNew();
-        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(corpusPath)));
+        var sha = Sha256OfFile(corpusPath);
         var corpus = LabelledCorpus.Read(corpusPath);
         var train = corpus.Where(r => options.TrainOn.Contains(CorpusSplit.Of(r.Report.ReportId))).ToList();
         if (train.Count == 0)
@@ -69,12 +72,42 @@ public static class ModelTrainer
             throw new InvalidOperationException($"No report of {corpusPath} falls in the parts to train on.");
         }
 
+        var result = TrainRows(train, sha, outputModelPath, options);
+        var elapsed = sw.Elapsed;
+
+        EvaluationResult? validation = null;
+        if (!options.TrainOn.Contains(CorpusPart.Validation))
+        {
+            using var trained = RiskModel.Load(outputModelPath);
+            validation = ModelEvaluator.Evaluate(trained, corpus.Where(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Validation));
+        }
+
+        return result with { Elapsed = elapsed, Validation = validation };
+    }
+
+    /// <summary>
+    /// Trains on exactly the given rows (the caller chose them: corpus parts, responders' feedback) and
+    /// saves the model; <paramref name="dataSha256"/> identifies the training data in the model's metadata.
+    /// </summary>
+    public static TrainingResult TrainRows(
+        IReadOnlyList<(ReportV1 Report, Grade Label)> train, string dataSha256, string outputModelPath, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(dataSha256);
+        if (train.Count == 0)
+        {
+            throw new InvalidOperationException("Nothing to train on.");
+        }
+
+        var sw = Stopwatch.StartNew();
+        var sha = dataSha256;
         var ml = new MLContext(options.Seed);
         var data = ml.Data.LoadFromEnumerable(ToInputs(train));
         var model = BuildPipeline(ml, options.Trainer, options.Threads).Fit(data);
 
         var now = options.Now ?? DateTimeOffset.UtcNow;
-        var version = string.Create(CultureInfo.InvariantCulture, $"m-{now:yyyyMMdd}-{sha[..8]}");
+        var version = options.Version ?? string.Create(CultureInfo.InvariantCulture, $"m-{now:yyyyMMdd}-{sha[..Math.Min(8, sha.Length)]}");
         var dir = Path.GetDirectoryName(Path.GetFullPath(outputModelPath));
         if (!string.IsNullOrEmpty(dir))
         {
@@ -93,17 +126,11 @@ public static class ModelTrainer
         }
 
         File.Move(temp, outputModelPath, overwrite: true);
-        var elapsed = sw.Elapsed;
-
-        EvaluationResult? validation = null;
-        if (!options.TrainOn.Contains(CorpusPart.Validation))
-        {
-            using var trained = RiskModel.Load(outputModelPath);
-            validation = ModelEvaluator.Evaluate(trained, corpus.Where(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Validation));
-        }
-
-        return new TrainingResult(version, outputModelPath, options.Trainer, train.Count, elapsed, validation);
+        return new TrainingResult(version, outputModelPath, options.Trainer, train.Count, sw.Elapsed, null);
     }
+
+    /// <summary>SHA-256 (lower-case hex) of a file: the corpus's identity in a model's metadata.</summary>
+    public static string Sha256OfFile(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     /// <summary>k-fold cross-validated macro-F1 of the learned model (without floors) on the given reports.</summary>
     public static double CrossValidateMacroF1(IReadOnlyList<(ReportV1 Report, Grade Label)> rows, TrainerKind trainer, int folds = 5, int seed = 211)

@@ -1,6 +1,10 @@
+using Microsoft.Extensions.Options;
+using RiskWatch.Data.Intake;
 using RiskWatch.Ingest.Apis;
+using RiskWatch.Ingest.Intake;
 using RiskWatch.Messaging;
 using RiskWatch.ServiceDefaults;
+using RiskWatch.ServiceDefaults.Security;
 
 namespace RiskWatch.Ingest;
 
@@ -16,15 +20,57 @@ public static class IngestService
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        // Answers the framework gives without a body (415, 405, 404) become problem details too.
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi();
         app.MapReportsApi();
+        app.MapFormApi();
+        app.MapPlatformApi();
+        app.MapInformantsApi();
+        app.MapSchemaApi();
         return app;
     }
 
     public static WebApplicationBuilder AddIngestServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddRiskWatchKafka();
+        builder.Services.AddRiskWatchDatabase();
         builder.Services.AddSingleton<ReportProducer>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddValidatedOptions<IngestOptions>(IngestOptions.SectionName);
+        builder.Services.AddOptions<IntakeSecurityOptions>().BindConfiguration(IntakeSecurityOptions.SectionName);
+        // Resolved at start (ValidateOnStart would not reach it): a missing key stops the process with the setting's name.
+        builder.Services.AddSingleton(sp =>
+        {
+            var security = sp.GetRequiredService<IOptions<IntakeSecurityOptions>>().Value;
+            return SecretBox.FromConfiguration(security.ContactEncryptionKey, security.ContactEncryptionKeyFile, security.GenerateContactEncryptionKey);
+        });
+        builder.Services.AddHostedService<SecretBoxCheck>();
+        builder.Services.AddSingleton<IntakeLedger>();
+        builder.Services.AddSingleton<InformantStore>();
+        builder.Services.AddSingleton<PlatformSigning>();
+        builder.Services.AddSingleton<ReportIntake>();
+        builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddIntakeRateLimits();
+        builder.Services.AddOpenApi();
+        // Kestrel's own ceiling; each endpoint reads at most its own limit (64 KiB a report, MaxBatchBytes a batch).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
         return builder;
+    }
+
+    /// <summary>Builds the <see cref="SecretBox"/> at start, so a missing or wrong key stops Ingest before it takes traffic.</summary>
+    private sealed class SecretBoxCheck(SecretBox box) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(box);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -24,6 +24,10 @@ public static class KafkaClientConfigs
             // Same partitioner as the Java client, so platforms producing directly with their own
             // client put an incident key on the same partition we do.
             Partitioner = Partitioner.Murmur2Random,
+            // The broker's (topic's) limit is the one that counts. The client's own default (1,000,000 bytes) is below
+            // Kafka's default broker limit (1,048,588), so a message a platform got into the reports topic could not
+            // be moved on to the dead-letter topic, and Scoring would retry that batch for ever.
+            MessageMaxBytes = 16 * 1024 * 1024,
         };
         ApplyRaw(config, options.Producer);
         return config;

@@ -1,6 +1,17 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RiskWatch.Core.Access;
+using RiskWatch.Core.Policy;
 using RiskWatch.Data.Alerts;
+using RiskWatch.Data.Policy;
+using RiskWatch.Messaging;
 using RiskWatch.Response.Apis;
+using RiskWatch.Response.Console;
+using RiskWatch.Response.Handling;
 using RiskWatch.ServiceDefaults;
+using RiskWatch.ServiceDefaults.Metrics;
+using RiskWatch.ServiceDefaults.Security;
 
 namespace RiskWatch.Response;
 
@@ -16,15 +27,62 @@ public static class ResponseService
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapAlertsApi();
+        app.MapConsole();
         return app;
     }
 
     public static WebApplicationBuilder AddResponseServices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRiskWatchDatabase();
-        builder.Services.AddSingleton<AlertQueries>();
-        builder.Services.AddHostedService<Metrics.AlertGaugesRefresher>();
+        var services = builder.Services;
+        services.AddRiskWatchDatabase();
+        services.AddRiskWatchKafka();
+        services.AddValidatedOptions<HandlingOptions>(HandlingOptions.SectionName);
+        // Tests put a clock of their own in first; everything about deadlines reads this one.
+        services.TryAddSingleton(TimeProvider.System);
+
+        // The handling policy: a bad policy file stops the service at start with the line of each problem.
+        services.AddSingleton(sp =>
+        {
+            var policy = PolicyFile.LoadOrBuiltIn(sp.GetRequiredService<IConfiguration>()["Policy:Path"]);
+            RiskWatchMetrics.SetPolicyVersion(policy.Version);
+            return policy;
+        });
+
+        services.AddSingleton<AlertQueries>();
+        services.AddSingleton<AlertCommands>();
+        services.AddSingleton<DeadlineStore>();
+        services.AddSingleton<OutboxStore>();
+        services.TryAddSingleton<ReportProducer>();
+        services.AddHttpClient(OutboxRelay.HttpClientName);
+
+        services.AddApiKeyAuthentication();
+        services.AddAuthentication()
+            .AddCookie(ConsoleApi.CookieScheme, options =>
+            {
+                options.Cookie.Name = ConsoleApi.CookieName;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.Path = "/";
+                options.SlidingExpiration = true;
+                // An API answers 401/403 rather than redirecting to a login page.
+                options.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                options.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            });
+        services.AddOptions<CookieAuthenticationOptions>(ConsoleApi.CookieScheme)
+            .Configure<IOptions<HandlingOptions>>((cookie, handling) => cookie.ExpireTimeSpan = handling.Value.ConsoleSession);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AlertsApi.HandlingPolicy, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, ConsoleApi.CookieScheme)
+                .RequireRole(Roles.Responder, Roles.Admin));
+
+        services.AddHostedService<Metrics.AlertGaugesRefresher>();
+        services.AddHostedService<DeadlineTimer>();
+        services.AddHostedService<OutboxRelay>();
         return builder;
     }
 }

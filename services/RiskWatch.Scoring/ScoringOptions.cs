@@ -23,11 +23,21 @@ public sealed class ScoringOptions
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 }
 
-/// <summary>The "Model" configuration section: where the ML.NET model lives.</summary>
+/// <summary>
+/// The "Model" configuration section. The model registry (PostgreSQL) says which version is current; the
+/// file at <see cref="Path"/> is the fallback while the registry is empty or unreachable.
+/// </summary>
 public sealed class ModelOptions
 {
     public const string SectionName = "Model";
 
     [Required]
     public string Path { get; set; } = "";
+
+    /// <summary>How often Scoring asks the registry whether another version was promoted.</summary>
+    [Range(100, 600_000)]
+    public int PollIntervalMs { get; set; } = 2000;
+
+    /// <summary>Where versions fetched from the registry are kept; empty means a <c>registry</c> folder beside <see cref="Path"/>.</summary>
+    public string CacheDirectory { get; set; } = "";
 }

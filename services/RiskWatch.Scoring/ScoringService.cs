@@ -30,9 +30,14 @@ public static class ScoringService
         services.AddValidatedOptions<ModelOptions>(ModelOptions.SectionName);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ScoringOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Data.Models.ModelRegistry>();
         services.AddSingleton<ModelHolder>();
         services.AddHealthChecks().AddCheck<ModelHolder>("model", tags: ["ready"]);
+        // Before the consumer: the registry's current model is looked up first, then every PollIntervalMs.
+        services.AddHostedService<ModelReloader>();
         services.AddSingleton<ReportProducer>();
+        // The handling policy sets tier and deadlines when an alert opens; a bad policy file stops the service at start.
+        services.AddSingleton(sp => Data.Policy.PolicyFile.LoadOrBuiltIn(sp.GetRequiredService<IConfiguration>()["Policy:Path"]));
         services.AddSingleton<ScoringStore>();
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<ReportBatchHandler>();

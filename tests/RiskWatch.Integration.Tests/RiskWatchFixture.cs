@@ -41,6 +41,16 @@ public sealed class RiskWatchFixture : IAsyncLifetime
         system = await EmbeddedSystem.StartAsync(configuration, TextWriter.Null, CancellationToken.None);
         Ingest = new HttpClient { BaseAddress = new Uri(system.IngestUrl), Timeout = TimeSpan.FromSeconds(30) };
         Response = new HttpClient { BaseAddress = new Uri(system.ResponseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        // The alerts API answers only responders and admins (within their jurisdiction); the fixture reads as an admin.
+        Response.DefaultRequestHeaders.Authorization = new("Bearer", await CreateKeyAsync(Core.Access.Roles.Admin, "test-admin", Core.Access.Jurisdiction.Everywhere));
+    }
+
+    /// <summary>Creates an API key in this system's database and returns it whole.</summary>
+    public async Task<string> CreateKeyAsync(string role, string principal, Core.Access.Jurisdiction jurisdiction)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(System.ConnectionString);
+        var (key, _) = await new Data.Access.ApiKeyStore(dataSource).CreateAsync(role, principal, jurisdiction, null, CancellationToken.None);
+        return key;
     }
 
     public async Task DisposeAsync()

@@ -35,11 +35,19 @@ public static class KeysCommand
                 return 2;
             }
 
-            return await WithStoreAsync(cancellationToken, async store =>
+            return await WithStoreAsync(cancellationToken, async (store, dataSource) =>
             {
                 var (key, info) = await store.CreateAsync(parse.GetValue(role)!, parse.GetValue(principal)!, jurisdiction, parse.GetValue(description), cancellationToken);
                 Console.WriteLine($"Created key {info.KeyId} ({info.Role}, {info.Principal}). Keep it now; it is not shown again:");
                 Console.WriteLine(key);
+                if (info.Role == Roles.Platform)
+                {
+                    // Platforms sign their batches (HMAC-SHA256); the secret is stored encrypted and shown only now.
+                    var secret = await new RiskWatch.Data.Intake.PlatformSigning(dataSource, CliSecrets.Box(CliConfiguration.Build())).CreateSecretAsync(info.KeyId, cancellationToken);
+                    Console.WriteLine("Signing secret for X-RiskWatch-Signature (HMAC-SHA256 over \"{timestamp}.{body}\"); keep it now too:");
+                    Console.WriteLine(secret);
+                }
+
                 return 0;
             });
         });
@@ -81,13 +89,16 @@ public static class KeysCommand
         return command;
     }
 
-    private static async Task<int> WithStoreAsync(CancellationToken cancellationToken, Func<ApiKeyStore, Task<int>> action)
+    private static Task<int> WithStoreAsync(CancellationToken cancellationToken, Func<ApiKeyStore, Task<int>> action) =>
+        WithStoreAsync(cancellationToken, (store, _) => action(store));
+
+    private static async Task<int> WithStoreAsync(CancellationToken cancellationToken, Func<ApiKeyStore, NpgsqlDataSource, Task<int>> action)
     {
         var (connectionString, cluster) = await CliDatabase.OpenAsync(CliConfiguration.Build(), cancellationToken);
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
-            return await action(new ApiKeyStore(dataSource));
+            return await action(new ApiKeyStore(dataSource), dataSource);
         }
         finally
         {

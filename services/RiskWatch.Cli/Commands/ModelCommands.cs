@@ -1,28 +1,275 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using RiskWatch.Data.Models;
 using RiskWatch.Ml;
 
 namespace RiskWatch.Cli.Commands;
 
 public static class ModelCommands
 {
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
     public static Command Create()
     {
-        var model = new Command("model", "Train and evaluate the risk model.");
+        var model = new Command("model", "Train, evaluate, list, promote and roll back the risk model.");
         model.Subcommands.Add(Train());
+        model.Subcommands.Add(Evaluate());
+        model.Subcommands.Add(List());
+        model.Subcommands.Add(Promote());
+        model.Subcommands.Add(Rollback());
         return model;
     }
 
+    private static Option<string> CorpusOption() =>
+        new("--corpus") { Description = "Labelled corpus (JSON Lines: contract reports plus \"label\").", DefaultValueFactory = _ => SeedCorpus.DefaultPath };
+
     private static Command Train()
     {
-        var corpus = new Option<string>("--corpus") { Description = "Labelled corpus (JSON Lines).", DefaultValueFactory = _ => SeedCorpus.DefaultPath };
-        var output = new Option<string>("--output") { Description = "Where to write the model.", DefaultValueFactory = _ => Path.Combine(".riskwatch", "models", "model.zip") };
-        var command = new Command("train", "Train a model on the labelled corpus and save it.") { corpus, output };
-        command.SetAction(parse =>
+        var corpus = CorpusOption();
+        var trainer = new Option<string>("--trainer") { Description = "auto (compare by CV on train, choose on validation), sdca, lightgbm or fasttree.", DefaultValueFactory = _ => "sdca" };
+        trainer.AcceptOnlyFromAmong("auto", "sdca", "lightgbm", "fasttree");
+        var includeFeedback = new Option<bool>("--include-feedback") { Description = "Add responders' regrades (grade_feedback) as labelled examples; those in the test split stay held out." };
+        var folds = new Option<int>("--folds") { Description = "Cross-validation folds for --trainer auto.", DefaultValueFactory = _ => 3 };
+        var trainOnly = new Option<bool>("--train-only") { Description = "Ship the fit on the train part only (default: refit on train + validation once the trainer is chosen)." };
+        var output = new Option<string?>("--output") { Description = "Where to write model.zip (default: <data folder>/models/<version>/model.zip)." };
+        var noRegister = new Option<bool>("--no-register") { Description = "Only write the file; do not add the version to the registry." };
+        var command = new Command("train", "Train a model version and register it (it becomes current only by `model promote`).")
         {
-            var result = ModelTrainer.Train(parse.GetValue(corpus)!, Path.GetFullPath(parse.GetValue(output)!), new TrainingOptions());
-            Console.WriteLine($"Trained {result.Version} -> {parse.GetValue(output)}");
+            corpus, trainer, includeFeedback, folds, trainOnly, output, noRegister,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var configuration = CliConfiguration.Build();
+            var register = !parse.GetValue(noRegister);
+            var request = new ModelOperations.TrainRequest(
+                Path.GetFullPath(parse.GetValue(corpus)!), parse.GetValue(trainer)!, parse.GetValue(includeFeedback), !parse.GetValue(trainOnly),
+                parse.GetValue(folds), ModelOperations.ModelsDirectory(configuration), parse.GetValue(output), register);
+            if (!register && !request.IncludeFeedback)
+            {
+                await ModelOperations.TrainAsync(request, null, Console.Out, cancellationToken);
+                return 0;
+            }
+
+            return await WithDatabaseAsync(configuration, cancellationToken, async dataSource =>
+            {
+                await ModelOperations.TrainAsync(request, dataSource, Console.Out, cancellationToken);
+                return 0;
+            });
+        });
+        return command;
+    }
+
+    private static Command Evaluate()
+    {
+        var input = new Option<string?>("--input") { Description = "Labelled reports (JSON Lines, the corpus format)." };
+        var split = new Option<string?>("--split") { Description = "A part of the corpus: test (held out) or validation." };
+        split.AcceptOnlyFromAmong("test", "validation");
+        var clb = new Option<string?>("--clb") { Description = "Folder of the CLB incidents (evaluation only): share graded none, red-floor rows graded orange or red." };
+        var corpus = CorpusOption();
+        var modelPath = new Option<string?>("--model") { Description = "A model.zip (default: the registry's current version, else Model:Path)." };
+        var version = new Option<string?>("--version") { Description = "A registered version." };
+        var command = new Command("evaluate", "Per-grade precision, recall and F1, macro-F1, confusion matrix and red recall on labelled reports.")
+        {
+            input, split, clb, corpus, modelPath, version,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var sources = new[] { parse.GetValue(input), parse.GetValue(split), parse.GetValue(clb) }.Count(v => v is not null);
+            if (sources != 1)
+            {
+                Console.Error.WriteLine("Give exactly one of --input FILE, --split test|validation, --clb DIR.");
+                return 2;
+            }
+
+            var configuration = CliConfiguration.Build();
+            var path = await ResolveModelAsync(configuration, parse.GetValue(modelPath), parse.GetValue(version), cancellationToken);
+            using var model = RiskModel.Load(path);
+            Console.WriteLine($"Model {model.Version} ({model.Metadata.Trainer}, trained on {model.Metadata.TrainCount} reports, data {model.Metadata.TrainingDataSha256[..8]})");
+            if (parse.GetValue(clb) is { } dir)
+            {
+                Console.Write(ClbEvaluation.Evaluate(model, dir).Format());
+                return 0;
+            }
+
+            IReadOnlyList<(RiskWatch.Core.Contract.ReportV1 Report, RiskWatch.Core.Grading.Grade Label)> rows;
+            if (parse.GetValue(split) is { } part)
+            {
+                var wanted = part == "test" ? CorpusPart.Test : CorpusPart.Validation;
+                rows = LabelledCorpus.Read(parse.GetValue(corpus)!).Where(r => CorpusSplit.Of(r.Report.ReportId) == wanted).ToList();
+                Console.WriteLine($"Corpus {part} split: {rows.Count} reports");
+            }
+            else
+            {
+                rows = LabelledCorpus.Read(parse.GetValue(input)!);
+                Console.WriteLine($"{parse.GetValue(input)}: {rows.Count} reports");
+            }
+
+            Console.Write(ModelEvaluator.Evaluate(model, rows).Format());
             return 0;
         });
         return command;
+    }
+
+    /// <summary><c>riskwatch score</c>: batch scoring of a JSON Lines file, in input order.</summary>
+    public static Command Score()
+    {
+        var input = new Option<string>("--input") { Description = "Reports (JSON Lines, contract v1); - for standard input.", Required = true };
+        var output = new Option<string>("--output") { Description = "Scored reports (JSON Lines); - for standard output.", Required = true };
+        var modelPath = new Option<string?>("--model") { Description = "A model.zip (default: the registry's current version, else Model:Path)." };
+        var version = new Option<string?>("--version") { Description = "A registered version." };
+        var command = new Command("score",
+            "Grade a file of reports. Each output line is its input report plus grade, probabilities, modelVersion, decidedBy and reasons, " +
+            "in input order; an invalid line gives {\"line\", \"reportId\", \"errors\"} in its place and the exit code is 3.")
+        {
+            input, output, modelPath, version,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var configuration = CliConfiguration.Build();
+            var path = await ResolveModelAsync(configuration, parse.GetValue(modelPath), parse.GetValue(version), cancellationToken);
+            using var model = RiskModel.Load(path);
+            var inputPath = parse.GetValue(input)!;
+            var outputPath = parse.GetValue(output)!;
+            using var reader = inputPath == "-" ? new StreamReader(Console.OpenStandardInput(), Encoding.UTF8) : new StreamReader(inputPath, Encoding.UTF8);
+            using var writer = outputPath == "-"
+                ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
+                : new StreamWriter(outputPath, false, new UTF8Encoding(false), 1 << 16);
+            var summary = BatchScorer.Score(model, reader, writer);
+            Console.Error.WriteLine(string.Create(C, $"Scored {summary.Scored} reports with {model.Version} in {summary.Elapsed.TotalSeconds:F2} s ({summary.ReportsPerSecond:F0} reports/s); {summary.Invalid} invalid lines."));
+            return summary.Invalid == 0 ? 0 : 3;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "Model versions in the registry, with their held-out figures and training-data hash.");
+        command.SetAction(async (_, cancellationToken) => await WithDatabaseAsync(CliConfiguration.Build(), cancellationToken, async dataSource =>
+        {
+            var registry = new ModelRegistry(dataSource);
+            Console.WriteLine($"  {"version",-42}{"trainer",-20}{"trained (UTC)",-18}{"data",-10}{"macro-F1",9}{"red rec.",9}  promoted (UTC)");
+            foreach (var m in await registry.ListAsync(cancellationToken))
+            {
+                var (f1, red) = HeldOut(m.Metrics);
+                Console.WriteLine($"{(m.IsCurrent ? "* " : "  ")}{m.Version,-42}{m.Trainer,-20}{m.TrainedAt.ToString("yyyy-MM-dd HH:mm", C),-18}{m.DataSha256[..8],-10}{f1,9}{red,9}  {m.PromotedAt?.ToString("yyyy-MM-dd HH:mm", C) ?? "-"}");
+            }
+
+            var history = await registry.HistoryAsync(cancellationToken);
+            if (history.Count > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine("history (newest first):");
+                foreach (var p in history.Take(10))
+                {
+                    Console.WriteLine($"  {p.At.ToString("yyyy-MM-dd HH:mm:ss", C)}  {p.Kind,-9}{p.Version}{(p.PreviousVersion is null ? "" : " (was " + p.PreviousVersion + ")")}{(p.Forced ? " FORCED" : "")}  by {p.Actor}: {p.Reason}");
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (string F1, string Red) HeldOut(string metrics)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(metrics);
+        foreach (var name in new[] { "heldOut", "validation" })
+        {
+            if (doc.RootElement.TryGetProperty(name, out var f) && f.ValueKind == System.Text.Json.JsonValueKind.Object)
+            {
+                var suffix = name == "heldOut" ? "" : "v";
+                return (f.GetProperty("macroF1").GetDouble().ToString("F3", C) + suffix, f.GetProperty("redRecall").GetDouble().ToString("F3", C) + suffix);
+            }
+        }
+
+        return ("-", "-");
+    }
+
+    private static Command Promote()
+    {
+        var version = new Argument<string>("version") { Description = "A registered version (see `model list`)." };
+        var force = new Option<bool>("--force") { Description = "Promote even when it is worse than the current model on the held-out data." };
+        var reason = new Option<string?>("--reason") { Description = "Why, for the history." };
+        var corpus = CorpusOption();
+        var command = new Command("promote",
+            "Make a version current, if it is at least as good as the current one on macro-F1 and red recall over the same held-out data " +
+            "(corpus test split + held-out feedback). Scoring switches within 2 s, between batches.")
+        {
+            version, force, reason, corpus,
+        };
+        command.SetAction(async (parse, cancellationToken) => await WithDatabaseAsync(CliConfiguration.Build(), cancellationToken, async dataSource =>
+        {
+            var decision = await ModelOperations.PromoteAsync(dataSource, Path.GetFullPath(parse.GetValue(corpus)!), parse.GetValue(version)!,
+                parse.GetValue(force), Environment.UserName, parse.GetValue(reason), Console.Out, cancellationToken);
+            return decision.Allowed ? 0 : 4;
+        }));
+        return command;
+    }
+
+    private static Command Rollback()
+    {
+        var reason = new Option<string?>("--reason") { Description = "Why, for the history." };
+        var command = new Command("rollback", "Make the version current before the last promotion current again.") { reason };
+        command.SetAction(async (parse, cancellationToken) => await WithDatabaseAsync(CliConfiguration.Build(), cancellationToken, async dataSource =>
+        {
+            var version = await new ModelRegistry(dataSource).RollbackAsync(Environment.UserName, parse.GetValue(reason) ?? "rollback", cancellationToken);
+            Console.WriteLine($"Rolled back: {version} is current; Scoring switches within 2 s, between batches.");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>--model, else --version from the registry, else the registry's current version, else Model:Path.</summary>
+    private static async Task<string> ResolveModelAsync(IConfiguration configuration, string? modelPath, string? version, CancellationToken cancellationToken)
+    {
+        if (modelPath is { Length: > 0 })
+        {
+            return Path.GetFullPath(modelPath);
+        }
+
+        var fallback = ModelOperations.FallbackModelPath(configuration);
+        if (version is null && configuration["Database:ConnectionString"] is not { Length: > 0 } && !Directory.Exists(Path.Combine(Path.GetDirectoryName(ModelOperations.ModelsDirectory(configuration))!, "postgres")))
+        {
+            return fallback; // no database to ask
+        }
+
+        string? resolved = null;
+        await WithDatabaseAsync(configuration, cancellationToken, async dataSource =>
+        {
+            var registry = new ModelRegistry(dataSource);
+            var wanted = version ?? (await registry.CurrentAsync(cancellationToken))?.Version;
+            if (wanted is not null)
+            {
+                resolved = await ModelOperations.LocalModelFileAsync(registry, wanted, cancellationToken);
+            }
+
+            return 0;
+        });
+        return resolved ?? fallback;
+    }
+
+    private static async Task<int> WithDatabaseAsync(IConfiguration configuration, CancellationToken cancellationToken, Func<NpgsqlDataSource, Task<int>> action)
+    {
+        var (connectionString, cluster) = await CliDatabase.OpenAsync(configuration, cancellationToken);
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            return await action(dataSource);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+            }
+        }
     }
 }

@@ -15,20 +15,20 @@ public static class UpCommand
             Console.WriteLine($"""
 
                 RiskWatch is up.
-                  Ingest   (reports in)      {system.IngestUrl}    POST /api/v1/reports
-                  Response (alerts out)      {system.ResponseUrl}    GET  /api/v1/alerts
+                  Ingest   (reports in)      {system.IngestUrl}    POST /api/v1/reports, informant form /report
+                  Response (alerts out)      {system.ResponseUrl}    GET  /api/v1/alerts, console /console/
                   Scoring  (health, metrics) {system.ScoringUrl}    GET  /health/ready, /metrics
+                  Admin key (alerts API and console): {system.AdminKeyFile}
                 Press Ctrl+C to stop.
                 """);
-            try
+            var interrupted = Task.Delay(Timeout.Infinite, cancellationToken);
+            if (await Task.WhenAny(interrupted, system.Stopped) == system.Stopped)
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.WriteLine("Stopping RiskWatch ...");
+                Console.Error.WriteLine($"{await system.Stopped} stopped by itself (see its log above); stopping RiskWatch.");
+                return 1;
             }
 
+            Console.WriteLine("Stopping RiskWatch ...");
             return 0;
         });
         return command;

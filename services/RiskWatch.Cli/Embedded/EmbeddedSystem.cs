@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using RiskWatch.Core.Access;
 using RiskWatch.Data;
+using RiskWatch.Data.Access;
 using RiskWatch.Data.Embedded;
 using RiskWatch.Ingest;
 using RiskWatch.Messaging;
@@ -18,6 +20,7 @@ namespace RiskWatch.Cli.Embedded;
 public sealed class EmbeddedSystem : IAsyncDisposable
 {
     private readonly List<WebApplication> apps = [];
+    private readonly TaskCompletionSource<string> stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LocalPostgresCluster? postgres;
     private EmbeddedKafkaBroker? broker;
 
@@ -31,6 +34,9 @@ public sealed class EmbeddedSystem : IAsyncDisposable
 
     public required string ModelPath { get; init; }
 
+    /// <summary>File holding the admin key the embedded mode made on its first start (readable by its owner only).</summary>
+    public required string AdminKeyFile { get; init; }
+
     public string IngestUrl { get; private set; } = "";
 
     public string ResponseUrl { get; private set; } = "";
@@ -38,6 +44,9 @@ public sealed class EmbeddedSystem : IAsyncDisposable
     public string ScoringUrl { get; private set; } = "";
 
     public KafkaOptions Kafka { get; private init; } = new();
+
+    /// <summary>Completes with the service's name when any of the three stops on its own.</summary>
+    public Task<string> Stopped => stopped.Task;
 
     /// <summary>The embedded broker, when this system started one (fault tests take it down and up).</summary>
     public EmbeddedKafkaBroker? Broker => broker;
@@ -63,6 +72,7 @@ public sealed class EmbeddedSystem : IAsyncDisposable
 
         var applied = await Migrator.MigrateAsync(connectionString, cancellationToken);
         log.WriteLine($"Database ready ({applied} migrations applied).");
+        var adminKeyFile = await EnsureLocalAdminKeyAsync(connectionString, dataDirectory, cancellationToken);
 
         EmbeddedKafkaBroker? broker = null;
         if (string.IsNullOrEmpty(kafka.BootstrapServers))
@@ -80,18 +90,25 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         var modelPath = configuration["Model:Path"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.Combine(dataDirectory, "models", "model.zip");
+        EvaluationResult? firstValidation = null;
         if (!File.Exists(modelPath))
         {
             log.WriteLine($"No model at {modelPath}: training one from the seed corpus ...");
             var result = ModelTrainer.Train(SeedCorpus.DefaultPath, modelPath, new TrainingOptions());
+            firstValidation = result.Validation;
             log.WriteLine($"Trained model {result.Version}.");
         }
+
+        // The registry decides which model Scoring uses; on a first start it is empty and this file becomes current.
+        var currentModel = await Commands.ModelOperations.RegisterInitialAsync(connectionString, modelPath, firstValidation, cancellationToken);
+        log.WriteLine($"Current model: {currentModel}.");
 
         var system = new EmbeddedSystem
         {
             ConnectionString = connectionString,
             BootstrapServers = kafka.BootstrapServers,
             ModelPath = modelPath,
+            AdminKeyFile = adminKeyFile,
             Kafka = kafka,
             postgres = postgres,
             broker = broker,
@@ -107,6 +124,11 @@ public sealed class EmbeddedSystem : IAsyncDisposable
                 // The command prints the addresses itself; three hosts' start-up chatter would bury them.
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             };
+            // The key that encrypts informant contacts: configured, or generated once into the data folder.
+            foreach (var (key, value) in Commands.CliSecrets.EmbeddedSettings(configuration, dataDirectory))
+            {
+                shared[key] = value;
+            }
             system.IngestUrl = await system.StartAppAsync(IngestService.Build, configuration, shared, options.IngestUrl, cancellationToken);
             system.ScoringUrl = await system.StartAppAsync(ScoringService.Build, configuration, shared, options.ScoringUrl, cancellationToken);
             system.ResponseUrl = await system.StartAppAsync(ResponseService.Build, configuration, shared, options.ResponseUrl, cancellationToken);
@@ -118,6 +140,31 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         }
 
         return system;
+    }
+
+    /// <summary>
+    /// On one machine the operator is also the first admin: the first start creates an admin key and keeps it in
+    /// the data folder (mode 0600), so the alerts API and console can be used at once. Distributed deployments
+    /// create keys with `riskwatch keys create` instead.
+    /// </summary>
+    private static async Task<string> EnsureLocalAdminKeyAsync(string connectionString, string dataDirectory, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(dataDirectory, "admin.key");
+        if (File.Exists(file))
+        {
+            return file;
+        }
+
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+        var (key, _) = await new ApiKeyStore(dataSource).CreateAsync(
+            Roles.Admin, "local-admin", Jurisdiction.Everywhere, "created by riskwatch up", cancellationToken);
+        await File.WriteAllTextAsync(file, key + "\n", cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return file;
     }
 
     private async Task<string> StartAppAsync(
@@ -132,9 +179,13 @@ public sealed class EmbeddedSystem : IAsyncDisposable
             builder.Configuration.AddConfiguration(configuration);
             builder.Configuration.AddInMemoryCollection(shared);
             builder.WebHost.UseUrls(url);
+            // Signals belong to the command, not to each of the three hosts: one Ctrl+C stops them all, in order.
+            builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
         });
         apps.Add(app);
         await app.StartAsync(cancellationToken);
+        // A service that stops by itself (e.g. the scoring loop failed) stops the whole system.
+        app.Lifetime.ApplicationStopping.Register(() => stopped.TrySetResult(app.Environment.ApplicationName));
         // With port 0 the server picks a free port; report the one it took.
         return app.Urls.First();
     }
@@ -152,5 +203,12 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         {
             await postgres.DisposeAsync();
         }
+    }
+
+    private sealed class CommandOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -155,7 +155,14 @@ public static class ReportParser
                 return null;
             }
 
-            var text = value.GetString()!;
+            // PostgreSQL cannot store U+0000 in text or jsonb, and a lone surrogate is not text at all: refused here,
+            // Ingest answers 400 and Scoring dead-letters, instead of a batch that can never be saved.
+            if (!TryGetText(value, out var text) || text.Contains('\0', StringComparison.Ordinal))
+            {
+                Fail(name, "must be valid Unicode text without NUL characters");
+                return null;
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 if (required)
@@ -188,7 +195,7 @@ public static class ReportParser
                 return null;
             }
 
-            if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text && allowed.Contains(text))
+            if (value.ValueKind == JsonValueKind.String && TryGetText(value, out var text) && allowed.Contains(text))
             {
                 return text;
             }
@@ -204,7 +211,7 @@ public static class ReportParser
                 return null;
             }
 
-            if (value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id) && id != Guid.Empty)
+            if (value.ValueKind == JsonValueKind.String && TryGetText(value, out var text) && Guid.TryParse(text, out var id) && id != Guid.Empty)
             {
                 return id;
             }
@@ -226,7 +233,7 @@ public static class ReportParser
 
             // The contract asks for an explicit offset: a bare local time is ambiguous across time zones.
             if (value.ValueKind == JsonValueKind.String
-                && value.GetString() is { } text
+                && TryGetText(value, out var text)
                 && HasOffset(text)
                 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
             {
@@ -235,6 +242,21 @@ public static class ReportParser
 
             Fail(name, "must be an ISO 8601 timestamp with an offset, such as 2026-11-20T08:30:00+08:00");
             return null;
+        }
+
+        /// <summary>The string's value; false when its escapes are not valid UTF-16 (a lone surrogate such as \ud800).</summary>
+        private static bool TryGetText(JsonElement value, out string text)
+        {
+            try
+            {
+                text = value.GetString() ?? "";
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                text = "";
+                return false;
+            }
         }
 
         private static bool HasOffset(string text)

@@ -13,28 +13,11 @@ namespace RiskWatch.Core.Incidents;
 /// </summary>
 public static class IncidentKey
 {
-    private static readonly string[] CitySuffixes = ["市", " city", "city"];
-    private static readonly string[] DistrictSuffixes = ["新区", "区", "县", " district", "district", " county", "county"];
-
     public static string For(ReportV1 report) =>
         For(report.Location.City, report.Location.District, report.Subject.Name);
 
     public static string For(string city, string? district, string subjectName) =>
-        string.Join('|', Place(city, CitySuffixes), Place(district, DistrictSuffixes), Normalise(subjectName));
-
-    private static string Place(string? name, string[] suffixes)
-    {
-        var normalised = Normalise(name);
-        foreach (var suffix in suffixes)
-        {
-            if (normalised.Length > suffix.Length && normalised.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                return normalised[..^suffix.Length];
-            }
-        }
-
-        return normalised;
-    }
+        string.Join('|', PlaceKey.City(city), PlaceKey.District(district), Normalise(subjectName));
 
     /// <summary>NFKC folds full-width forms; then lower case and keep only letters and digits.</summary>
     public static string Normalise(string? text)

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
+using RiskWatch.Data.Intake;
+using RiskWatch.Ingest.Intake;
 using RiskWatch.Messaging;
 using RiskWatch.ServiceDefaults;
 using RiskWatch.ServiceDefaults.Metrics;
@@ -22,8 +24,13 @@ public static class ReportsApi
     {
         app.MapPost("/api/v1/reports", SubmitReport)
             .WithName("SubmitReport")
-            .WithSummary("Submit one report (contract v1). Answers 202 once Kafka has acknowledged it.")
-            .Accepts<ReportV1>("application/json");
+            .WithSummary("Submit one report (contract v1). Answers 202 once Kafka has acknowledged it; the same reportId again answers 202 with the same receipt and changes nothing.")
+            .WithTags("Intake")
+            .Accepts<ReportV1>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddEndpointFilter(IntakeFilters.RejectUnknownKey)
+            .RequireRateLimiting(IntakeRateLimits.Policy);
         return app;
     }
 
@@ -31,6 +38,7 @@ public static class ReportsApi
         HttpContext context,
         ReportProducer producer,
         IOptions<KafkaOptions> kafka,
+        IntakeLedger ledger,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -48,6 +56,13 @@ public static class ReportsApi
                 parsed.Errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
                 null, RiskWatchMetrics.Channels.Api);
             return Problems.Invalid(parsed.Errors);
+        }
+
+        var receipt = new ReportReceipt(report.ReportId, TrackingCode.For(report.ReportId));
+        if ((await ledger.AcceptedAmongAsync([report.ReportId], cancellationToken)).Count > 0)
+        {
+            // Accepted before: the same answer again, and nothing produced twice.
+            return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", receipt);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -70,8 +85,8 @@ public static class ReportsApi
         }
 
         RiskWatchMetrics.RecordAccepted(report.Source, RiskWatchMetrics.Channels.Api);
+        await ledger.RecordAsync([ReportIntake.Entry(report, RiskWatchMetrics.Channels.Api, followUpOf: null)], CancellationToken.None);
 
-        var receipt = new ReportReceipt(report.ReportId, TrackingCode.For(report.ReportId));
         return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", receipt);
     }
 }

@@ -1,17 +1,27 @@
+using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using RiskWatch.Core.Grading;
+using RiskWatch.Core.Incidents;
 using RiskWatch.Data.Alerts;
+using RiskWatch.Response.Handling;
+using RiskWatch.ServiceDefaults.Security;
 
 namespace RiskWatch.Response.Apis;
 
 /// <summary>An alert as the response team reads it; probabilities are keyed by grade name.</summary>
 public sealed record AlertView(
-    long Id, string Grade, string Status, AlertPlace Place, string Subject, int ReportCount,
-    IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, DateTime OpenedAt, DateTime LastReportAt)
+    long Id, string Grade, string Status, string Tier, AlertPlace Place, string Subject, int ReportCount, int Informants, bool Corroborated,
+    IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, string PolicyVersion, DateTime OpenedAt, DateTime LastReportAt,
+    DateTime UpdatedAt, AlertDeadlines Deadlines, AlertHandling Handling, long? SupersededBy)
 {
     public static AlertView From(AlertSummary a) => new(
-        a.AlertId, a.Grade, a.Status, new AlertPlace(a.City, a.District, a.Street), a.SubjectName, a.ReportCount,
-        ProbabilitiesByGrade(a.Probabilities), a.ModelVersion, a.OpenedAt, a.LastReportAt);
+        a.AlertId, a.Grade, a.Status, a.Tier, new AlertPlace(a.City, a.District, a.Street), a.SubjectName, a.ReportCount, a.InformantCount,
+        a.Corroborated, ProbabilitiesByGrade(a.Probabilities), a.ModelVersion, a.PolicyVersion, a.OpenedAt, a.LastReportAt, a.UpdatedAt,
+        new AlertDeadlines(a.AcknowledgeDueAt, a.ActDueAt, a.AcknowledgeMissed, a.ActMissed, a.EscalationCount),
+        new AlertHandling(a.AcknowledgedAt, a.AcknowledgedBy, a.FirstActionAt, a.Assignee, a.ResolvedAt, a.Outcome, a.ClosedAt),
+        a.SupersededBy);
 
     public static IReadOnlyDictionary<string, float> ProbabilitiesByGrade(float[] probabilities) =>
         Grades.All.Where(g => (int)g < probabilities.Length).ToDictionary(g => g.ToWire(), g => probabilities[(int)g]);
@@ -19,38 +29,86 @@ public sealed record AlertView(
 
 public sealed record AlertPlace(string City, string? District, string? Street);
 
+/// <summary>Deadlines still running (null once met or stopped) and whether any was missed.</summary>
+public sealed record AlertDeadlines(DateTime? AcknowledgeDueAt, DateTime? ActDueAt, bool AcknowledgeMissed, bool ActMissed, int Escalations);
+
+public sealed record AlertHandling(
+    DateTime? AcknowledgedAt, string? AcknowledgedBy, DateTime? FirstActionAt, string? Assignee, DateTime? ResolvedAt, string? Outcome, DateTime? ClosedAt);
+
+/// <summary>A report of an alert; the informant appears only by pseudonym (their reporter id).</summary>
 public sealed record AlertReportView(
     Guid ReportId, string Source, string Reporter, DateTime OccurredAt, string Grade,
-    IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, string Text);
+    IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, string Text, JsonElement Reasons);
 
-public sealed record AlertDetailView(AlertView Alert, IReadOnlyList<AlertReportView> Reports, IReadOnlyList<AlertEvent> Timeline);
+public sealed record AlertEventView(long EventId, DateTime At, string Actor, string Kind, JsonElement Detail);
+
+public sealed record AlertDetailView(AlertView Alert, IReadOnlyList<AlertReportView> Reports, IReadOnlyList<AlertEventView> Timeline);
 
 public static class AlertsApi
 {
+    /// <summary>Responders (by API key or console session) and admins.</summary>
+    public const string HandlingPolicy = "handling";
+
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var alerts = app.MapGroup("/api/v1/alerts");
-        alerts.MapGet("/", ListAlerts).WithName("ListAlerts").WithSummary("The newest alerts first.");
+        var alerts = app.MapGroup("/api/v1/alerts").RequireAuthorization(HandlingPolicy);
+        alerts.MapGet("/", ListAlerts).WithName("ListAlerts").WithSummary("The newest alerts in the caller's jurisdiction first.");
         alerts.MapGet("/{id:long}", GetAlert).WithName("GetAlert").WithSummary("One alert with its reports and timeline.");
+        alerts.MapGet("/{id:long}/cap", GetCap).WithName("GetAlertCap").WithSummary("The alert as an OASIS CAP 1.2 message.");
+        alerts.MapGet("/stream", AlertStream.StreamAsync).WithName("AlertStream").WithSummary("Server-Sent Events: a line per alert change in scope.");
+        alerts.MapAlertActions();
         return app;
     }
 
-    public static async Task<Ok<IReadOnlyList<AlertView>>> ListAlerts(AlertQueries queries, CancellationToken cancellationToken, int limit = 100)
+    public static AlertScope ScopeOf(ClaimsPrincipal user) => AlertScope.For(user.Jurisdiction());
+
+    public static async Task<Ok<IReadOnlyList<AlertView>>> ListAlerts(
+        ClaimsPrincipal user, AlertQueries queries, CancellationToken cancellationToken, int limit = 100, string? status = null)
     {
-        var rows = await queries.ListAsync(Math.Clamp(limit, 1, 1000), cancellationToken);
+        var rows = await queries.ListAsync(ScopeOf(user), status, Math.Clamp(limit, 1, 1000), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<AlertView>>(rows.Select(AlertView.From).ToList());
     }
 
-    public static async Task<Results<Ok<AlertDetailView>, ProblemHttpResult>> GetAlert(long id, AlertQueries queries, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AlertDetailView>, ProblemHttpResult>> GetAlert(
+        long id, ClaimsPrincipal user, AlertQueries queries, CancellationToken cancellationToken)
     {
-        if (await queries.GetAsync(id, cancellationToken) is not { } detail)
+        if (await queries.GetAsync(id, ScopeOf(user), cancellationToken) is not { } detail)
         {
-            return TypedResults.Problem($"There is no alert {id}.", statusCode: StatusCodes.Status404NotFound,
-                type: ServiceDefaults.Problems.NotFound);
+            return NotFound(id);
         }
 
         var reports = detail.Reports.Select(r => new AlertReportView(
-            r.ReportId, r.Source, r.Reporter, r.OccurredAt, r.Grade, AlertView.ProbabilitiesByGrade(r.Probabilities), r.ModelVersion, r.Text)).ToList();
-        return TypedResults.Ok(new AlertDetailView(AlertView.From(detail.Alert), reports, detail.Timeline));
+            r.ReportId, r.Source, r.Reporter, r.OccurredAt, r.Grade, AlertView.ProbabilitiesByGrade(r.Probabilities), r.ModelVersion, r.Text,
+            Json(r.Reasons))).ToList();
+        var timeline = detail.Timeline.Select(e => new AlertEventView(e.EventId, e.At, e.Actor, e.Kind, Json(e.Detail))).ToList();
+        return TypedResults.Ok(new AlertDetailView(AlertView.From(detail.Alert), reports, timeline));
     }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCap(
+        long id, ClaimsPrincipal user, AlertQueries queries, IOptions<HandlingOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await queries.GetAsync(id, ScopeOf(user), cancellationToken) is not { } detail)
+        {
+            return NotFound(id);
+        }
+
+        var a = detail.Alert;
+        var reasons = detail.Reports.SelectMany(r => Json(r.Reasons).EnumerateArray().Select(x => x.GetString() ?? "")).Where(x => x.Length > 0)
+            .Distinct(StringComparer.Ordinal).Take(5).ToList();
+        var cap = CapMessage.Build(new CapAlert(a.AlertId, Grades.Parse(a.Grade), a.Status, a.Tier, a.City, a.District, a.Street, a.SubjectName,
+            a.ReportCount, a.Corroborated, Utc(a.OpenedAt), Utc(a.UpdatedAt), reasons, a.Outcome), options.Value.CapSender, clock.GetUtcNow());
+        return TypedResults.Text(cap.Declaration + Environment.NewLine + cap.Root, CapMessage.ContentType, System.Text.Encoding.UTF8);
+    }
+
+    public static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem($"There is no alert {id} in your jurisdiction.", statusCode: StatusCodes.Status404NotFound,
+            type: ServiceDefaults.Problems.NotFound);
+
+    private static JsonElement Json(string json)
+    {
+        using var document = JsonDocument.Parse(string.IsNullOrEmpty(json) ? "null" : json);
+        return document.RootElement.Clone();
+    }
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 }

@@ -49,11 +49,13 @@ public sealed class ReportBatchHandler(
             }
         }
 
-        var predictions = valid.Count == 0 ? [] : model.Current.PredictBatch(valid.Select(v => v.Report).ToList());
+        // One model for the whole batch, even when a promotion swaps the holder's model meanwhile.
+        using var lease = model.Acquire();
+        var predictions = valid.Count == 0 ? [] : lease.Model.PredictBatch(valid.Select(v => v.Report).ToList());
         var scored = valid.Select((v, i) => new ScoredMessage(
             new ScoredReport(v.Report, predictions[i].Grade, predictions[i].Probabilities, predictions[i].ModelVersion),
             v.Message.Partition.Value,
-            v.Message.Offset.Value)).ToList();
+            v.Message.Offset.Value) { Reasons = predictions[i].Reasons }).ToList();
 
         var position = new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch));
         var outcome = await SaveAsync(scored, position, cancellationToken);

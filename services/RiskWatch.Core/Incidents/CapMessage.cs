@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Xml.Linq;
+using RiskWatch.Core.Grading;
+
+namespace RiskWatch.Core.Incidents;
+
+/// <summary>What of an alert goes into a CAP message. No informant identity and no report text go out.</summary>
+public sealed record CapAlert(
+    long AlertId,
+    Grade Grade,
+    string Status,
+    string Tier,
+    string City,
+    string? District,
+    string? Street,
+    string Subject,
+    int ReportCount,
+    bool Corroborated,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> Reasons,
+    string? Outcome);
+
+/// <summary>
+/// An alert as an OASIS Common Alerting Protocol 1.2 message, for other government systems. Severity follows the
+/// four-level scale: red Extreme, orange Severe, yellow Moderate, blue Minor.
+/// </summary>
+public static class CapMessage
+{
+    public const string Namespace = "urn:oasis:names:tc:emergency:cap:1.2";
+    public const string ContentType = "application/cap+xml";
+
+    public static string Severity(Grade grade) => grade switch
+    {
+        Grade.Red => "Extreme",
+        Grade.Orange => "Severe",
+        Grade.Yellow => "Moderate",
+        Grade.Blue => "Minor",
+        _ => "Unknown",
+    };
+
+    /// <summary>Red: act now; orange and yellow: within hours; blue: within days.</summary>
+    public static string Urgency(Grade grade) => grade switch
+    {
+        Grade.Red => "Immediate",
+        Grade.Orange or Grade.Yellow => "Expected",
+        Grade.Blue => "Future",
+        _ => "Unknown",
+    };
+
+    /// <summary>Corroborated by independent informants: observed; otherwise likely.</summary>
+    public static string Certainty(CapAlert alert) => alert.Corroborated ? "Observed" : "Likely";
+
+    public static XDocument Build(CapAlert alert, string sender, DateTimeOffset sent)
+    {
+        XNamespace cap = Namespace;
+        var cancelled = alert.Status == AlertStatus.Closed && alert.Outcome == "false_alarm";
+        var place = string.Join(" ", new[] { alert.City, alert.District, alert.Street }.Where(p => !string.IsNullOrWhiteSpace(p)));
+        var description = $"{alert.Subject}({place}):{alert.ReportCount} 份报告,等级 {alert.Grade.ToWire()},由 {alert.Tier} 层级牵头处置。"
+            + (alert.Reasons.Count > 0 ? " 依据:" + string.Join(";", alert.Reasons) : "");
+        var info = new XElement(cap + "info",
+            new XElement(cap + "language", "zh-CN"),
+            new XElement(cap + "category", "Other"),
+            new XElement(cap + "event", "劳动关系风险预警 / Labour-relations risk"),
+            new XElement(cap + "urgency", Urgency(alert.Grade)),
+            new XElement(cap + "severity", Severity(alert.Grade)),
+            new XElement(cap + "certainty", Certainty(alert)),
+            new XElement(cap + "senderName", "RiskWatch 211"),
+            new XElement(cap + "headline", $"{alert.Grade.ToWire()} · {alert.Subject}"),
+            new XElement(cap + "description", description),
+            new XElement(cap + "parameter", new XElement(cap + "valueName", "riskwatchGrade"), new XElement(cap + "value", alert.Grade.ToWire())),
+            new XElement(cap + "parameter", new XElement(cap + "valueName", "riskwatchTier"), new XElement(cap + "value", alert.Tier)),
+            new XElement(cap + "parameter", new XElement(cap + "valueName", "riskwatchStatus"), new XElement(cap + "value", alert.Status)),
+            new XElement(cap + "area", new XElement(cap + "areaDesc", place)));
+        var root = new XElement(cap + "alert",
+            new XElement(cap + "identifier", $"riskwatch-alert-{alert.AlertId.ToString(CultureInfo.InvariantCulture)}-{alert.UpdatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}"),
+            new XElement(cap + "sender", sender),
+            new XElement(cap + "sent", Time(sent)),
+            new XElement(cap + "status", "Actual"),
+            new XElement(cap + "msgType", cancelled ? "Cancel" : "Alert"),
+            new XElement(cap + "scope", "Restricted"),
+            new XElement(cap + "restriction", "工会应急处置机制及联动部门 / union emergency response and partner government departments"),
+            new XElement(cap + "note", $"RiskWatch alert {alert.AlertId.ToString(CultureInfo.InvariantCulture)}"),
+            info);
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
+    }
+
+    /// <summary>CAP times carry an explicit offset and no fractional seconds; "Z" is not allowed.</summary>
+    public static string Time(DateTimeOffset time) =>
+        time.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace RiskWatch.Data.Intake;
+
+/// <summary>A report the broker acknowledged, as Ingest remembers it: never its text.</summary>
+public sealed record LedgerEntry(
+    Guid ReportId, string TrackingCode, string Channel, string Source, string Reporter, string IncidentKey,
+    Guid? FollowUpOf, string About);
+
+/// <summary>What an informant may see of a report: its state in plain words, never notes or who handles it.</summary>
+public sealed record IntakeStatus(
+    Guid ReportId, string TrackingCode, string Status, DateTime ReceivedAt, DateTime? UpdatedAt, int Additions, string About);
+
+/// <summary>
+/// The intake ledger: the ids of reports the broker acknowledged, written by Ingest right after the acknowledgement.
+/// It answers "duplicate" for a resubmission without asking Scoring, and the follow-up page's status before a report
+/// is scored. Losing a row here after the acknowledgement (a crash in between) only means a resubmission is produced
+/// again and Scoring drops it as a duplicate: the reports table stays the truth.
+/// </summary>
+public sealed class IntakeLedger(NpgsqlDataSource dataSource)
+{
+    public static class Statuses
+    {
+        public const string Received = "received";
+        public const string BeingHandled = "being_handled";
+        public const string Closed = "closed";
+    }
+
+    /// <summary>Those of <paramref name="reportIds"/> already accepted, through Ingest or scored from Kafka.</summary>
+    public async Task<HashSet<Guid>> AcceptedAmongAsync(IReadOnlyCollection<Guid> reportIds, CancellationToken cancellationToken)
+    {
+        if (reportIds.Count == 0)
+        {
+            return [];
+        }
+
+        const string sql = """
+            SELECT report_id FROM intake_ledger WHERE report_id = ANY(@Ids)
+            UNION
+            SELECT report_id FROM reports WHERE report_id = ANY(@Ids)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var found = await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { Ids = reportIds.ToArray() }, cancellationToken: cancellationToken));
+        return [.. found];
+    }
+
+    /// <summary>Records acknowledged reports; ones already there are left as they are.</summary>
+    public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        const string sql = """
+            INSERT INTO intake_ledger (report_id, tracking_code, channel, source, reporter, incident_key, follow_up_of, about)
+            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::jsonb[])
+            ON CONFLICT DO NOTHING
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter("Ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = entries.Select(e => e.ReportId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("Codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.TrackingCode).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("Channels", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.Channel).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("Sources", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.Source).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("Reporters", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.Reporter).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("Keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.IncidentKey).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("FollowUps", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = entries.Select(e => (object?)e.FollowUpOf ?? DBNull.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("Abouts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.About).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The report a tracking code names, as the template of a follow-up: the original when the code is a follow-up's
+    /// own. Reports a platform produced straight to Kafka are found in the reports table once scored.
+    /// </summary>
+    public async Task<LedgerEntry?> FindOriginalAsync(string trackingCode, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT o.report_id AS ReportId, o.tracking_code AS TrackingCode, o.channel, o.source, o.reporter,
+                   o.incident_key AS IncidentKey, o.follow_up_of AS FollowUpOf, o.about::text AS About
+            FROM intake_ledger l JOIN intake_ledger o ON o.report_id = coalesce(l.follow_up_of, l.report_id)
+            WHERE l.tracking_code = @Code
+            UNION ALL
+            SELECT r.report_id, r.tracking_code, 'api', r.source, r.reporter, r.incident_key, NULL,
+                   jsonb_build_object('location', r.body->'location', 'subject', r.body->'subject', 'sector', r.body->'sector',
+                                      'category', r.body->'category', 'occurredAt', r.body->'occurredAt')::text
+            FROM reports r
+            WHERE r.tracking_code = @Code AND NOT EXISTS (SELECT 1 FROM intake_ledger WHERE tracking_code = @Code)
+            LIMIT 1
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<LedgerEntry>(new CommandDefinition(sql, new { Code = trackingCode }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The state of the report a tracking code names, from its alert: received (not yet scored, no alert, or an alert
+    /// nobody took up yet), being handled (acknowledged or in handling), closed (resolved or closed).
+    /// </summary>
+    public async Task<IntakeStatus?> StatusAsync(string trackingCode, CancellationToken cancellationToken)
+    {
+        if (await FindOriginalAsync(trackingCode, cancellationToken) is not { } original)
+        {
+            return null;
+        }
+
+        const string sql = """
+            WITH family AS (
+                SELECT report_id FROM intake_ledger WHERE report_id = @Id OR follow_up_of = @Id
+                UNION SELECT @Id
+            )
+            SELECT
+                coalesce((SELECT accepted_at FROM intake_ledger WHERE report_id = @Id),
+                         (SELECT received_at FROM reports WHERE report_id = @Id)) AS ReceivedAt,
+                (SELECT count(*)::int FROM intake_ledger WHERE follow_up_of = @Id) AS Additions,
+                a.status AS AlertStatus,
+                a.updated_at AS UpdatedAt
+            FROM (SELECT 1) one
+            LEFT JOIN LATERAL (
+                SELECT al.status, al.updated_at FROM reports r JOIN alerts al ON al.alert_id = r.alert_id
+                WHERE r.report_id IN (SELECT report_id FROM family)
+                ORDER BY al.updated_at DESC LIMIT 1
+            ) a ON true
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<StatusRow>(new CommandDefinition(sql, new { Id = original.ReportId }, cancellationToken: cancellationToken));
+        var status = row.AlertStatus switch
+        {
+            null or "new" => Statuses.Received,
+            "resolved" or "closed" => Statuses.Closed,
+            _ => Statuses.BeingHandled,
+        };
+        return new IntakeStatus(original.ReportId, original.TrackingCode, status, row.ReceivedAt ?? DateTime.UtcNow, row.UpdatedAt, row.Additions, original.About);
+    }
+
+    /// <summary>The parts of a report a follow-up copies (where, about whom, when): never its text.</summary>
+    public static string AboutJson(object location, object subject, string? sector, string? category, DateTimeOffset occurredAt, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(new { location, subject, sector, category, occurredAt }, options);
+
+    private sealed record StatusRow(DateTime? ReceivedAt, int Additions, string? AlertStatus, DateTime? UpdatedAt);
+}

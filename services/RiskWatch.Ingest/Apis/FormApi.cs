@@ -1,0 +1,274 @@
+using System.Reflection;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RiskWatch.Core.Access;
+using RiskWatch.Core.Contract;
+using RiskWatch.Data.Intake;
+using RiskWatch.Ingest.Intake;
+using RiskWatch.ServiceDefaults;
+using RiskWatch.ServiceDefaults.Metrics;
+
+namespace RiskWatch.Ingest.Apis;
+
+/// <summary>What the follow-up page shows: the state in plain words, never notes or who handles it.</summary>
+public sealed record FollowUpStatus(string TrackingCode, string Status, DateTime ReceivedAt, DateTime? UpdatedAt, int Additions);
+
+/// <summary>Information an informant adds to a report they hold the tracking code of.</summary>
+public sealed record FollowUpRequest(Guid ReportId, string Text, string? Language);
+
+/// <summary>
+/// The informant web form and its follow-up page, and the two small APIs they call. Anyone may report through the form
+/// without a key (a worker on a borrowed phone has none): the report's source is <c>informant</c> and its reporter
+/// <c>anonymous</c>, or the key's pseudonym when the device sends an informant key.
+/// </summary>
+public static class FormApi
+{
+    public const string AnonymousReporter = "anonymous";
+
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = ReportParser.MaxDepth };
+
+    public static IEndpointRouteBuilder MapFormApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/report", () => Page("report.html", "text/html; charset=utf-8"))
+            .WithName("ReportForm").WithSummary("The informant form (HTML, Simplified Chinese with an English switch).").WithTags("Form");
+        app.MapGet("/report/follow-up", () => Page("follow-up.html", "text/html; charset=utf-8"))
+            .WithName("FollowUpPage").WithSummary("The follow-up page: status by tracking code, and adding information.").WithTags("Form");
+        app.MapGet("/report/app.js", () => Page("app.js", "text/javascript; charset=utf-8"))
+            .WithName("FormScript").WithSummary("The form's script (no inline script: the CSP forbids it).").WithTags("Form");
+        app.MapGet("/report/app.css", () => Page("app.css", "text/css; charset=utf-8"))
+            .WithName("FormStyles").WithSummary("The form's styles.").WithTags("Form");
+
+        app.MapPost("/api/v1/form/reports", SubmitFormReport)
+            .WithName("SubmitFormReport")
+            .WithSummary("A report from the informant form (contract v1; source and reporter are set by the server). 202 once Kafka acknowledged it; the same reportId again is a no-op with the same receipt.")
+            .WithTags("Form")
+            .Accepts<ReportV1>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddEndpointFilter(IntakeFilters.RejectUnknownKey)
+            .RequireRateLimiting(IntakeRateLimits.Policy);
+
+        app.MapGet("/api/v1/follow-ups/{trackingCode}", GetStatus)
+            .WithName("FollowUpStatus")
+            .WithSummary("The state of a report by its tracking code: received, being_handled or closed.")
+            .WithTags("Form")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(IntakeRateLimits.Policy);
+
+        app.MapPost("/api/v1/follow-ups/{trackingCode}", AddInformation)
+            .WithName("AddFollowUp")
+            .WithSummary("Adds information to a report: a new report about the same subject and place, its text marked as a follow-up, that joins the same alert.")
+            .WithTags("Form")
+            .Accepts<FollowUpRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddEndpointFilter(IntakeFilters.RejectUnknownKey)
+            .RequireRateLimiting(IntakeRateLimits.Policy);
+        return app;
+    }
+
+    public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> SubmitFormReport(
+        HttpContext context, ReportIntake intake, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync(context.Request, ReportsApi.MaxReportBytes, cancellationToken);
+        if (body.Error is { } tooLarge)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.TooLarge, null, RiskWatchMetrics.Channels.Form);
+            return Problems.Invalid([tooLarge]);
+        }
+
+        // The server, not the page, says who reports: the page cannot claim another informant's pseudonym.
+        var bytes = body.Bytes;
+        if (TryParseObject(bytes) is { } node)
+        {
+            node["source"] = "informant";
+            node["reporter"] = Reporter(context.User);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(node);
+        }
+
+        var parsed = ReportParser.Parse(bytes, clock.GetUtcNow());
+        if (parsed.Report is not { } report)
+        {
+            RiskWatchMetrics.RecordRejected(
+                parsed.Errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
+                "informant", RiskWatchMetrics.Channels.Form);
+            return Problems.Invalid(parsed.Errors);
+        }
+
+        return await AcceptAsync(context, intake, report, followUpOf: null, report.ReportId, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<FollowUpStatus>, ProblemHttpResult>> GetStatus(
+        string trackingCode, IntakeLedger ledger, CancellationToken cancellationToken)
+    {
+        if (Normalise(trackingCode) is not { } code || await ledger.StatusAsync(code, cancellationToken) is not { } status)
+        {
+            return IngestProblems.FollowUpNotFound();
+        }
+
+        return TypedResults.Ok(new FollowUpStatus(status.TrackingCode, status.Status, status.ReceivedAt, status.UpdatedAt, status.Additions));
+    }
+
+    public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> AddInformation(
+        string trackingCode, HttpContext context, ReportIntake intake, IntakeLedger ledger, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync(context.Request, ReportsApi.MaxReportBytes, cancellationToken);
+        if (body.Error is { } tooLarge)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.TooLarge, null, RiskWatchMetrics.Channels.Form);
+            return Problems.Invalid([tooLarge]);
+        }
+
+        var request = ReadFollowUp(body.Bytes, out var errors);
+        if (request is null)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, "informant", RiskWatchMetrics.Channels.Form);
+            return Problems.Invalid(errors);
+        }
+
+        if (Normalise(trackingCode) is not { } code || await ledger.FindOriginalAsync(code, cancellationToken) is not { } original)
+        {
+            return IngestProblems.FollowUpNotFound();
+        }
+
+        // A new report on the same subject and place (so the same incident and alert), by the original's reporter (so
+        // additions never count as independent corroboration), its text marked as a follow-up of the tracking code.
+        using var about = JsonDocument.Parse(original.About);
+        var language = request.Language ?? LanguageDetector.Detect(request.Text);
+        var prefix = language == "zh" ? $"【补充信息 {original.TrackingCode}】" : $"[Follow-up to {original.TrackingCode}] ";
+        var json = new JsonObject
+        {
+            ["reportId"] = request.ReportId.ToString(),
+            ["source"] = original.Source,
+            ["reporter"] = original.Reporter,
+            ["occurredAt"] = about.RootElement.TryGetProperty("occurredAt", out var at) && at.ValueKind == JsonValueKind.String
+                ? at.GetString()
+                : clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["location"] = JsonNode.Parse(about.RootElement.GetProperty("location").GetRawText()),
+            ["subject"] = JsonNode.Parse(about.RootElement.GetProperty("subject").GetRawText()),
+            ["text"] = prefix + request.Text,
+            ["language"] = language,
+        };
+        foreach (var optional in new[] { "sector", "category" })
+        {
+            if (about.RootElement.TryGetProperty(optional, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                json[optional] = value.GetString();
+            }
+        }
+
+        // "Not in the future" was checked when the original came in.
+        var parsed = ReportParser.Parse(JsonSerializer.SerializeToUtf8Bytes(json), DateTimeOffset.MaxValue - ContractValues.MaxFutureSkew - TimeSpan.FromDays(1));
+        if (parsed.Report is not { } report)
+        {
+            var reasons = parsed.Errors.Select(e => e.Field == "text" ? e with { Reason = $"with the follow-up mark, {e.Reason}" } : e).ToList();
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, "informant", RiskWatchMetrics.Channels.Form);
+            return Problems.Invalid(reasons);
+        }
+
+        return await AcceptAsync(context, intake, report, original.ReportId, original.ReportId, cancellationToken);
+    }
+
+    private static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> AcceptAsync(
+        HttpContext context, ReportIntake intake, ReportV1 report, Guid? followUpOf, Guid receiptFor, CancellationToken cancellationToken)
+    {
+        var outcome = await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Form, followUpOf, cancellationToken);
+        if (outcome == IntakeOutcome.Unavailable)
+        {
+            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");
+        }
+
+        // A follow-up's receipt is the original's tracking code: the one code the informant keeps.
+        return TypedResults.Accepted($"/api/v1/follow-ups/{TrackingCode.For(receiptFor)}", new ReportReceipt(report.ReportId, TrackingCode.For(receiptFor)));
+    }
+
+    private static FollowUpRequest? ReadFollowUp(ReadOnlyMemory<byte> bytes, out List<FieldError> errors)
+    {
+        errors = [];
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, DocumentOptions);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            errors.Add(new FieldError("$", "the body is not valid JSON"));
+            return null;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new FieldError("$", "a follow-up must be a JSON object with reportId and text"));
+            return null;
+        }
+
+        Guid reportId = default;
+        if (!root.TryGetProperty("reportId", out var id) || id.ValueKind != JsonValueKind.String || !Guid.TryParse(id.GetString(), out reportId) || reportId == Guid.Empty)
+        {
+            errors.Add(new FieldError("reportId", "must be a new UUID chosen by the sender, such as 0f8fad5b-d9cb-469f-a165-70867728950e"));
+        }
+
+        string? text = null;
+        if (!root.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(t.GetString()))
+        {
+            errors.Add(new FieldError("text", "is required"));
+        }
+        else
+        {
+            text = t.GetString()!.Trim();
+        }
+
+        string? language = null;
+        if (root.TryGetProperty("language", out var l) && l.ValueKind != JsonValueKind.Null)
+        {
+            if (l.ValueKind == JsonValueKind.String && ContractValues.Languages.Contains(l.GetString()!))
+            {
+                language = l.GetString();
+            }
+            else
+            {
+                errors.Add(new FieldError("language", "must be one of: en, zh"));
+            }
+        }
+
+        return errors.Count == 0 ? new FollowUpRequest(reportId, text!, language) : null;
+    }
+
+    private static JsonObject? TryParseObject(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            return JsonNode.Parse(bytes.Span, NodeOptions, DocumentOptions) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null; // the parser names the problem
+        }
+    }
+
+    private static string Reporter(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Informant) && user.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } pseudonym ? pseudonym : AnonymousReporter;
+
+    /// <summary>Forgives case, spaces and a missing RW- prefix; null when it cannot be a tracking code.</summary>
+    private static string? Normalise(string trackingCode)
+    {
+        var letters = new string(trackingCode.Where(char.IsAsciiLetterOrDigit).Select(char.ToUpperInvariant).ToArray());
+        if (letters.StartsWith("RW", StringComparison.Ordinal) && letters.Length == 12)
+        {
+            letters = letters[2..];
+        }
+
+        return letters.Length == 10 ? $"RW-{letters[..5]}-{letters[5..]}" : null;
+    }
+
+    private static IResult Page(string name, string contentType)
+    {
+        var stream = typeof(FormApi).Assembly.GetManifestResourceStream("Web." + name)
+            ?? throw new InvalidOperationException($"The embedded resource Web.{name} is missing from the build.");
+        return Results.Stream(stream, contentType);
+    }
+}

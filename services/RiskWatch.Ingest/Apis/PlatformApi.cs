@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RiskWatch.Core.Access;
+using RiskWatch.Core.Contract;
+using RiskWatch.Data.Intake;
+using RiskWatch.Ingest.Intake;
+using RiskWatch.ServiceDefaults;
+using RiskWatch.ServiceDefaults.Metrics;
+using RiskWatch.ServiceDefaults.Security;
+
+namespace RiskWatch.Ingest.Apis;
+
+/// <summary>The answer for one report of a batch, at its index: accepted, duplicate, rejected (with field errors) or unavailable.</summary>
+public sealed record BatchItemResult(int Index, Guid? ReportId, string Status, string? TrackingCode, IReadOnlyList<FieldError>? Errors);
+
+/// <summary>The answer for a whole batch: counts, and one result per report in the order sent.</summary>
+public sealed record BatchResult(int Accepted, int Duplicates, int Rejected, int Unavailable, IReadOnlyList<BatchItemResult> Results);
+
+/// <summary>
+/// Signed batches from platforms. Authentication is the platform's API key; integrity and freshness are an
+/// HMAC-SHA256 over <c>"{X-RiskWatch-Timestamp}.{body}"</c> with the key's signing secret, a timestamp within
+/// five minutes, and a signature never seen before. One bad report never rejects the good ones.
+/// </summary>
+public static class PlatformApi
+{
+    public const string TimestampHeader = "X-RiskWatch-Timestamp";
+    public const string SignatureHeader = "X-RiskWatch-Signature";
+
+    public static class Statuses
+    {
+        public const string Accepted = "accepted";
+        public const string Duplicate = "duplicate";
+        public const string Rejected = "rejected";
+        public const string Unavailable = "unavailable";
+    }
+
+    public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/platform/reports", SubmitBatch)
+            .WithName("SubmitPlatformBatch")
+            .WithSummary("A signed batch of up to 1,000 reports (a JSON array, or {\"reports\": [...]}) from a platform key; answers per report.")
+            .WithDescription($"Headers: Authorization: Bearer <platform key>; {TimestampHeader}: unix seconds (within 5 minutes); {SignatureHeader}: hex HMAC-SHA256 over \"{{timestamp}}.{{body}}\" with the key's signing secret. A signature is accepted once.")
+            .WithTags("Platform")
+            .Accepts<ReportV1[]>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(IntakeRateLimits.Policy);
+        return app;
+    }
+
+    public static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> SubmitBatch(
+        HttpContext context,
+        ReportIntake intake,
+        PlatformSigning signing,
+        IOptions<IngestOptions> options,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var user = context.User;
+        if (user.FindFirstValue(RiskWatchClaims.KeyId) is not { } keyId)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.Unauthorized, "platform", RiskWatchMetrics.Channels.Platform);
+            return IngestProblems.NotAuthenticated("Send the platform's API key: Authorization: Bearer rwk_...");
+        }
+
+        if (!user.IsInRole(Roles.Platform))
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.Unauthorized, "platform", RiskWatchMetrics.Channels.Platform);
+            return IngestProblems.Forbidden("Only a platform key may send platform batches.");
+        }
+
+        var limits = options.Value;
+        var body = await RequestBody.ReadAsync(context.Request, limits.MaxBatchBytes, cancellationToken);
+        if (body.Error is not null)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.TooLarge, "platform", RiskWatchMetrics.Channels.Platform);
+            return IngestProblems.BodyTooLarge(limits.MaxBatchBytes);
+        }
+
+        var now = clock.GetUtcNow();
+        if (await CheckSignatureAsync(context.Request, body.Bytes, keyId, signing, now, cancellationToken) is { } refusal)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.Unauthorized, "platform", RiskWatchMetrics.Channels.Platform);
+            return IngestProblems.Signature(refusal);
+        }
+
+        var principal = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Bytes, new JsonDocumentOptions { MaxDepth = ReportParser.MaxDepth + 2 });
+        }
+        catch (JsonException)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.MalformedJson, "platform", RiskWatchMetrics.Channels.Platform);
+            return IngestProblems.Batch("The body is not valid JSON.");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var items = root.ValueKind == JsonValueKind.Array ? root
+                : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("reports", out var list) && list.ValueKind == JsonValueKind.Array ? list
+                : (JsonElement?)null;
+            if (items is not { } reports)
+            {
+                return IngestProblems.Batch("Send a JSON array of reports, or an object {\"reports\": [...]}.");
+            }
+
+            var count = reports.GetArrayLength();
+            if (count == 0 || count > limits.MaxBatchReports)
+            {
+                return IngestProblems.Batch($"A batch holds 1 to {limits.MaxBatchReports} reports; this one has {count}.");
+            }
+
+            var results = new BatchItemResult[count];
+            var valid = new List<(int Index, ReportV1 Report)>(count);
+            var index = 0;
+            foreach (var element in reports.EnumerateArray())
+            {
+                var parsed = ReportParser.Parse(element, now);
+                var errors = parsed.Errors.ToList();
+                if (parsed.Report is { } report)
+                {
+                    if (report.Source != "platform")
+                    {
+                        errors.Add(new FieldError("source", "must be platform in a platform batch"));
+                    }
+
+                    if (!string.Equals(report.Reporter, principal, StringComparison.Ordinal))
+                    {
+                        errors.Add(new FieldError("reporter", $"must be this key's platform id, {principal}"));
+                    }
+                }
+
+                if (errors.Count == 0)
+                {
+                    valid.Add((index, parsed.Report!));
+                }
+                else
+                {
+                    RiskWatchMetrics.RecordRejected(
+                        errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
+                        "platform", RiskWatchMetrics.Channels.Platform);
+                    results[index] = new BatchItemResult(index, IdOf(element), Statuses.Rejected, null, errors);
+                }
+
+                index++;
+            }
+
+            var outcomes = await intake.AcceptManyAsync(valid.Select(v => v.Report).ToList(), RiskWatchMetrics.Channels.Platform, null, cancellationToken);
+            for (var n = 0; n < valid.Count; n++)
+            {
+                var (i, report) = valid[n];
+                var status = outcomes[n] switch
+                {
+                    IntakeOutcome.Accepted => Statuses.Accepted,
+                    IntakeOutcome.Duplicate => Statuses.Duplicate,
+                    _ => Statuses.Unavailable,
+                };
+                results[i] = new BatchItemResult(i, report.ReportId, status, status == Statuses.Unavailable ? null : TrackingCode.For(report.ReportId), null);
+            }
+
+            var unavailable = results.Count(r => r.Status == Statuses.Unavailable);
+            if (unavailable > 0 && unavailable == valid.Count && valid.Count == count)
+            {
+                return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the batch in time.");
+            }
+
+            return TypedResults.Ok(new BatchResult(
+                results.Count(r => r.Status == Statuses.Accepted),
+                results.Count(r => r.Status == Statuses.Duplicate),
+                results.Count(r => r.Status == Statuses.Rejected),
+                unavailable,
+                results));
+        }
+    }
+
+    /// <summary>Null when the request is signed, fresh and new; otherwise why not (the same words for every wrong signature).</summary>
+    private static async Task<string?> CheckSignatureAsync(
+        HttpRequest request, ReadOnlyMemory<byte> body, string keyId, PlatformSigning signing, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var timestamp = request.Headers[TimestampHeader].ToString();
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || timestamp.Length > 12)
+        {
+            return $"{TimestampHeader} must be the current time in unix seconds.";
+        }
+
+        var age = now - DateTimeOffset.FromUnixTimeSeconds(seconds);
+        if (age.Duration() > PlatformSigning.Window)
+        {
+            return $"{TimestampHeader} is {(long)age.TotalSeconds} s off the server's clock; at most {(int)PlatformSigning.Window.TotalSeconds} s are allowed. Sign again with the current time.";
+        }
+
+        var presented = request.Headers[SignatureHeader].ToString();
+        if (presented.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = presented["sha256=".Length..];
+        }
+
+        byte[] signature;
+        try
+        {
+            signature = presented.Length == 64 ? Convert.FromHexString(presented) : [];
+        }
+        catch (FormatException)
+        {
+            signature = [];
+        }
+
+        var secret = await signing.SecretAsync(keyId, cancellationToken);
+        // Compute and compare even without a secret or a well-formed signature, so timing says nothing.
+        var expected = PlatformSigning.Sign(secret ?? new byte[32], timestamp, body.Span);
+        var matches = CryptographicOperations.FixedTimeEquals(expected, signature.Length == expected.Length ? signature : new byte[expected.Length]);
+        if (!matches || secret is null || signature.Length != expected.Length)
+        {
+            return $"{SignatureHeader} must be the hex HMAC-SHA256 of \"{{timestamp}}.{{body}}\" with this key's signing secret.";
+        }
+
+        if (!await signing.TryRememberSignatureAsync(signature, keyId, cancellationToken))
+        {
+            return "This signature was used before (a replay). Sign each request anew, with the current time.";
+        }
+
+        return null;
+    }
+
+    private static Guid? IdOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty("reportId", out var id)
+        && id.ValueKind == JsonValueKind.String
+        && Guid.TryParse(id.GetString(), out var guid) ? guid : null;
+}

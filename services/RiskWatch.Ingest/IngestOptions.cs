@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RiskWatch.Ingest;
+
+/// <summary>The "Ingest" configuration section: limits of the intake endpoints.</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>Intake requests a minute from one client address without a key (the form on a worker's phone).</summary>
+    [Range(1, 10_000_000)]
+    public int AnonymousRequestsPerMinute { get; set; } = 60;
+
+    /// <summary>Intake requests a minute per API key (a platform's batch of 1,000 counts as one).</summary>
+    [Range(1, 10_000_000)]
+    public int KeyRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Most reports in one platform batch.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchReports { get; set; } = 1000;
+
+    /// <summary>Largest platform batch body: 1,000 reports of 4,000 CJK characters are about 13 MB.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
+}
+
+/// <summary>The "Security" section: the key that encrypts informant contacts and platform signing secrets.</summary>
+public sealed class IntakeSecurityOptions
+{
+    public const string SectionName = "Security";
+
+    /// <summary>Base64 of 32 random bytes (<c>openssl rand -base64 32</c>); from the environment or a secret store.</summary>
+    public string? ContactEncryptionKey { get; set; }
+
+    /// <summary>A file holding that base64 key, e.g. a mounted Kubernetes Secret.</summary>
+    public string? ContactEncryptionKeyFile { get; set; }
+
+    /// <summary>Create the file with a fresh key when it is missing. Only the embedded mode sets this (data folder).</summary>
+    public bool GenerateContactEncryptionKey { get; set; }
+}

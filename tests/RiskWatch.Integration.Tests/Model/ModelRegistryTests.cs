@@ -1,0 +1,190 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using Npgsql;
+using RiskWatch.Cli.Commands;
+using RiskWatch.Data.Models;
+using RiskWatch.Ml;
+
+namespace RiskWatch.Integration.Tests.Model;
+
+/// <summary>The model registry in the running system: hot reload mid-stream, the promotion gate, rollback.</summary>
+public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixture<RiskWatchFixture>, IAsyncLifetime
+{
+    private NpgsqlDataSource dataSource = null!;
+
+    public Task InitializeAsync()
+    {
+        dataSource = NpgsqlDataSource.Create(riskWatch.System.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await dataSource.DisposeAsync();
+
+    [Fact]
+    public async Task A_model_promoted_mid_stream_grades_the_later_batches_and_no_report_is_lost_or_scored_twice()
+    {
+        var registry = new ModelRegistry(dataSource);
+        var old = (await registry.CurrentAsync())!.Version;
+        await WaitUntilScoringUsesAsync(old);
+        var newVersion = "m-test-hot-" + Guid.NewGuid().ToString("N")[..8];
+        var path = await CopyWithVersionAsync(await TestModel.PathAsync(), newVersion);
+        Assert.True(await registry.RegisterAsync(new ModelRegistration(newVersion, "SdcaMaximumEntropy", DateTimeOffset.UtcNow, "test", "{}", path, await File.ReadAllBytesAsync(path))));
+
+        // A platform producing straight into Kafka, continuously, while the model is promoted half-way.
+        const int total = 600;
+        var ids = new List<Guid>();
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = riskWatch.System.BootstrapServers, Acks = Acks.All }).Build();
+        var produced = 0;
+        var producing = Task.Run(async () =>
+        {
+            for (var i = 0; i < total; i++)
+            {
+                var report = Reports.RedStrike(station: $"hot-reload-{newVersion}-{i}");
+                lock (ids)
+                {
+                    ids.Add(Guid.Parse(report["reportId"]!.GetValue<string>()));
+                }
+
+                await producer.ProduceAsync(riskWatch.System.Kafka.ReportsTopic, new Message<string, byte[]>
+                {
+                    Key = $"hot-{i}",
+                    Value = Encoding.UTF8.GetBytes(report.ToJsonString()),
+                });
+                Interlocked.Increment(ref produced);
+                await Task.Delay(8);
+            }
+        });
+
+        // Promote once a third is stored, while the rest is still being produced.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await riskWatch.CountAsync("SELECT count(*) FROM reports WHERE subject_name LIKE @p", $"hot-reload-{newVersion}-%") < total / 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first third was never stored");
+            await Task.Delay(20);
+        }
+
+        await registry.PromoteAsync(newVersion, forced: false, "test", "mid-stream promotion");
+        Assert.True(Volatile.Read(ref produced) < total, "the stream had ended before the promotion");
+        await producing;
+        producer.Flush(TimeSpan.FromSeconds(10));
+        await riskWatch.WaitForReportsAsync(ids, TimeSpan.FromSeconds(60));
+
+        // Every report stored exactly once, each in its own alert, graded by the old model and then the new one.
+        Assert.Equal(total, await riskWatch.CountAsync("SELECT count(*) FROM reports WHERE report_id = ANY(@p)", ids.ToArray()));
+        Assert.Equal(total, await riskWatch.CountAsync("SELECT count(DISTINCT report_id) FROM reports WHERE report_id = ANY(@p)", ids.ToArray()));
+        Assert.Equal(total, await riskWatch.CountAsync("SELECT coalesce(sum(report_count), 0) FROM alerts WHERE subject_name LIKE @p", $"hot-reload-{newVersion}-%"));
+        var versions = new List<string>();
+        await using (var command = dataSource.CreateCommand("SELECT model_version FROM alerts WHERE subject_name LIKE $1 ORDER BY alert_id"))
+        {
+            command.Parameters.AddWithValue($"hot-reload-{newVersion}-%");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                versions.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(total, versions.Count);
+        var firstNew = versions.IndexOf(newVersion);
+        Assert.True(firstNew > 0, $"no alert of the old version {old} before the new one");
+        Assert.All(versions.Take(firstNew), v => Assert.Equal(old, v));
+        Assert.All(versions.Skip(firstNew), v => Assert.Equal(newVersion, v));
+        Assert.True(firstNew < total, "no alert of the new version");
+
+        // The reports' own model_version agrees with their alerts'.
+        Assert.Equal(0, await riskWatch.CountAsync(
+            "SELECT count(*) FROM reports r JOIN alerts a ON a.alert_id = r.alert_id WHERE r.report_id = ANY(@p) AND r.model_version <> a.model_version", ids.ToArray()));
+
+        await registry.RollbackAsync("test", "restore");
+        Assert.Equal(old, (await registry.CurrentAsync())!.Version);
+    }
+
+    [Fact]
+    public async Task Promote_refuses_a_model_worse_on_the_held_out_data_unless_forced_and_rollback_restores_the_previous_one()
+    {
+        var registry = new ModelRegistry(dataSource);
+        var current = (await registry.CurrentAsync())!.Version;
+
+        // A poor model: trained on 40 reports only.
+        var corpus = LabelledCorpus.Read(SeedCorpus.DefaultPath);
+        var few = corpus.Where(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Train).Take(40).ToList();
+        var version = "m-test-poor-" + Guid.NewGuid().ToString("N")[..8];
+        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", version, "model.zip");
+        ModelTrainer.TrainRows(few, "poor", path, new TrainingOptions { Version = version });
+        await registry.RegisterAsync(new ModelRegistration(version, "SdcaMaximumEntropy", DateTimeOffset.UtcNow, "poor", "{}", path, await File.ReadAllBytesAsync(path)));
+
+        var log = new StringWriter();
+        var refused = await ModelOperations.PromoteAsync(dataSource, SeedCorpus.DefaultPath, version, force: false, "test", null, log, CancellationToken.None);
+        Assert.False(refused.Allowed, log.ToString());
+        Assert.Contains("Refused", log.ToString(), StringComparison.Ordinal);
+        Assert.True(refused.Candidate.MacroF1 < refused.Current!.MacroF1);
+        Assert.Equal(current, (await registry.CurrentAsync())!.Version);
+
+        var forced = await ModelOperations.PromoteAsync(dataSource, SeedCorpus.DefaultPath, version, force: true, "test", null, log, CancellationToken.None);
+        Assert.True(forced.Allowed);
+        Assert.Equal(version, (await registry.CurrentAsync())!.Version);
+        var history = await registry.HistoryAsync();
+        Assert.True(history[0].Forced);
+        Assert.Equal(current, history[0].PreviousVersion);
+
+        Assert.Equal(current, await registry.RollbackAsync("test", "poor model"));
+        Assert.Equal(current, (await registry.CurrentAsync())!.Version);
+        Assert.Equal(ModelRegistry.RollbackKind, (await registry.HistoryAsync())[0].Kind);
+    }
+
+    [Fact]
+    public async Task The_first_start_registered_the_configured_model_as_current()
+    {
+        var registry = new ModelRegistry(dataSource);
+        var initial = (await registry.HistoryAsync()).Last();
+        Assert.Equal(ModelRegistry.InitialKind, initial.Kind);
+        using var model = RiskModel.Load(await TestModel.PathAsync());
+        Assert.Equal(model.Version, initial.Version);
+    }
+
+    /// <summary>Sends single reports until one is graded by the given version (another test may just have rolled back).</summary>
+    private async Task WaitUntilScoringUsesAsync(string version)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = riskWatch.System.BootstrapServers }).Build();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var report = Reports.RedStrike(station: "warm-up-" + Guid.NewGuid().ToString("N"));
+            var id = Guid.Parse(report["reportId"]!.GetValue<string>());
+            await producer.ProduceAsync(riskWatch.System.Kafka.ReportsTopic, new Message<string, byte[]> { Key = "warm-up", Value = Encoding.UTF8.GetBytes(report.ToJsonString()) });
+            await riskWatch.WaitForReportsAsync([id]);
+            if (await riskWatch.CountAsync("SELECT count(*) FROM reports WHERE report_id = @p AND model_version = '" + version + "'", id) == 1)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Scoring never switched to {version}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The same model under another version: a copy with its metadata entry rewritten.</summary>
+    private static async Task<string> CopyWithVersionAsync(string source, string version)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", version, "model.zip");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Copy(source, path, overwrite: true);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry(ModelTrainer.MetadataEntry)!;
+            ModelMetadata meta;
+            using (var stream = entry.Open())
+            {
+                meta = (await JsonSerializer.DeserializeAsync<ModelMetadata>(stream, LabelledCorpus.JsonOptions))!;
+            }
+
+            entry.Delete();
+            using var output = zip.CreateEntry(ModelTrainer.MetadataEntry).Open();
+            await JsonSerializer.SerializeAsync(output, meta with { Version = version }, LabelledCorpus.JsonOptions);
+        }
+
+        return path;
+    }
+}

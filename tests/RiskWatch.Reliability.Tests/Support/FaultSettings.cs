@@ -1,0 +1,37 @@
+using RiskWatch.Ml;
+
+namespace RiskWatch.Reliability.Tests.Support;
+
+/// <summary>Settings the fault tests give every Scoring instance, and the one model they all load.</summary>
+public static class FaultSettings
+{
+    /// <summary>
+    /// A killed consumer stays a group member until its session times out; librdkafka's default of 45 s would make
+    /// every crash test wait that long before its partitions move. 6 s keeps the same behaviour in CI time.
+    /// Small batches put many transaction boundaries into a short stream, so a fault lands mid-batch.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Scoring = new Dictionary<string, string>
+    {
+        ["RISKWATCH_Kafka__Consumer__session.timeout.ms"] = "6000",
+        ["RISKWATCH_Kafka__Consumer__heartbeat.interval.ms"] = "500",
+        ["RISKWATCH_Scoring__MaxBatchSize"] = "100",
+        ["RISKWATCH_Scoring__MaxBatchWaitMs"] = "20",
+    };
+
+    /// <summary>The same settings as configuration keys, for in-process hosts.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>
+        Scoring.Select(s => new KeyValuePair<string, string?>(s.Key["RISKWATCH_".Length..].Replace("__", ":", StringComparison.Ordinal), s.Value));
+}
+
+/// <summary>One model per test run, trained from the seed corpus into a temporary folder.</summary>
+public static class TestModel
+{
+    private static readonly Lazy<Task<string>> Model = new(() => Task.Run(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", $"reliability-model-{Environment.ProcessId}", "model.zip");
+        ModelTrainer.Train(SeedCorpus.DefaultPath, path, new TrainingOptions());
+        return path;
+    }));
+
+    public static Task<string> PathAsync() => Model.Value;
+}
