@@ -242,15 +242,30 @@ public sealed class ModelLease : IDisposable
 }
 
 /// <summary>Polls the registry every <see cref="ModelOptions.PollIntervalMs"/> and lets the holder swap models between batches.</summary>
-public sealed class ModelReloader(ModelHolder holder, IOptions<ModelOptions> options) : BackgroundService
+public sealed class ModelReloader(ModelHolder holder, IOptions<ModelOptions> options, ILogger<ModelReloader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs));
-        do
+        try
         {
-            await holder.RefreshAsync(stoppingToken);
+            do
+            {
+                try
+                {
+                    await holder.RefreshAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A failed look at the registry must never stop the service: the loaded model keeps grading.
+                    logger.LogWarning(e, "Model registry poll failed; keeping the loaded model");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
     }
 }
