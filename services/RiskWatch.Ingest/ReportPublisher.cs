@@ -7,9 +7,6 @@ namespace RiskWatch.Ingest;
 /// <summary>Writes a valid report to the reports topic, keyed by its incident so one partition holds an incident.</summary>
 public static class ReportPublisher
 {
-    /// <summary>Header naming the contract version of the value; Scoring refuses versions it does not know.</summary>
-    public const string ContractVersionHeader = "contract-version";
-
     /// <summary>Header naming how the report came in (api, form, platform), for metrics.</summary>
     public const string ChannelHeader = "channel";
 
@@ -18,6 +15,6 @@ public static class ReportPublisher
             kafka.ReportsTopic,
             IncidentKey.For(report),
             ReportJson.Serialize(report),
-            new Dictionary<string, string> { [ContractVersionHeader] = "1", [ChannelHeader] = channel },
+            new Dictionary<string, string> { [ContractValues.VersionHeader] = "1", [ChannelHeader] = channel },
             cancellationToken);
 }

@@ -7,6 +7,9 @@ public static class ContractValues
 {
     public const int MaxTextLength = 4000;
 
+    /// <summary>Kafka header naming the contract version of a message; absent means 1 (platforms may leave it out).</summary>
+    public const string VersionHeader = "contract-version";
+
     /// <summary>How far in the future <c>occurredAt</c> may lie (clock skew of phones, time zones).</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
 

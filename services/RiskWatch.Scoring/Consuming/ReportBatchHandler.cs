@@ -19,7 +19,6 @@ public sealed class ReportBatchHandler(
     ScoringOptions options,
     TimeProvider clock)
 {
-    public const string ContractVersionHeader = "contract-version";
 
     public async Task<BatchOutcome> HandleAsync(
         IReadOnlyList<ConsumeResult<string, byte[]>> batch, string groupId, CancellationToken cancellationToken)
@@ -128,7 +127,7 @@ public sealed class ReportBatchHandler(
 
         if (!IsKnownVersion(message))
         {
-            return $"unknown contract version '{HeaderValue(message, ContractVersionHeader)}'";
+            return $"unknown contract version '{HeaderValue(message, ContractValues.VersionHeader)}'";
         }
 
         var errors = ReportParser.Parse(value, now).Errors;
@@ -137,7 +136,7 @@ public sealed class ReportBatchHandler(
 
     /// <summary>Ingest stamps the version; a platform producing straight to Kafka may leave it out (then it is 1).</summary>
     private static bool IsKnownVersion(ConsumeResult<string, byte[]> message) =>
-        HeaderValue(message, ContractVersionHeader) is null or "1";
+        HeaderValue(message, ContractValues.VersionHeader) is null or "1";
 
     private static string? HeaderValue(ConsumeResult<string, byte[]> message, string name) =>
         message.Message.Headers is { } headers && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;

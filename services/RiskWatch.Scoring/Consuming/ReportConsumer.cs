@@ -126,8 +126,16 @@ public sealed class ReportConsumer(
         }
     }
 
-    private static bool IsTransient(Exception e) =>
-        e is NpgsqlException or TimeoutException or BrokerUnavailableException or System.Net.Sockets.SocketException;
+    /// <summary>
+    /// Passing failures are retried with the same messages. A batch that breaks a constraint, holds data PostgreSQL
+    /// refuses, or meets a schema it does not match (SQLSTATE classes 22, 23, 42) would fail the same way forever and
+    /// block its partition: that stops the service loudly instead.
+    /// </summary>
+    private static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState is not ['2', '2', ..] and not ['2', '3', ..] and not ['4', '2', ..],
+        _ => e is NpgsqlException or TimeoutException or BrokerUnavailableException or System.Net.Sockets.SocketException,
+    };
 
     private IEnumerable<TopicPartitionOffset> SeekToStoredOffsets(string groupId, List<TopicPartition> partitions, CancellationToken stoppingToken)
     {
