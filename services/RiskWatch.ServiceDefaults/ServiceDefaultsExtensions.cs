@@ -37,6 +37,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.AddRiskWatchMetrics(builder.Environment.ApplicationName);
+        // In production a default or placeholder secret stops the service at start, naming the setting.
+        Security.ProductionSecretsExtensions.AddProductionSecretsCheck(builder.Services);
         return builder;
     }
 

@@ -70,6 +70,8 @@ public sealed class LiveSystemFixture : IAsyncLifetime
             ["Embedded:ResponseUrl"] = "http://127.0.0.1:0",
             ["Embedded:ScoringUrl"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The replay stands for many informants, but it comes from one address: lift the anonymous per-address limit.
+            ["Ingest:AnonymousRequestsPerMinute"] = "1000000",
         }).Build();
         system = await EmbeddedSystem.StartAsync(configuration, TextWriter.Null, CancellationToken.None);
         await StartPrometheusAsync();

@@ -202,6 +202,8 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
                 ["Kafka:ReportsTopic"] = kafka.ReportsTopic,
                 ["Database:ConnectionString"] = connectionString,
                 ["Logging:LogLevel:Default"] = "Warning",
+                // The load generator is one address standing for thousands of senders.
+                ["Ingest:AnonymousRequestsPerMinute"] = "10000000",
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         });

@@ -1,0 +1,274 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using RiskWatch.Core.Access;
+using RiskWatch.Data.Access;
+using RiskWatch.Data.Intake;
+using RiskWatch.Integration.Tests.Intake;
+
+namespace RiskWatch.Integration.Tests.Security;
+
+/// <summary>
+/// Every endpoint of Ingest and Response (read from the running apps' <see cref="EndpointDataSource"/>, so a new endpoint
+/// without a row here fails the test) against every caller: anonymous, informant, platform, a responder of the alert's
+/// street, a responder of another street of the same district, and an admin. Whatever is not allowed answers 401, 403 or
+/// 404 and its body holds nothing of the report (text, subject) or the alert.
+/// </summary>
+public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFixture<IntakeFixture>
+{
+    public enum Caller { Anonymous, Informant, Platform, ResponderOutside, ResponderInside, Admin }
+
+    /// <summary>What a caller gets: allowed (2xx, or 409 when the alert's status forbids an action), refused (401/403), or not found (404, as if it did not exist).</summary>
+    public enum Outcome { Allowed, Refused, NotFound }
+
+    private static readonly Caller[] Everyone = Enum.GetValues<Caller>();
+
+    private sealed record Row(string Service, string Method, string Pattern, Func<World, Caller, HttpRequestMessage> Request, Func<Caller, Outcome> Expect, bool Streams = false);
+
+    private sealed record World(long AlertId, string TrackingCode, Guid ReportId, string InformantId, IReadOnlyDictionary<Caller, string?> Keys, string PlatformSecret);
+
+    private static Outcome Public(Caller _) => Outcome.Allowed;
+
+    /// <summary>The alerts API: a responder of the alert's place and admins; another street's responder does not see it exists.</summary>
+    private static Outcome AlertOfInside(Caller c) => c switch
+    {
+        Caller.ResponderInside or Caller.Admin => Outcome.Allowed,
+        Caller.ResponderOutside => Outcome.NotFound,
+        _ => Outcome.Refused,
+    };
+
+    /// <summary>Lists and streams: every responder and admin, each filtered to their jurisdiction.</summary>
+    private static Outcome Responders(Caller c) => c is Caller.ResponderInside or Caller.ResponderOutside or Caller.Admin ? Outcome.Allowed : Outcome.Refused;
+
+    private static Row Get(string service, string pattern, string path, Func<Caller, Outcome> expect) =>
+        new(service, "GET", pattern, (_, _) => new HttpRequestMessage(HttpMethod.Get, path), expect);
+
+    /// <summary>An endpoint mapped for every method (metrics, health); the matrix asks it with GET.</summary>
+    private static Row AnyMethod(string service, string path) =>
+        new(service, "*", path, (_, _) => new HttpRequestMessage(HttpMethod.Get, path), Public);
+
+    private static HttpRequestMessage Json(HttpMethod method, string path, object? body) =>
+        new(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+
+    private static Row AlertAction(string action, object? body) =>
+        new("Response", "POST", "/api/v1/alerts/{id:long}/" + action, (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/{action}", body), AlertOfInside);
+
+    private static readonly Row[] Matrix =
+    [
+        // Ingest
+        Get("Ingest", "/report", "/report", Public),
+        Get("Ingest", "/report/follow-up", "/report/follow-up", Public),
+        Get("Ingest", "/report/app.js", "/report/app.js", Public),
+        Get("Ingest", "/report/app.css", "/report/app.css", Public),
+        Get("Ingest", "/schemas/report.v1.json", "/schemas/report.v1.json", Public),
+        Get("Ingest", "/openapi/{documentName}.json", "/openapi/v1.json", Public),
+        AnyMethod("Ingest", "/metrics"),
+        AnyMethod("Ingest", "/health/live"),
+        AnyMethod("Ingest", "/health/ready"),
+        new("Ingest", "POST", "/api/v1/reports", (_, _) => Json(HttpMethod.Post, "/api/v1/reports", Reports.Report(null, "matrix-other", "龙岗区", "matrix other report, wages owed to 2 riders")), Public),
+        new("Ingest", "POST", "/api/v1/form/reports", (_, _) => Json(HttpMethod.Post, "/api/v1/form/reports", Reports.Report(null, "matrix-form", "龙岗区", "matrix form report, wages owed to 2 riders")), Public),
+        // The tracking code is the credential: whoever holds it reads the status and adds information, whatever their key.
+        new("Ingest", "GET", "/api/v1/follow-ups/{trackingCode}", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/follow-ups/{w.TrackingCode}"), Public),
+        new("Ingest", "POST", "/api/v1/follow-ups/{trackingCode}", (w, _) => Json(HttpMethod.Post, $"/api/v1/follow-ups/{w.TrackingCode}",
+            new { reportId = Guid.NewGuid(), text = "matrix addition: one more rider joined", language = "en" }), Public),
+        // Only a platform key, with its signature; an admin key is not a platform.
+        new("Ingest", "POST", "/api/v1/platform/reports", PlatformBatch, c => c == Caller.Platform ? Outcome.Allowed : Outcome.Refused),
+        // Informants are not bound to a place: any responder (and admins) may ask, and see the contact only with consent.
+        new("Ingest", "GET", "/api/v1/informants/{informantId}/contact", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/informants/{w.InformantId}/contact"), Responders),
+
+        // Response
+        AnyMethod("Response", "/metrics"),
+        AnyMethod("Response", "/health/live"),
+        AnyMethod("Response", "/health/ready"),
+        Get("Response", "/console", "/console", Public),
+        Get("Response", "/console/{file}", "/console/app.js", Public),
+        // Login exchanges a responder's key (in the body) for a session; other keys are refused.
+        new("Response", "POST", "/console/session/", (w, c) => Json(HttpMethod.Post, "/console/session/", new { apiKey = w.Keys[c] ?? "" }),
+            c => c is Caller.ResponderInside or Caller.ResponderOutside or Caller.Admin ? Outcome.Allowed : Outcome.Refused),
+        // The session view answers the console's cookie only: an API key alone has no session (and no CSRF token) to show.
+        new("Response", "GET", "/console/session/", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/console/session/"), _ => Outcome.Refused),
+        new("Response", "DELETE", "/console/session/", (_, _) => new HttpRequestMessage(HttpMethod.Delete, "/console/session/"), Responders),
+        new("Response", "GET", "/api/v1/alerts/", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/?limit=1000"), Responders),
+        new("Response", "GET", "/api/v1/alerts/stream", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/stream"), Responders, Streams: true),
+        new("Response", "GET", "/api/v1/alerts/{id:long}", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/alerts/{w.AlertId}"), AlertOfInside),
+        new("Response", "GET", "/api/v1/alerts/{id:long}/cap", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/alerts/{w.AlertId}/cap"), AlertOfInside),
+        AlertAction("acknowledge", null),
+        AlertAction("assign", new { assignee = "resp-matrix", note = "taking it" }),
+        AlertAction("notes", new { text = "called the station" }),
+        AlertAction("regrade", new { grade = "orange", reason = "fewer workers than reported" }),
+        AlertAction("escalate", new { reason = "needs the district" }),
+        AlertAction("resolve", new { outcome = "mediated", note = "agreed" }),
+        AlertAction("close", new { reason = "done" }),
+        AlertAction("reopen", new { reason = "it started again" }),
+    ];
+
+    private static HttpRequestMessage PlatformBatch(World world, Caller caller)
+    {
+        var report = Reports.Report(null, "matrix-platform", "龙岗区", "platform notice: matrix test, 3 riders unpaid");
+        report["source"] = "platform";
+        report["reporter"] = "plat-matrix";
+        var body = new JsonArray(report).ToJsonString();
+        var key = world.Keys[caller] ?? "";
+        var request = IntakeFixture.SignedBatch(key, world.PlatformSecret, body);
+        if (world.Keys[caller] is null)
+        {
+            request.Headers.Authorization = null;
+        }
+
+        return request;
+    }
+
+    [Fact]
+    public void Every_endpoint_of_the_running_Ingest_and_Response_has_a_row_in_the_matrix()
+    {
+        var endpoints = RunningEndpoints();
+        Assert.Contains(endpoints, e => e.Service == "Ingest");
+        Assert.Contains(endpoints, e => e.Service == "Response");
+        var rows = Matrix.Select(r => (r.Service, r.Method, r.Pattern)).ToHashSet();
+        var missing = endpoints.Where(e => !rows.Contains(e)).Select(e => $"{e.Service} {e.Method} {e.Pattern}").ToList();
+        Assert.True(missing.Count == 0, "Endpoints without a row in the authorisation matrix (add one with who may call it):\n" + string.Join("\n", missing));
+        var stale = rows.Where(r => !endpoints.Contains(r)).Select(r => $"{r.Service} {r.Method} {r.Pattern}").ToList();
+        Assert.True(stale.Count == 0, "Matrix rows for endpoints that no longer exist:\n" + string.Join("\n", stale));
+    }
+
+    [Fact]
+    public async Task Every_endpoint_answers_every_caller_as_the_matrix_says_and_refusals_leak_nothing()
+    {
+        var world = await BuildWorldAsync();
+        var marker = $"matrix-secret-{world.ReportId:N}";
+        var station = $"matrix-{world.ReportId:N}"[..24];
+        var failures = new List<string>();
+
+        // Refused callers go first, so an action that wrongly succeeded is not hidden by a later 409.
+        foreach (var row in Matrix)
+        {
+            foreach (var caller in Everyone.OrderBy(c => row.Expect(c) == Outcome.Allowed))
+            {
+                var expected = row.Expect(caller);
+                using var client = ClientFor(row.Service, world.Keys[caller]);
+                using var request = row.Request(world, caller);
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                var status = (int)response.StatusCode;
+                var body = row.Streams && status == 200 ? "" : await response.Content.ReadAsStringAsync();
+                var where = $"{caller} {row.Method} {row.Pattern}: expected {expected}, got {status}";
+                var ok = expected switch
+                {
+                    Outcome.Allowed => status is >= 200 and < 300 or 409,
+                    Outcome.Refused => status is 401 or 403,
+                    Outcome.NotFound => status == 404,
+                    _ => false,
+                };
+                if (!ok)
+                {
+                    failures.Add($"{where} {Truncate(body)}");
+                }
+
+                // Nothing of the alert's report reaches anyone the alert is not for: not in refusals, not in public answers,
+                // not in another street's list.
+                var mayRead = expected == Outcome.Allowed && caller is Caller.ResponderInside or Caller.Admin && row.Service == "Response";
+                if (!mayRead && (body.Contains(marker, StringComparison.Ordinal) || body.Contains(station, StringComparison.Ordinal)))
+                {
+                    failures.Add($"{where}: the body leaks the report: {Truncate(body)}");
+                }
+
+                // The leak check can see: a caller who may read the alert finds its report in it.
+                if (mayRead && row.Pattern == "/api/v1/alerts/{id:long}" && !body.Contains(marker, StringComparison.Ordinal))
+                {
+                    failures.Add($"{where}: the alert's own report text is missing from its detail");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static string Truncate(string body) => body.Length > 300 ? body[..300] + "..." : body;
+
+    private HttpClient ClientFor(string service, string? key)
+    {
+        var client = new HttpClient
+        {
+            BaseAddress = new Uri(service == "Ingest" ? riskWatch.System.IngestUrl : riskWatch.System.ResponseUrl),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    private async Task<World> BuildWorldAsync()
+    {
+        var reportId = Guid.NewGuid();
+        var station = $"matrix-{reportId:N}"[..24];
+        var report = Reports.Report(reportId, station, "龙岗区",
+            $"站点三十多名骑手被拖欠工资,matrix-secret-{reportId:N},有人号召周五去区政府讨薪。", workers: 35, status: "planned");
+        using var submit = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", report);
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var trackingCode = (await submit.Content.ReadFromJsonAsync<JsonObject>())!["trackingCode"]!.GetValue<string>();
+
+        await using var dataSource = riskWatch.DataSource();
+        var keys = new ApiKeyStore(dataSource);
+        async Task<string> Key(string role, string principal, Jurisdiction where) => (await keys.CreateAsync(role, principal, where, null, CancellationToken.None)).Key;
+        var (platformKey, platformSecret) = await riskWatch.CreatePlatformAsync("plat-matrix");
+        var callers = new Dictionary<Caller, string?>
+        {
+            [Caller.Anonymous] = null,
+            [Caller.Informant] = await Key(Roles.Informant, "inf-matrix", Jurisdiction.Everywhere),
+            [Caller.Platform] = platformKey,
+            // Reports.Report places the alert in 深圳市 龙岗区 坂田街道; 布吉街道 is the next street of the same district.
+            [Caller.ResponderOutside] = await Key(Roles.Responder, "resp-buji", new Jurisdiction("深圳市", "龙岗区", "布吉街道")),
+            [Caller.ResponderInside] = await Key(Roles.Responder, "resp-bantian", new Jurisdiction("深圳市", "龙岗区", "坂田街道")),
+            [Caller.Admin] = await Key(Roles.Admin, "admin-matrix", Jurisdiction.Everywhere),
+        };
+        var informant = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync("手机 13900000000", consentToShare: true, CancellationToken.None);
+
+        using var admin = ClientFor("Response", callers[Caller.Admin]);
+        long alertId = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (alertId == 0)
+        {
+            var alerts = (await admin.GetFromJsonAsync<JsonArray>("/api/v1/alerts?limit=1000"))!;
+            alertId = alerts.FirstOrDefault(a => a!["subject"]!.GetValue<string>() == station)?["id"]!.GetValue<long>() ?? 0;
+            Assert.True(alertId != 0 || DateTime.UtcNow < deadline, "The matrix's alert was never raised.");
+            await Task.Delay(alertId == 0 ? 100 : 0);
+        }
+
+        return new World(alertId, trackingCode, reportId, informant.InformantId, callers, platformSecret);
+    }
+
+    private List<(string Service, string Method, string Pattern)> RunningEndpoints()
+    {
+        // The embedded system keeps its running apps privately; the matrix reads their routes as they are served.
+        var field = typeof(Cli.Embedded.EmbeddedSystem).GetField("apps", BindingFlags.NonPublic | BindingFlags.Instance)
+            ?? throw new InvalidOperationException("EmbeddedSystem no longer keeps its apps in a field named 'apps'; update the matrix test.");
+        var apps = (List<WebApplication>)field.GetValue(riskWatch.System)!;
+        var result = new List<(string, string, string)>();
+        foreach (var app in apps)
+        {
+            var service = app.Environment.ApplicationName.Replace("RiskWatch.", "", StringComparison.Ordinal);
+            if (service is not ("Ingest" or "Response"))
+            {
+                continue;
+            }
+
+            foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+            {
+                var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"];
+                foreach (var method in methods)
+                {
+                    result.Add((service, method, endpoint.RoutePattern.RawText ?? ""));
+                }
+            }
+        }
+
+        return result.Distinct().ToList();
+    }
+}
