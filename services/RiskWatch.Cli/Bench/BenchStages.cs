@@ -202,6 +202,8 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
                 ["Kafka:ReportsTopic"] = kafka.ReportsTopic,
                 ["Database:ConnectionString"] = connectionString,
                 ["Logging:LogLevel:Default"] = "Warning",
+                // A throwaway key for the informant contacts the benchmark never stores.
+                ["Security:ContactEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 // The load generator is one address standing for thousands of senders.
                 ["Ingest:AnonymousRequestsPerMinute"] = "10000000",
             });
