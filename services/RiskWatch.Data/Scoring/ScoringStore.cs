@@ -134,6 +134,15 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             }
         }
 
+        if (current is not null)
+        {
+            // The old alert must stop being the incident's current one before the new one is inserted, or the unique
+            // index on current alerts refuses the insert; pointing it at itself does that and satisfies the foreign key
+            // until the new alert's id is known (both within this transaction).
+            const string releaseSql = "UPDATE alerts SET superseded_by = alert_id WHERE alert_id = @OldId";
+            await connection.ExecuteAsync(new CommandDefinition(releaseSql, new { OldId = current.AlertId }, transaction, cancellationToken: cancellationToken));
+        }
+
         var alertId = await OpenAsync(connection, transaction, scored, key, now, cancellationToken);
         if (current is not null)
         {

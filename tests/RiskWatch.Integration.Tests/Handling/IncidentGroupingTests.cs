@@ -56,4 +56,24 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
             Assert.NotNull(a["deadlines"]!["acknowledgeDueAt"]);
         });
     }
+
+    [Fact]
+    public async Task A_report_after_the_grouping_window_opens_a_new_alert_and_the_old_one_is_superseded_not_lost()
+    {
+        var station = $"window-{Guid.NewGuid():N}"[..18];
+        var first = HandlingFixture.ReportAbout(station, "inf-w");
+        first["occurredAt"] = DateTimeOffset.UtcNow.AddDays(-5).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        await riskWatch.SubmitAsync(first);
+        await riskWatch.EventuallyAsync<long>("SELECT count(*) FROM alerts WHERE subject_name = @p", station, n => n == 1);
+
+        // Five days later than the first: outside the policy's 72-hour window.
+        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-w"));
+
+        await riskWatch.EventuallyAsync<long>("SELECT count(*) FROM alerts WHERE subject_name = @p", station, n => n == 2);
+        Assert.Equal(1, await riskWatch.ScalarAsync<long>(
+            "SELECT count(*) FROM alerts WHERE subject_name = @p AND superseded_by IS NULL", station));
+        Assert.Equal(1, await riskWatch.ScalarAsync<long>(
+            "SELECT count(*) FROM alerts old JOIN alerts new ON old.superseded_by = new.alert_id WHERE old.subject_name = @p AND new.subject_name = @p", station));
+        Assert.Equal(2, await riskWatch.ScalarAsync<long>("SELECT coalesce(sum(report_count), 0) FROM alerts WHERE subject_name = @p", station));
+    }
 }
