@@ -4,51 +4,62 @@ using Npgsql;
 
 namespace RiskWatch.Data.Alerts;
 
+/// <summary>One change of an alert for its timeline: who made it (see <see cref="Core.Incidents.AlertActors"/>), what, and the detail.</summary>
+public sealed record AlertChange(long AlertId, string Actor, string Kind, object Detail);
+
 /// <summary>
-/// Records one change of an alert: a timeline event with who made it (a person's principal, <c>model:&lt;version&gt;</c>,
-/// <c>policy:&lt;version&gt;</c> or <c>timer</c>) and when, and the outbox row that tells the outside world, in the
-/// caller's transaction, so that a change is published if and only if it was committed.
+/// Records changes of alerts: a timeline event each, with who made it and when, and the outbox row that tells the
+/// outside world, in the caller's transaction, so that a change is published if and only if it was committed.
 /// </summary>
 public static class AlertChanges
 {
-    public static string Model(string version) => $"model:{version}";
-
-    public static string Policy(string version) => $"policy:{version}";
-
-    public const string Timer = "timer";
-
-    public static async Task<long> RecordAsync(
+    public static Task RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, string actor, string kind, object detail,
-        DateTimeOffset at, CancellationToken cancellationToken)
+        DateTimeOffset at, CancellationToken cancellationToken) =>
+        RecordManyAsync(connection, transaction, [new AlertChange(alertId, actor, kind, detail)], at, cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="changes"/> in one statement. Event ids follow the order of the list, so one alert's
+    /// timeline reads in the order its changes happened.
+    /// </summary>
+    public static async Task RecordManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AlertChange> changes, DateTimeOffset at,
+        CancellationToken cancellationToken)
     {
-        // The outbox payload carries the alert as it is after the change (the UPDATE ran in an earlier statement);
-        // informants' ids and report texts never leave.
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        // The outbox payload carries the alert as it is after the change (its UPDATE ran in an earlier statement; for a
+        // scoring batch, as the whole batch left it); informants' ids and report texts never leave.
         const string sql = """
             WITH e AS (
                 INSERT INTO alert_events (alert_id, at, actor, kind, detail)
-                VALUES (@AlertId, @At, @Actor, @Kind, @Detail::jsonb)
-                RETURNING event_id, at
-            ), o AS (
-                INSERT INTO outbox (alert_id, event_id, kind, payload)
-                SELECT a.alert_id, e.event_id, @Kind, jsonb_build_object(
-                    'eventId', e.event_id, 'alertId', a.alert_id, 'kind', @Kind, 'at', e.at, 'actor', @Actor, 'detail', @Detail::jsonb,
-                    'alert', jsonb_build_object(
-                        'id', a.alert_id, 'grade', a.grade, 'tier', a.tier, 'status', a.status, 'subject', a.subject_name,
-                        'place', jsonb_build_object('city', a.city, 'district', a.district, 'street', a.street),
-                        'reportCount', a.report_count, 'informants', a.informant_count, 'corroborated', a.corroborated,
-                        'policyVersion', a.policy_version, 'modelVersion', a.model_version, 'openedAt', a.opened_at,
-                        'acknowledgeDueAt', a.acknowledge_due_at, 'actDueAt', a.act_due_at, 'outcome', a.outcome))
-                FROM e, alerts a WHERE a.alert_id = @AlertId
+                SELECT c.alert_id, @At, c.actor, c.kind, c.detail::jsonb
+                FROM unnest(@AlertIds, @Actors, @Kinds, @Details) WITH ORDINALITY AS c(alert_id, actor, kind, detail, n)
+                ORDER BY c.n
+                RETURNING event_id, alert_id, at, actor, kind, detail
             )
-            SELECT event_id FROM e
+            INSERT INTO outbox (alert_id, event_id, kind, payload)
+            SELECT a.alert_id, e.event_id, e.kind, jsonb_build_object(
+                'eventId', e.event_id, 'alertId', a.alert_id, 'kind', e.kind, 'at', e.at, 'actor', e.actor, 'detail', e.detail,
+                'alert', jsonb_build_object(
+                    'id', a.alert_id, 'grade', a.grade, 'tier', a.tier, 'status', a.status, 'subject', a.subject_name,
+                    'place', jsonb_build_object('city', a.city, 'district', a.district, 'street', a.street),
+                    'reportCount', a.report_count, 'informants', a.informant_count, 'corroborated', a.corroborated,
+                    'policyVersion', a.policy_version, 'modelVersion', a.model_version, 'openedAt', a.opened_at,
+                    'acknowledgeDueAt', a.acknowledge_due_at, 'actDueAt', a.act_due_at, 'outcome', a.outcome))
+            FROM e JOIN alerts a ON a.alert_id = e.alert_id
+            ORDER BY e.event_id
             """;
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
-            AlertId = alertId,
             At = at.UtcDateTime,
-            Actor = actor,
-            Kind = kind,
-            Detail = JsonSerializer.Serialize(detail, JsonOptions),
+            AlertIds = changes.Select(c => c.AlertId).ToArray(),
+            Actors = changes.Select(c => c.Actor).ToArray(),
+            Kinds = changes.Select(c => c.Kind).ToArray(),
+            Details = changes.Select(c => JsonSerializer.Serialize(c.Detail, JsonOptions)).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
     }
 

@@ -87,14 +87,14 @@ public sealed class DeadlineStore(NpgsqlDataSource dataSource, HandlingPolicy po
 
         if (decision.AcknowledgeDeadlineMissed)
         {
-            await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertChanges.Timer, "deadline_missed",
+            await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertActors.Timer, "deadline_missed",
                 new { deadline = "acknowledge", dueAt = UtcOrNull(alert.AcknowledgeDueAt), tier = alert.Tier, policyVersion = policy.Version },
                 now, cancellationToken);
         }
 
         if (decision.ActDeadlineMissed)
         {
-            await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertChanges.Timer, "deadline_missed",
+            await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertActors.Timer, "deadline_missed",
                 new { deadline = "act", dueAt = UtcOrNull(alert.ActDueAt), tier = alert.Tier, policyVersion = policy.Version },
                 now, cancellationToken);
         }
@@ -102,7 +102,7 @@ public sealed class DeadlineStore(NpgsqlDataSource dataSource, HandlingPolicy po
         switch (decision.Kind)
         {
             case EscalationKind.Escalate:
-                await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertChanges.Timer, "escalated", new
+                await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertActors.Timer, "escalated", new
                 {
                     from = alert.Tier,
                     to = decision.ToTier!.Value.ToWire(),
@@ -113,7 +113,7 @@ public sealed class DeadlineStore(NpgsqlDataSource dataSource, HandlingPolicy po
                 }, now, cancellationToken);
                 break;
             case EscalationKind.Remind:
-                await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertChanges.Timer, "reminded", new
+                await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertActors.Timer, "reminded", new
                 {
                     tier = alert.Tier,
                     reminder = alert.RemindersSent + 1,
@@ -123,7 +123,7 @@ public sealed class DeadlineStore(NpgsqlDataSource dataSource, HandlingPolicy po
                 }, now, cancellationToken);
                 break;
             case EscalationKind.Exhausted:
-                await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertChanges.Timer, "escalation_exhausted",
+                await AlertChanges.RecordAsync(connection, transaction, alert.AlertId, AlertActors.Timer, "escalation_exhausted",
                     new { tier = alert.Tier, reminders = alert.RemindersSent, policyVersion = policy.Version }, now, cancellationToken);
                 break;
             case EscalationKind.None:

@@ -19,9 +19,22 @@ public sealed record IntakeStatus(
 /// It answers "duplicate" for a resubmission without asking Scoring, and the follow-up page's status before a report
 /// is scored. Losing a row here after the acknowledgement (a crash in between) only means a resubmission is produced
 /// again and Scoring drops it as a duplicate: the reports table stays the truth.
+/// Every intake request asks it once and writes it once, so both go through a <see cref="CallCoalescer{TItem, TResult}"/>:
+/// concurrent requests share one statement instead of taking a round trip each.
 /// </summary>
-public sealed class IntakeLedger(NpgsqlDataSource dataSource)
+public sealed class IntakeLedger
 {
+    private readonly NpgsqlDataSource dataSource;
+    private readonly CallCoalescer<IReadOnlyCollection<Guid>, HashSet<Guid>> lookups;
+    private readonly CallCoalescer<IReadOnlyList<LedgerEntry>, bool> records;
+
+    public IntakeLedger(NpgsqlDataSource dataSource)
+    {
+        this.dataSource = dataSource;
+        lookups = new(LookUpAsync);
+        records = new(WriteAsync);
+    }
+
     public static class Statuses
     {
         public const string Received = "received";
@@ -30,37 +43,41 @@ public sealed class IntakeLedger(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Those of <paramref name="reportIds"/> already accepted, through Ingest or scored from Kafka.</summary>
-    public async Task<HashSet<Guid>> AcceptedAmongAsync(IReadOnlyCollection<Guid> reportIds, CancellationToken cancellationToken)
-    {
-        if (reportIds.Count == 0)
-        {
-            return [];
-        }
+    public async Task<HashSet<Guid>> AcceptedAmongAsync(IReadOnlyCollection<Guid> reportIds, CancellationToken cancellationToken) =>
+        reportIds.Count == 0 ? [] : await lookups.RunAsync(reportIds, cancellationToken);
 
+    /// <summary>Records acknowledged reports; ones already there are left as they are.</summary>
+    public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count > 0)
+        {
+            await records.RunAsync(entries, cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlyList<HashSet<Guid>>> LookUpAsync(IReadOnlyList<IReadOnlyCollection<Guid>> calls)
+    {
         const string sql = """
             SELECT report_id FROM intake_ledger WHERE report_id = ANY(@Ids)
             UNION
             SELECT report_id FROM reports WHERE report_id = ANY(@Ids)
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { Ids = reportIds.ToArray() }, cancellationToken: cancellationToken));
-        return [.. found];
+        var ids = calls.SelectMany(c => c).Distinct().ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var found = (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { Ids = ids }))).ToHashSet();
+        return calls.Select(c => c.Where(found.Contains).ToHashSet()).ToList();
     }
 
-    /// <summary>Records acknowledged reports; ones already there are left as they are.</summary>
-    public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<IReadOnlyList<LedgerEntry>> calls)
     {
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
+        // No constraint here can refuse one entry and so fail the others sharing the statement: conflicts do nothing.
         const string sql = """
             INSERT INTO intake_ledger (report_id, tracking_code, channel, source, reporter, incident_key, follow_up_of, about)
             SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::jsonb[])
             ON CONFLICT DO NOTHING
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var entries = calls.SelectMany(c => c).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("Ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = entries.Select(e => e.ReportId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("Codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.TrackingCode).ToArray() });
@@ -70,7 +87,8 @@ public sealed class IntakeLedger(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("Keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.IncidentKey).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("FollowUps", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = entries.Select(e => (object?)e.FollowUpOf ?? DBNull.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("Abouts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.About).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync();
+        return calls.Select(_ => true).ToList();
     }
 
     /// <summary>

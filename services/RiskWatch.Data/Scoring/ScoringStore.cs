@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
@@ -18,290 +20,341 @@ public sealed record ScoredMessage(ScoredReport Scored, int Partition, long Offs
 public sealed record BatchOutcome(int ReportsStored, int Duplicates, int AlertsOpened, int AlertsJoined, int DeadLettered = 0);
 
 /// <summary>
+/// Another writer stored some of the batch's reports while this batch was being written (the same report id sent twice
+/// and read by two Scoring instances, or a partition moving mid-batch). The transaction is rolled back; retried, the
+/// batch finds those reports stored and skips them.
+/// </summary>
+public sealed class ConcurrentBatchException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
 /// Writes a scored batch and the consumed offsets in one transaction: the reports, the alerts they open or join
 /// (grade, corroboration, tier and deadlines by the handling policy), each change in the timeline and the outbox.
-/// A batch read twice (after a crash or a rebalance) finds its reports already stored and changes nothing, so
-/// redelivery yields the same alerts and never duplicates.
+/// The grouping is decided in memory (<see cref="IncidentGrouping"/>) and written set-based: one read, then one
+/// statement per table, the reports by binary COPY, whatever the batch size. A batch read twice (after a crash or a
+/// rebalance) finds its reports already stored and changes nothing, so redelivery yields the same alerts and never
+/// duplicates.
 /// </summary>
 public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy policy, TimeProvider clock)
 {
+    private static readonly int GradeCount = Grades.All.Count;
+
     public async Task<BatchOutcome> SaveBatchAsync(
         IReadOnlyList<ScoredMessage> batch,
         ConsumerPosition position,
         CancellationToken cancellationToken)
     {
+        var keys = batch.Select(m => IncidentKey.For(m.Scored.Report)).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        int stored = 0, duplicates = 0, opened = 0, joined = 0;
-        foreach (var message in batch)
-        {
-            if (!await InsertReportAsync(connection, transaction, message, cancellationToken))
-            {
-                duplicates++;
-                continue;
-            }
-
-            stored++;
-            if (message.Scored.Grade == Grade.None)
-            {
-                continue;
-            }
-
-            if (await JoinOpenAlertAsync(connection, transaction, message.Scored, cancellationToken))
-            {
-                joined++;
-            }
-            else
-            {
-                opened++;
-            }
-        }
-
-        await SaveOffsetsAsync(connection, transaction, position, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new BatchOutcome(stored, duplicates, opened, joined);
-    }
-
-    private static async Task<bool> InsertReportAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ScoredMessage message, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            INSERT INTO reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, district, street,
-                                 subject_name, body, grade, probabilities, model_version, kafka_partition, kafka_offset, reasons)
-            VALUES (@ReportId, @TrackingCode, @IncidentKey, @Source, @Reporter, @OccurredAt, @City, @District, @Street,
-                    @SubjectName, @Body::jsonb, @Grade, @Probabilities, @ModelVersion, @Partition, @Offset, @Reasons::jsonb)
-            ON CONFLICT (report_id) DO NOTHING
-            """;
-        var (report, grade, probabilities, modelVersion) = message.Scored;
-        var rows = await connection.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            report.ReportId,
-            TrackingCode = TrackingCode.For(report.ReportId),
-            IncidentKey = IncidentKey.For(report),
-            report.Source,
-            report.Reporter,
-            OccurredAt = report.OccurredAt.UtcDateTime,
-            report.Location.City,
-            report.Location.District,
-            report.Location.Street,
-            SubjectName = report.Subject.Name,
-            Body = System.Text.Json.JsonSerializer.Serialize(report, ReportJson.Options),
-            Grade = grade.ToWire(),
-            Probabilities = probabilities,
-            ModelVersion = modelVersion,
-            message.Partition,
-            message.Offset,
-            Reasons = System.Text.Json.JsonSerializer.Serialize(message.Reasons),
-        }, transaction, cancellationToken: cancellationToken));
-        return rows == 1;
-    }
-
-    private sealed record CurrentAlert(
-        long AlertId, string Grade, string HighestReportedGrade, string Tier, DateTime LastReportAt,
-        DateTime? AcknowledgeDueAt, DateTime? ActDueAt, DateTime? AcknowledgedAt, DateTime? FirstActionAt, bool Corroborated);
-
-    /// <returns>True when the report joined an open alert, false when it opened one.</returns>
-    private async Task<bool> JoinOpenAlertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ScoredReport scored, CancellationToken cancellationToken)
-    {
-        // Reports of one incident key are consumed by one instance at a time (same partition); the row lock
-        // guards against anyone else changing the alert (a responder's regrade) while its grade is decided here.
-        const string currentSql = """
-            SELECT alert_id AS AlertId, grade, highest_reported_grade AS HighestReportedGrade, tier, last_report_at AS LastReportAt,
-                   acknowledge_due_at AS AcknowledgeDueAt, act_due_at AS ActDueAt, acknowledged_at AS AcknowledgedAt,
-                   first_action_at AS FirstActionAt, corroborated
-            FROM alerts
-            WHERE incident_key = @IncidentKey AND status <> 'closed' AND superseded_by IS NULL
-            FOR UPDATE
-            """;
-        var report = scored.Report;
-        var key = IncidentKey.For(report);
-        var current = await connection.QuerySingleOrDefaultAsync<CurrentAlert>(new CommandDefinition(
-            currentSql, new { IncidentKey = key }, transaction, cancellationToken: cancellationToken));
         var now = clock.GetUtcNow();
 
-        if (current is not null)
+        var before = await ReadBeforeAsync(connection, transaction, batch, keys, cancellationToken);
+        // A report stored before is a redelivery; one id twice in the batch (a sender's retry) counts once, the first.
+        var fresh = new List<int>(batch.Count);
+        var seen = before.StoredIds;
+        for (var i = 0; i < batch.Count; i++)
         {
-            var state = new OpenAlertState(
-                Grades.Parse(current.Grade), Grades.Parse(current.HighestReportedGrade), Tiers.Parse(current.Tier),
-                Utc(current.LastReportAt), UtcOrNull(current.AcknowledgeDueAt), UtcOrNull(current.ActDueAt),
-                current.AcknowledgedAt is not null, current.FirstActionAt is not null, current.Corroborated);
-            if (IncidentDecisions.Joins(state, report.OccurredAt, policy))
+            if (seen.Add(batch[i].Scored.Report.ReportId))
             {
-                await JoinAsync(connection, transaction, current.AlertId, state, scored, now, cancellationToken);
-                return true;
+                fresh.Add(i);
             }
         }
 
-        if (current is not null)
-        {
-            // The old alert must stop being the incident's current one before the new one is inserted, or the unique
-            // index on current alerts refuses the insert; pointing it at itself does that and satisfies the foreign key
-            // until the new alert's id is known (both within this transaction).
-            const string releaseSql = "UPDATE alerts SET superseded_by = alert_id WHERE alert_id = @OldId";
-            await connection.ExecuteAsync(new CommandDefinition(releaseSql, new { OldId = current.AlertId }, transaction, cancellationToken: cancellationToken));
-        }
+        var plan = IncidentGrouping.Plan(fresh.Select(i => new BatchReport(batch[i].Scored, keys[i])).ToList(), before.Alerts, now, policy);
+        var openedIds = await AllocateAlertIdsAsync(connection, transaction, plan.Opened.Count, cancellationToken);
+        long IdOf(PlannedAlert alert) => alert.StoredId ?? openedIds[alert.OpenedIndex];
 
-        var alertId = await OpenAsync(connection, transaction, scored, key, now, cancellationToken);
-        if (current is not null)
-        {
-            const string supersedeSql = "UPDATE alerts SET superseded_by = @NewId, updated_at = @Now WHERE alert_id = @OldId";
-            await connection.ExecuteAsync(new CommandDefinition(supersedeSql, new { NewId = alertId, OldId = current.AlertId, Now = now.UtcDateTime },
-                transaction, cancellationToken: cancellationToken));
-            await AlertChanges.RecordAsync(connection, transaction, current.AlertId, AlertChanges.Policy(policy.Version), "superseded",
-                new { byAlertId = alertId, reportId = report.ReportId, groupingWindow = PolicyDuration.Format(policy.GroupingWindow), policyVersion = policy.Version },
-                now, cancellationToken);
-        }
-
-        return false;
+        await WriteAlertsAsync(connection, transaction, plan, IdOf, now, cancellationToken);
+        await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
+        await AlertChanges.RecordManyAsync(connection, transaction,
+            plan.Events.Select(e => new AlertChange(IdOf(e.Alert), e.Actor, e.Kind, e.Detail(IdOf))).ToList(), now, cancellationToken);
+        // Last before the commit: the offsets move only with the rows they cover.
+        await SaveOffsetsAsync(connection, transaction, position, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new BatchOutcome(fresh.Count, batch.Count - fresh.Count, plan.Opened.Count, plan.Joins);
     }
 
-    private async Task JoinAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, OpenAlertState state, ScoredReport scored,
-        DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var report = scored.Report;
-        const string linkSql = """
-            UPDATE reports SET alert_id = @AlertId WHERE report_id = @ReportId;
-            SELECT count(DISTINCT reporter)::int FROM reports WHERE alert_id = @AlertId AND source = ANY(@Sources);
-            """;
-        var informants = await connection.ExecuteScalarAsync<int>(new CommandDefinition(linkSql, new
-        {
-            AlertId = alertId,
-            report.ReportId,
-            Sources = policy.Corroboration.Sources.ToArray(),
-        }, transaction, cancellationToken: cancellationToken));
+    private sealed record Before(HashSet<Guid> StoredIds, IReadOnlyList<StoredAlert> Alerts);
 
-        var decision = IncidentDecisions.Join(state, scored.Grade, informants, now, policy);
-        // The report's own grade may lift the alert (the model's decision); corroboration may lift it further (the policy's).
-        var byReport = Grades.Max(state.Grade, scored.Grade);
-        const string updateSql = """
-            UPDATE alerts SET
-                report_count = report_count + 1,
-                informant_count = @Informants,
-                last_report_at = greatest(last_report_at, @OccurredAt),
-                highest_reported_grade = @Highest,
-                grade = @Grade,
-                corroborated = @Corroborated,
-                tier = @Tier,
-                acknowledge_due_at = @AckDue,
-                act_due_at = @ActDue,
-                probabilities = CASE WHEN @RaisedByReport THEN @Probabilities ELSE probabilities END,
-                model_version = CASE WHEN @RaisedByReport THEN @ModelVersion ELSE model_version END,
-                policy_version = @PolicyVersion,
-                updated_at = @Now
-            WHERE alert_id = @AlertId
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(updateSql, new
-        {
-            AlertId = alertId,
-            Informants = informants,
-            OccurredAt = report.OccurredAt.UtcDateTime,
-            Highest = decision.HighestReported.ToWire(),
-            Grade = decision.Grade.ToWire(),
-            decision.Corroborated,
-            Tier = decision.Tier.ToWire(),
-            AckDue = decision.AcknowledgeDueAt?.UtcDateTime,
-            ActDue = decision.ActDueAt?.UtcDateTime,
-            RaisedByReport = byReport > state.Grade,
-            scored.Probabilities,
-            scored.ModelVersion,
-            PolicyVersion = policy.Version,
-            Now = now.UtcDateTime,
-        }, transaction, cancellationToken: cancellationToken));
+    private sealed record CurrentAlertRow(
+        long AlertId, string IncidentKey, string Grade, string HighestReportedGrade, string Tier, DateTime LastReportAt,
+        DateTime? AcknowledgeDueAt, DateTime? ActDueAt, DateTime? AcknowledgedAt, DateTime? FirstActionAt, bool Corroborated, int Informants);
 
-        var model = AlertChanges.Model(scored.ModelVersion);
-        await AlertChanges.RecordAsync(connection, transaction, alertId, model, "report_joined",
-            new { reportId = report.ReportId, grade = scored.Grade.ToWire(), informants }, now, cancellationToken);
-        if (byReport > state.Grade)
-        {
-            await AlertChanges.RecordAsync(connection, transaction, alertId, model, "regraded",
-                new { reportId = report.ReportId, from = state.Grade.ToWire(), to = byReport.ToWire() }, now, cancellationToken);
-        }
-
-        if (decision.Grade > byReport)
-        {
-            await AlertChanges.RecordAsync(connection, transaction, alertId, AlertChanges.Policy(policy.Version), "corroborated",
-                new
-                {
-                    from = byReport.ToWire(),
-                    to = decision.Grade.ToWire(),
-                    informants,
-                    rule = $"{policy.Corroboration.IndependentInformants} independent informants raise {policy.Corroboration.RaiseBy} grade(s), up to {policy.Corroboration.UpTo.ToWire()}",
-                    policyVersion = policy.Version,
-                }, now, cancellationToken);
-        }
-
-        if (decision.Tier != state.Tier || decision.AcknowledgeDueAt != state.AcknowledgeDueAt || decision.ActDueAt != state.ActDueAt)
-        {
-            await RecordRoutingAsync(connection, transaction, alertId, decision.Grade, decision.Tier, decision.AcknowledgeDueAt, decision.ActDueAt,
-                report, now, cancellationToken);
-        }
-    }
-
-    private async Task<long> OpenAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ScoredReport scored, string incidentKey, DateTimeOffset now,
+    /// <summary>
+    /// In one round trip: which of the batch's reports are stored already, the current alert of each incident the batch
+    /// grades (locked, so that a responder's regrade waits rather than races the grade decided here; reports of one
+    /// incident key are consumed by one instance at a time, being on one partition), and which of the batch's reporters
+    /// each of those alerts already counts as independent informants.
+    /// </summary>
+    private async Task<Before> ReadBeforeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ScoredMessage> batch, string[] keys,
         CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO alerts (incident_key, city, district, street, city_key, district_key, street_key, subject_name, grade,
-                                highest_reported_grade, probabilities, model_version, opened_at, last_report_at, tier, policy_version,
-                                informant_count, acknowledge_due_at, act_due_at, updated_at)
-            VALUES (@IncidentKey, @City, @District, @Street, @CityKey, @DistrictKey, @StreetKey, @SubjectName, @Grade,
-                    @Grade, @Probabilities, @ModelVersion, @OccurredAt, @OccurredAt, @Tier, @PolicyVersion,
-                    @Informants, @AckDue, @ActDue, @Now)
-            RETURNING alert_id;
+            SELECT report_id FROM reports WHERE report_id = ANY(@Ids);
+
+            SELECT alert_id AS AlertId, incident_key AS IncidentKey, grade, highest_reported_grade AS HighestReportedGrade, tier,
+                   last_report_at AS LastReportAt, acknowledge_due_at AS AcknowledgeDueAt, act_due_at AS ActDueAt,
+                   acknowledged_at AS AcknowledgedAt, first_action_at AS FirstActionAt, corroborated, informant_count AS Informants
+            FROM alerts
+            WHERE incident_key = ANY(@Keys) AND status <> 'closed' AND superseded_by IS NULL
+            ORDER BY alert_id
+            FOR UPDATE;
+
+            SELECT a.alert_id, p.reporter
+            FROM unnest(@PairKeys, @PairReporters) AS p(incident_key, reporter)
+            JOIN alerts a ON a.incident_key = p.incident_key AND a.status <> 'closed' AND a.superseded_by IS NULL
+            WHERE EXISTS (SELECT 1 FROM reports r WHERE r.alert_id = a.alert_id AND r.reporter = p.reporter AND r.source = ANY(@Sources));
             """;
-        var report = scored.Report;
-        var routing = IncidentDecisions.Route(scored.Grade, now, policy);
-        var alertId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        var sources = policy.Corroboration.Sources.ToArray();
+        var graded = Enumerable.Range(0, batch.Count).Where(i => batch[i].Scored.Grade != Grade.None).ToList();
+        var pairs = graded.Where(i => sources.Contains(batch[i].Scored.Report.Source, StringComparer.Ordinal))
+            .Select(i => (Key: keys[i], batch[i].Scored.Report.Reporter)).Distinct().ToList();
+        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
         {
-            IncidentKey = incidentKey,
-            report.Location.City,
-            report.Location.District,
-            report.Location.Street,
-            CityKey = PlaceKey.City(report.Location.City),
-            DistrictKey = PlaceKey.District(report.Location.District),
-            StreetKey = PlaceKey.Street(report.Location.Street),
-            SubjectName = report.Subject.Name,
-            Grade = scored.Grade.ToWire(),
-            scored.Probabilities,
-            scored.ModelVersion,
-            OccurredAt = report.OccurredAt.UtcDateTime,
-            Tier = routing.Tier.ToWire(),
-            PolicyVersion = policy.Version,
-            Informants = policy.Corroboration.Sources.Contains(report.Source, StringComparer.Ordinal) ? 1 : 0,
-            AckDue = routing.AcknowledgeDueAt.UtcDateTime,
-            ActDue = routing.ActDueAt.UtcDateTime,
-            Now = now.UtcDateTime,
+            Ids = batch.Select(m => m.Scored.Report.ReportId).ToArray(),
+            Keys = graded.Select(i => keys[i]).Distinct(StringComparer.Ordinal).ToArray(),
+            PairKeys = pairs.Select(p => p.Key).ToArray(),
+            PairReporters = pairs.Select(p => p.Reporter).ToArray(),
+            Sources = sources,
         }, transaction, cancellationToken: cancellationToken));
 
-        const string linkSql = "UPDATE reports SET alert_id = @AlertId WHERE report_id = @ReportId";
-        await connection.ExecuteAsync(new CommandDefinition(linkSql, new { AlertId = alertId, report.ReportId }, transaction, cancellationToken: cancellationToken));
-        await AlertChanges.RecordAsync(connection, transaction, alertId, AlertChanges.Model(scored.ModelVersion), "opened",
-            new { reportId = report.ReportId, grade = scored.Grade.ToWire() }, now, cancellationToken);
-        await RecordRoutingAsync(connection, transaction, alertId, scored.Grade, routing.Tier, routing.AcknowledgeDueAt, routing.ActDueAt,
-            report, now, cancellationToken);
-        return alertId;
+        var stored = (await reader.ReadAsync<Guid>()).ToHashSet();
+        var rows = (await reader.ReadAsync<CurrentAlertRow>()).ToList();
+        var known = (await reader.ReadAsync<(long AlertId, string Reporter)>()).ToLookup(k => k.AlertId, k => k.Reporter);
+        var alerts = rows.Select(r => new StoredAlert(
+            r.AlertId,
+            r.IncidentKey,
+            new OpenAlertState(
+                Grades.Parse(r.Grade), Grades.Parse(r.HighestReportedGrade), Tiers.Parse(r.Tier), Utc(r.LastReportAt),
+                UtcOrNull(r.AcknowledgeDueAt), UtcOrNull(r.ActDueAt), r.AcknowledgedAt is not null, r.FirstActionAt is not null, r.Corroborated),
+            r.Informants,
+            known[r.AlertId].ToHashSet(StringComparer.Ordinal))).ToList();
+        return new Before(stored, alerts);
     }
 
-    private Task<long> RecordRoutingAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, Grade grade, Tier tier,
-        DateTimeOffset? ackDue, DateTimeOffset? actDue, ReportV1 report, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Row ids for the alerts the batch opens, taken up front so that reports, successors and events can name them.</summary>
+    private static async Task<long[]> AllocateAlertIdsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
     {
-        var rule = policy.RuleFor(grade);
-        return AlertChanges.RecordAsync(connection, transaction, alertId, AlertChanges.Policy(policy.Version), "routed", new
+        if (count == 0)
         {
-            grade = grade.ToWire(),
-            tier = tier.ToWire(),
-            team = policy.TeamFor(tier, report.Location.City, report.Location.District, report.Location.Street),
-            alsoTold = rule.AlsoTold.Select(t => t.ToWire()).ToArray(),
-            acknowledgeDueAt = ackDue,
-            actDueAt = actDue,
-            policyVersion = policy.Version,
-        }, now, cancellationToken);
+            return [];
+        }
+
+        const string sql = "SELECT nextval(pg_get_serial_sequence('alerts', 'alert_id')) FROM generate_series(1, @Count)";
+        return [.. await connection.QueryAsync<long>(new CommandDefinition(sql, new { Count = count }, transaction, cancellationToken: cancellationToken))];
     }
+
+    private async Task WriteAlertsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, GroupingPlan plan, Func<PlannedAlert, long> idOf, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var superseded = plan.Changed.Where(a => a.SupersededBy is not null).ToList();
+        if (superseded.Count > 0)
+        {
+            // An old alert must stop being its incident's current one before its successor is inserted, or the unique index
+            // on current alerts refuses the insert; pointing it at itself does that and satisfies the foreign key until the
+            // successor exists (both within this transaction).
+            const string releaseSql = "UPDATE alerts SET superseded_by = alert_id WHERE alert_id = ANY(@Ids)";
+            await connection.ExecuteAsync(new CommandDefinition(releaseSql, new { Ids = superseded.Select(idOf).ToArray() }, transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        if (plan.Opened.Count > 0)
+        {
+            await InsertOpenedAsync(connection, transaction, plan.Opened, idOf, now, cancellationToken);
+        }
+
+        var joined = plan.Changed.Where(a => a.ReportsAdded > 0).ToList();
+        if (joined.Count > 0)
+        {
+            await UpdateJoinedAsync(connection, transaction, joined, now, cancellationToken);
+        }
+
+        if (superseded.Count > 0)
+        {
+            const string supersedeSql = """
+                UPDATE alerts a SET superseded_by = s.successor, updated_at = @Now
+                FROM unnest(@Ids, @Successors) AS s(alert_id, successor)
+                WHERE a.alert_id = s.alert_id
+                """;
+            await connection.ExecuteAsync(new CommandDefinition(supersedeSql, new
+            {
+                Ids = superseded.Select(idOf).ToArray(),
+                Successors = superseded.Select(a => idOf(a.SupersededBy!)).ToArray(),
+                Now = now.UtcDateTime,
+            }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// The alerts the batch opens, each with its state after the whole batch. One superseded by another opened in the
+    /// same batch names it directly: foreign keys are checked at the end of the statement, when both rows exist.
+    /// </summary>
+    private async Task InsertOpenedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PlannedAlert> opened, Func<PlannedAlert, long> idOf,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO alerts (alert_id, incident_key, city, district, street, city_key, district_key, street_key, subject_name, grade,
+                                highest_reported_grade, probabilities, model_version, opened_at, last_report_at, tier, policy_version,
+                                report_count, informant_count, corroborated, acknowledge_due_at, act_due_at, superseded_by, updated_at)
+            SELECT t.alert_id, t.incident_key, t.city, t.district, t.street, t.city_key, t.district_key, t.street_key, t.subject_name, t.grade,
+                   t.highest, @Probabilities[(t.n - 1) * @Width + 1 : t.n * @Width], t.model_version, t.opened_at, t.last_report_at, t.tier,
+                   @PolicyVersion, t.report_count, t.informants, t.corroborated, t.ack_due, t.act_due, t.superseded_by, @Now
+            FROM unnest(@Ids, @Keys, @Cities, @Districts, @Streets, @CityKeys, @DistrictKeys, @StreetKeys, @Subjects, @Grades, @Highest,
+                        @ModelVersions, @OpenedAt, @LastReportAt, @Tiers, @ReportCounts, @Informants, @Corroborated, @AckDue, @ActDue, @SupersededBy)
+                 WITH ORDINALITY AS t(alert_id, incident_key, city, district, street, city_key, district_key, street_key, subject_name, grade,
+                        highest, model_version, opened_at, last_report_at, tier, report_count, informants, corroborated, ack_due, act_due,
+                        superseded_by, n)
+            """;
+        var places = opened.Select(a => a.OpenedBy!.Report).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            Ids = opened.Select(idOf).ToArray(),
+            Keys = opened.Select(a => a.IncidentKey).ToArray(),
+            Cities = places.Select(r => r.Location.City).ToArray(),
+            Districts = places.Select(r => r.Location.District).ToArray(),
+            Streets = places.Select(r => r.Location.Street).ToArray(),
+            CityKeys = places.Select(r => PlaceKey.City(r.Location.City)).ToArray(),
+            DistrictKeys = places.Select(r => PlaceKey.District(r.Location.District)).ToArray(),
+            StreetKeys = places.Select(r => PlaceKey.Street(r.Location.Street)).ToArray(),
+            Subjects = places.Select(r => r.Subject.Name).ToArray(),
+            Grades = opened.Select(a => a.State.Grade.ToWire()).ToArray(),
+            Highest = opened.Select(a => a.State.HighestReported.ToWire()).ToArray(),
+            Probabilities = Probabilities(opened.Select(a => a.GradedBy)),
+            Width = GradeCount,
+            ModelVersions = opened.Select(a => a.GradedBy!.ModelVersion).ToArray(),
+            OpenedAt = places.Select(r => r.OccurredAt.UtcDateTime).ToArray(),
+            LastReportAt = opened.Select(a => a.State.LastReportAt.UtcDateTime).ToArray(),
+            Tiers = opened.Select(a => a.State.Tier.ToWire()).ToArray(),
+            ReportCounts = opened.Select(a => a.ReportsAdded).ToArray(),
+            Informants = opened.Select(a => a.Informants).ToArray(),
+            Corroborated = opened.Select(a => a.State.Corroborated).ToArray(),
+            AckDue = opened.Select(a => a.State.AcknowledgeDueAt?.UtcDateTime).ToArray(),
+            ActDue = opened.Select(a => a.State.ActDueAt?.UtcDateTime).ToArray(),
+            SupersededBy = opened.Select(a => a.SupersededBy is { } s ? idOf(s) : (long?)null).ToArray(),
+            PolicyVersion = policy.Version,
+            Now = now.UtcDateTime,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Stored alerts that took reports, set to their state after the batch (counts add up, so a parallel change of them is not lost).</summary>
+    private async Task UpdateJoinedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PlannedAlert> joined, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE alerts a SET
+                report_count = a.report_count + u.added,
+                informant_count = u.informants,
+                last_report_at = greatest(a.last_report_at, u.last_report_at),
+                highest_reported_grade = u.highest,
+                grade = u.grade,
+                corroborated = u.corroborated,
+                tier = u.tier,
+                acknowledge_due_at = u.ack_due,
+                act_due_at = u.act_due,
+                probabilities = CASE WHEN u.model_version IS NULL THEN a.probabilities ELSE @Probabilities[(u.n - 1) * @Width + 1 : u.n * @Width] END,
+                model_version = coalesce(u.model_version, a.model_version),
+                policy_version = @PolicyVersion,
+                updated_at = @Now
+            FROM unnest(@Ids, @Added, @Informants, @LastReportAt, @Highest, @Grades, @Corroborated, @Tiers, @AckDue, @ActDue, @ModelVersions)
+                 WITH ORDINALITY AS u(alert_id, added, informants, last_report_at, highest, grade, corroborated, tier, ack_due, act_due, model_version, n)
+            WHERE a.alert_id = u.alert_id
+            """;
+        // An alert whose grade no report of this batch raised keeps its probabilities and model version (null here).
+        var raisedBy = joined.Select(a => a.GradedBy).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            Ids = joined.Select(a => a.StoredId!.Value).ToArray(),
+            Added = joined.Select(a => a.ReportsAdded).ToArray(),
+            Informants = joined.Select(a => a.Informants).ToArray(),
+            LastReportAt = joined.Select(a => a.State.LastReportAt.UtcDateTime).ToArray(),
+            Highest = joined.Select(a => a.State.HighestReported.ToWire()).ToArray(),
+            Grades = joined.Select(a => a.State.Grade.ToWire()).ToArray(),
+            Corroborated = joined.Select(a => a.State.Corroborated).ToArray(),
+            Tiers = joined.Select(a => a.State.Tier.ToWire()).ToArray(),
+            AckDue = joined.Select(a => a.State.AcknowledgeDueAt?.UtcDateTime).ToArray(),
+            ActDue = joined.Select(a => a.State.ActDueAt?.UtcDateTime).ToArray(),
+            ModelVersions = raisedBy.Select(s => s?.ModelVersion).ToArray(),
+            Probabilities = Probabilities(raisedBy),
+            Width = GradeCount,
+            PolicyVersion = policy.Version,
+            Now = now.UtcDateTime,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The probability vectors of several reports end to end, <see cref="GradeCount"/> each (zeros where there is none).</summary>
+    private static float[] Probabilities(IEnumerable<ScoredReport?> reports)
+    {
+        var list = reports.ToList();
+        var flat = new float[list.Count * GradeCount];
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i]?.Probabilities is { } p)
+            {
+                p.AsSpan(0, Math.Min(p.Length, GradeCount)).CopyTo(flat.AsSpan(i * GradeCount));
+            }
+        }
+
+        return flat;
+    }
+
+    /// <summary>The batch's new reports by binary COPY, each already linked to its alert.</summary>
+    private static async Task CopyReportsAsync(
+        NpgsqlConnection connection, IEnumerable<(ScoredMessage Message, string IncidentKey, long? AlertId)> reports, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            COPY reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, district, street, subject_name,
+                          body, grade, probabilities, model_version, kafka_partition, kafka_offset, reasons, alert_id)
+            FROM STDIN (FORMAT BINARY)
+            """;
+        try
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(sql, cancellationToken);
+            foreach (var (message, incidentKey, alertId) in reports)
+            {
+                var (report, grade, probabilities, modelVersion) = message.Scored;
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(report.ReportId, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(TrackingCode.For(report.ReportId), NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(incidentKey, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(report.Source, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(report.Reporter, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(report.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(report.Location.City, NpgsqlDbType.Text, cancellationToken);
+                await WriteOrNullAsync(copy, report.Location.District, cancellationToken);
+                await WriteOrNullAsync(copy, report.Location.Street, cancellationToken);
+                await copy.WriteAsync(report.Subject.Name, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(JsonSerializer.Serialize(report, ReportJson.Options), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(grade.ToWire(), NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(probabilities, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken);
+                await copy.WriteAsync(modelVersion, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(message.Partition, NpgsqlDbType.Integer, cancellationToken);
+                await copy.WriteAsync(message.Offset, NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(JsonSerializer.Serialize(message.Reasons), NpgsqlDbType.Jsonb, cancellationToken);
+                if (alertId is { } id)
+                {
+                    await copy.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                }
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "reports_pkey" })
+        {
+            throw new ConcurrentBatchException("Another writer stored some of this batch's reports first; the batch is retried.", e);
+        }
+    }
+
+    private static Task WriteOrNullAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 
     private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 

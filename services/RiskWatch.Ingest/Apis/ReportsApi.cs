@@ -1,12 +1,6 @@
-using System.Diagnostics;
-using Confluent.Kafka;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using RiskWatch.Core.Contract;
-using RiskWatch.Core.Incidents;
-using RiskWatch.Data.Intake;
 using RiskWatch.Ingest.Intake;
-using RiskWatch.Messaging;
 using RiskWatch.ServiceDefaults;
 using RiskWatch.ServiceDefaults.Metrics;
 
@@ -36,9 +30,7 @@ public static class ReportsApi
 
     public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> SubmitReport(
         HttpContext context,
-        ReportProducer producer,
-        IOptions<KafkaOptions> kafka,
-        IntakeLedger ledger,
+        ReportIntake intake,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -58,35 +50,12 @@ public static class ReportsApi
             return Problems.Invalid(parsed.Errors);
         }
 
-        var receipt = new ReportReceipt(report.ReportId, TrackingCode.For(report.ReportId));
-        if ((await ledger.AcceptedAmongAsync([report.ReportId], cancellationToken)).Count > 0)
+        // Accepted before (a duplicate): the same answer again, and nothing produced twice.
+        if (await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Api, followUpOf: null, cancellationToken) == IntakeOutcome.Unavailable)
         {
-            // Accepted before: the same answer again, and nothing produced twice.
-            return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", receipt);
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await ReportPublisher.PublishAsync(producer, kafka.Value, report, "api", cancellationToken);
-            RiskWatchMetrics.ObserveProduce("acked", started);
-        }
-        catch (BrokerUnavailableException)
-        {
-            RiskWatchMetrics.ObserveProduce("unavailable", started);
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BrokerUnavailable, report.Source, RiskWatchMetrics.Channels.Api);
             return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");
         }
-        catch (ProduceException<string, byte[]>)
-        {
-            RiskWatchMetrics.ObserveProduce("failed", started);
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BrokerRejected, report.Source, RiskWatchMetrics.Channels.Api);
-            throw;
-        }
 
-        RiskWatchMetrics.RecordAccepted(report.Source, RiskWatchMetrics.Channels.Api);
-        await ledger.RecordAsync([ReportIntake.Entry(report, RiskWatchMetrics.Channels.Api, followUpOf: null)], CancellationToken.None);
-
-        return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", receipt);
+        return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", new ReportReceipt(report.ReportId, TrackingCode.For(report.ReportId)));
     }
 }

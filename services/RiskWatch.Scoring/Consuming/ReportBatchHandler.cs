@@ -8,9 +8,14 @@ using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.Scoring.Consuming;
 
+/// <summary>A consumed batch read and scored, waiting to be made durable; its dead letters are published already.</summary>
+public sealed record ScoredBatch(IReadOnlyList<ScoredMessage> Reports, ConsumerPosition Position, int Consumed, int DeadLettered, long StartedAt);
+
 /// <summary>
-/// Scores one batch of consumed messages and makes it durable: dead letters first, then the scored reports
-/// and the offsets in one PostgreSQL transaction. It owns no consumer; <see cref="ReportConsumer"/> does.
+/// Handles one batch of consumed messages in two steps, so that the consumer can score the next batch while this one
+/// is written: <see cref="ScoreAsync"/> reads the messages, dead-letters the unreadable ones and grades the rest with
+/// one model; <see cref="SaveAsync"/> writes the scored reports and the offsets in one PostgreSQL transaction. It owns
+/// no consumer; <see cref="ReportConsumer"/> does.
 /// </summary>
 public sealed class ReportBatchHandler(
     ModelHolder model,
@@ -19,8 +24,7 @@ public sealed class ReportBatchHandler(
     ScoringOptions options,
     TimeProvider clock)
 {
-
-    public async Task<BatchOutcome> HandleAsync(
+    public async Task<ScoredBatch> ScoreAsync(
         IReadOnlyList<ConsumeResult<string, byte[]>> batch, string groupId, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -55,10 +59,13 @@ public sealed class ReportBatchHandler(
             new ScoredReport(v.Report, predictions[i].Grade, predictions[i].Probabilities, predictions[i].ModelVersion),
             v.Message.Partition.Value,
             v.Message.Offset.Value) { Reasons = predictions[i].Reasons }).ToList();
+        return new ScoredBatch(scored, new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch)), batch.Count, letters.Count, started);
+    }
 
-        var position = new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch));
-        var outcome = await SaveAsync(scored, position, cancellationToken);
-
+    public async Task<BatchOutcome> SaveAsync(ScoredBatch batch, CancellationToken cancellationToken)
+    {
+        var outcome = await StoreAsync(batch.Reports, batch.Position, cancellationToken);
+        var scored = batch.Reports;
         if (scored.Count > 0)
         {
             RiskWatchMetrics.SetModelVersion(scored[0].Scored.ModelVersion);
@@ -68,12 +75,12 @@ public sealed class ReportBatchHandler(
         RiskWatchMetrics.ScoringDuplicates.Inc(outcome.Duplicates);
         RiskWatchMetrics.AlertsRaised.WithLabels("opened").Inc(outcome.AlertsOpened);
         RiskWatchMetrics.AlertsRaised.WithLabels("joined").Inc(outcome.AlertsJoined);
-        RiskWatchMetrics.ScoringBatchSize.Observe(batch.Count);
-        RiskWatchMetrics.ScoringBatchDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return outcome with { DeadLettered = letters.Count };
+        RiskWatchMetrics.ScoringBatchSize.Observe(batch.Consumed);
+        RiskWatchMetrics.ScoringBatchDuration.Observe(Stopwatch.GetElapsedTime(batch.StartedAt).TotalSeconds);
+        return outcome with { DeadLettered = batch.DeadLettered };
     }
 
-    private async Task<BatchOutcome> SaveAsync(List<ScoredMessage> scored, ConsumerPosition position, CancellationToken cancellationToken)
+    private async Task<BatchOutcome> StoreAsync(IReadOnlyList<ScoredMessage> scored, ConsumerPosition position, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try

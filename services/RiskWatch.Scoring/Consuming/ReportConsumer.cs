@@ -11,6 +11,9 @@ namespace RiskWatch.Scoring.Consuming;
 /// The scoring consumer loop: owns the Kafka consumer and its offsets, collects batches and hands them to
 /// <see cref="ReportBatchHandler"/>. Offsets live in PostgreSQL beside the rows they cover; on assignment the
 /// consumer seeks to them, so Kafka's own committed offsets are never trusted for correctness.
+/// The loop is a two-stage pipeline: while one batch is written to PostgreSQL (mostly the database's CPU), the next is
+/// read and scored (this process's CPU). Batches are still saved one after another, in the order they were consumed,
+/// so each transaction's offsets follow the previous one's and an incident's reports reach its alert in order.
 /// </summary>
 public sealed class ReportConsumer(
     KafkaOptions kafka,
@@ -22,8 +25,12 @@ public sealed class ReportConsumer(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    /// <summary>Messages consumed but not yet durable. Revoked partitions' messages are dropped from it.</summary>
-    private readonly List<ConsumeResult<string, byte[]>> pending = [];
+    /// <summary>Messages consumed but not yet scored. Revoked partitions' messages are dropped from it.</summary>
+    private List<ConsumeResult<string, byte[]>> pending = [];
+
+    /// <summary>The batch being written, and its messages (for the lag figure); null when none is.</summary>
+    private Task? saving;
+    private IReadOnlyList<ConsumeResult<string, byte[]>> savingMessages = [];
 
     private long lagUpdatedAt;
 
@@ -36,8 +43,8 @@ public sealed class ReportConsumer(
         var config = KafkaClientConfigs.Consumer(kafka);
         using var consumer = KafkaClientFactory.CreateConsumer(config, builder => builder
             .SetPartitionsAssignedHandler((_, partitions) => SeekToStoredOffsets(config.GroupId, partitions, stoppingToken))
-            .SetPartitionsRevokedHandler((_, partitions) => Forget(partitions.Select(p => p.TopicPartition)))
-            .SetPartitionsLostHandler((_, partitions) => Forget(partitions.Select(p => p.TopicPartition)))
+            .SetPartitionsRevokedHandler((_, partitions) => Release(partitions.Select(p => p.TopicPartition)))
+            .SetPartitionsLostHandler((_, partitions) => Release(partitions.Select(p => p.TopicPartition)))
             .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer error {Code}: {Reason}", error.Code, error.Reason)));
 
         consumer.Subscribe(kafka.ReportsTopic);
@@ -48,15 +55,26 @@ public sealed class ReportConsumer(
                 CollectBatch(consumer, stoppingToken);
                 if (pending.Count > 0)
                 {
-                    await HandleWithRetryAsync(consumer, config.GroupId, stoppingToken);
+                    var batch = pending;
+                    pending = [];
+                    var scored = await WithRetryAsync(batch.Count, () => handler.ScoreAsync(batch, config.GroupId, stoppingToken), stoppingToken);
+                    await WaitForSavingAsync(consumer);
+                    savingMessages = batch;
+                    saving = SaveWithRetryAsync(scored, stoppingToken);
+                }
+                else if (saving is { IsCompleted: true })
+                {
+                    await WaitForSavingAsync(consumer); // surfaces a failure even while no messages come
                 }
 
                 UpdateLag(consumer);
             }
+
+            await WaitForSavingAsync(consumer);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: whatever is pending was not committed and will be read again.
+            // Shutting down: whatever is pending or being written was not committed and will be read again.
         }
         catch (Exception e)
         {
@@ -99,27 +117,53 @@ public sealed class ReportConsumer(
         }
     }
 
+    /// <summary>Waits for the batch being written (keeping the lag figure fresh meanwhile) and surfaces its failure.</summary>
+    private async Task WaitForSavingAsync(IConsumer<string, byte[]> consumer)
+    {
+        if (saving is { } inFlight)
+        {
+            try
+            {
+                while (!inFlight.IsCompleted)
+                {
+                    await Task.WhenAny(inFlight, Task.Delay(TimeSpan.FromSeconds(1)));
+                    UpdateLag(consumer);
+                }
+
+                await inFlight;
+            }
+            finally
+            {
+                saving = null;
+                savingMessages = [];
+            }
+        }
+    }
+
     /// <summary>
     /// A batch that fails for a passing reason (PostgreSQL restarting, the broker away) is retried with
-    /// backoff, holding the same messages: nothing new is read until it is durable, so nothing is skipped.
+    /// backoff, holding the same messages: nothing later is saved until it is durable, so nothing is skipped.
     /// </summary>
-    private async Task HandleWithRetryAsync(IConsumer<string, byte[]> consumer, string groupId, CancellationToken stoppingToken)
+    private async Task SaveWithRetryAsync(ScoredBatch batch, CancellationToken stoppingToken)
+    {
+        var outcome = await WithRetryAsync(batch.Consumed, () => handler.SaveAsync(batch, stoppingToken), stoppingToken);
+        logger.LogDebug("Scored batch: {Outcome}", outcome);
+    }
+
+    /// <summary>Retries a step that failed for a passing reason (scoring fails so only when the dead-letter topic cannot be written).</summary>
+    private async Task<T> WithRetryAsync<T>(int count, Func<Task<T>> attempt, CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                var outcome = await handler.HandleAsync(pending, groupId, stoppingToken);
-                logger.LogDebug("Scored batch: {Outcome}", outcome);
-                pending.Clear();
-                return;
+                return await attempt();
             }
             catch (Exception e) when (IsTransient(e) && !stoppingToken.IsCancellationRequested)
             {
                 RiskWatchMetrics.ScoringErrors.WithLabels("transient").Inc();
-                UpdateLag(consumer);
-                logger.LogWarning(e, "Batch of {Count} failed; retrying in {Backoff}", pending.Count, backoff);
+                logger.LogWarning(e, "Batch of {Count} failed; retrying in {Backoff}", count, backoff);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
@@ -134,7 +178,7 @@ public sealed class ReportConsumer(
     private static bool IsTransient(Exception e) => e switch
     {
         PostgresException p => p.SqlState is not ['2', '2', ..] and not ['2', '3', ..] and not ['4', '2', ..],
-        _ => e is NpgsqlException or TimeoutException or BrokerUnavailableException or System.Net.Sockets.SocketException,
+        _ => e is NpgsqlException or TimeoutException or BrokerUnavailableException or System.Net.Sockets.SocketException or ConcurrentBatchException,
     };
 
     private IEnumerable<TopicPartitionOffset> SeekToStoredOffsets(string groupId, List<TopicPartition> partitions, CancellationToken stoppingToken)
@@ -170,8 +214,15 @@ public sealed class ReportConsumer(
         }
     }
 
-    private void Forget(IEnumerable<TopicPartition> partitions)
+    /// <summary>
+    /// Partitions leave this instance (revoked or lost): the batch being written is let finish first, so its offsets
+    /// are in PostgreSQL before the next owner reads them, and the messages not yet scored are dropped (the next owner
+    /// reads them again). Runs inside Consume() on the loop's thread; the save runs on the thread pool, so waiting here
+    /// cannot deadlock.
+    /// </summary>
+    private void Release(IEnumerable<TopicPartition> partitions)
     {
+        saving?.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
         var gone = partitions.ToHashSet();
         pending.RemoveAll(m => gone.Contains(m.TopicPartition));
         foreach (var partition in gone)
@@ -204,7 +255,7 @@ public sealed class ReportConsumer(
                     continue; // nothing fetched from this partition yet
                 }
 
-                var notDurable = pending.Count(m => m.TopicPartition == partition);
+                var notDurable = pending.Count(m => m.TopicPartition == partition) + savingMessages.Count(m => m.TopicPartition == partition);
                 RiskWatchMetrics.SetConsumerLag(partition.Partition.Value, high.Value - position.Value + notDurable);
             }
             catch (KafkaException)

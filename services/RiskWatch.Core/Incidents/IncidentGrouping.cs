@@ -1,0 +1,255 @@
+using RiskWatch.Core.Grading;
+using RiskWatch.Core.Policy;
+
+namespace RiskWatch.Core.Incidents;
+
+/// <summary>A report of a batch that was not stored before, with its incident key, in the order it was consumed.</summary>
+public sealed record BatchReport(ScoredReport Scored, string IncidentKey);
+
+/// <summary>
+/// The current alert of an incident as stored before the batch (read under a row lock). <paramref name="KnownInformants"/>
+/// holds those of the batch's reporters that are already among the alert's independent informants, so that a
+/// reporter is counted once however many reports they send.
+/// </summary>
+public sealed record StoredAlert(long AlertId, string IncidentKey, OpenAlertState State, int Informants, IReadOnlySet<string> KnownInformants);
+
+/// <summary>An alert a batch opens or changes, with its state after the batch.</summary>
+public sealed class PlannedAlert
+{
+    private readonly HashSet<string> informants;
+
+    private PlannedAlert(long? storedId, int openedIndex, string incidentKey, OpenAlertState state, int informantCount, IEnumerable<string> knownInformants)
+    {
+        StoredId = storedId;
+        OpenedIndex = openedIndex;
+        IncidentKey = incidentKey;
+        State = state;
+        Informants = informantCount;
+        informants = new HashSet<string>(knownInformants, StringComparer.Ordinal);
+    }
+
+    /// <summary>The alert's row id when it was stored before the batch; null when the batch opens it.</summary>
+    public long? StoredId { get; }
+
+    /// <summary>For an alert the batch opens, its position in <see cref="GroupingPlan.Opened"/>; -1 otherwise.</summary>
+    public int OpenedIndex { get; }
+
+    public string IncidentKey { get; }
+
+    public OpenAlertState State { get; private set; }
+
+    /// <summary>Distinct reporters of the policy's corroborating sources among the alert's reports.</summary>
+    public int Informants { get; private set; }
+
+    /// <summary>Reports the batch added to the alert.</summary>
+    public int ReportsAdded { get; private set; }
+
+    /// <summary>For an alert the batch opens, the report that opened it: its place and subject are the alert's.</summary>
+    public ScoredReport? OpenedBy { get; private init; }
+
+    /// <summary>The report whose probabilities and model version the alert now carries: the one that opened it or last raised its grade in this batch.</summary>
+    public ScoredReport? GradedBy { get; private set; }
+
+    /// <summary>The alert the batch opened for the same incident after the grouping window, which takes its place.</summary>
+    public PlannedAlert? SupersededBy { get; private set; }
+
+    internal static PlannedAlert Stored(StoredAlert alert) =>
+        new(alert.AlertId, -1, alert.IncidentKey, alert.State, alert.Informants, alert.KnownInformants);
+
+    internal static PlannedAlert Opening(int index, BatchReport report, Routing routing, bool counts)
+    {
+        var (scored, key) = report;
+        var occurredAt = scored.Report.OccurredAt;
+        var state = new OpenAlertState(scored.Grade, scored.Grade, routing.Tier, occurredAt, routing.AcknowledgeDueAt, routing.ActDueAt,
+            Acknowledged: false, ActedOn: false, Corroborated: false);
+        return new PlannedAlert(null, index, key, state, counts ? 1 : 0, counts ? [scored.Report.Reporter] : [])
+        {
+            ReportsAdded = 1,
+            OpenedBy = scored,
+            GradedBy = scored,
+        };
+    }
+
+    /// <summary>Counts the reporter as an independent informant when the policy says their source corroborates and they are new to the alert.</summary>
+    internal void CountInformant(string reporter)
+    {
+        if (informants.Add(reporter))
+        {
+            Informants++;
+        }
+    }
+
+    internal void Take(OpenAlertState state, ScoredReport? raisedBy)
+    {
+        State = state;
+        ReportsAdded++;
+        GradedBy = raisedBy ?? GradedBy;
+    }
+
+    internal void Supersede(PlannedAlert by) => SupersededBy = by;
+}
+
+/// <summary>
+/// One timeline entry the batch writes. <see cref="Detail"/> is given the row id of any planned alert, because an
+/// alert the batch opens has no id until it is stored and a supersession names its successor.
+/// </summary>
+public sealed record PlannedEvent(PlannedAlert Alert, string Actor, string Kind, Func<Func<PlannedAlert, long>, object> Detail);
+
+/// <summary>
+/// What a batch does to the incidents: the alerts it opens (in order), the stored alerts it changes, the alert of each
+/// report (null for a report graded none), and the timeline entries in the order the changes happened.
+/// </summary>
+public sealed record GroupingPlan(
+    IReadOnlyList<PlannedAlert> Opened,
+    IReadOnlyList<PlannedAlert> Changed,
+    IReadOnlyList<PlannedAlert?> ReportAlerts,
+    IReadOnlyList<PlannedEvent> Events,
+    int Joins);
+
+/// <summary>
+/// Groups a batch of new reports into incidents, all in memory: the same decisions as a report-by-report pass
+/// (<see cref="IncidentDecisions"/>), taken in consumption order so that each report sees the alert as the reports
+/// before it left it. The store then writes the result with a few set-based statements instead of several round trips
+/// per report.
+/// </summary>
+public static class IncidentGrouping
+{
+    public static GroupingPlan Plan(IReadOnlyList<BatchReport> reports, IReadOnlyCollection<StoredAlert> stored, DateTimeOffset now, HandlingPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(policy);
+        var current = stored.ToDictionary(a => a.IncidentKey, PlannedAlert.Stored, StringComparer.Ordinal);
+        var storedAlerts = current.Values.ToList();
+        var opened = new List<PlannedAlert>();
+        var reportAlerts = new PlannedAlert?[reports.Count];
+        var events = new List<PlannedEvent>();
+        var joins = 0;
+
+        for (var i = 0; i < reports.Count; i++)
+        {
+            var report = reports[i];
+            if (report.Scored.Grade == Grade.None)
+            {
+                continue;
+            }
+
+            if (current.TryGetValue(report.IncidentKey, out var alert) && IncidentDecisions.Joins(alert.State, report.Scored.Report.OccurredAt, policy))
+            {
+                Join(alert, report.Scored, now, policy, events);
+                joins++;
+            }
+            else
+            {
+                var successor = Open(opened.Count, report, now, policy, events);
+                opened.Add(successor);
+                if (alert is not null)
+                {
+                    alert.Supersede(successor);
+                    var reportId = report.Scored.Report.ReportId;
+                    events.Add(new PlannedEvent(alert, AlertActors.Policy(policy.Version), "superseded", id => new
+                    {
+                        byAlertId = id(successor),
+                        reportId,
+                        groupingWindow = PolicyDuration.Format(policy.GroupingWindow),
+                        policyVersion = policy.Version,
+                    }));
+                }
+
+                current[report.IncidentKey] = alert = successor;
+            }
+
+            reportAlerts[i] = alert;
+        }
+
+        var changed = storedAlerts.Where(a => a.ReportsAdded > 0 || a.SupersededBy is not null).ToList();
+        return new GroupingPlan(opened, changed, reportAlerts, events, joins);
+    }
+
+    private static PlannedAlert Open(int index, BatchReport report, DateTimeOffset now, HandlingPolicy policy, List<PlannedEvent> events)
+    {
+        var scored = report.Scored;
+        var routing = IncidentDecisions.Route(scored.Grade, now, policy);
+        var alert = PlannedAlert.Opening(index, report, routing, Corroborates(scored, policy));
+        var (reportId, grade) = (scored.Report.ReportId, scored.Grade.ToWire());
+        events.Add(new PlannedEvent(alert, AlertActors.Model(scored.ModelVersion), "opened", _ => new { reportId, grade }));
+        events.Add(Routed(alert, scored, policy));
+        return alert;
+    }
+
+    private static void Join(PlannedAlert alert, ScoredReport scored, DateTimeOffset now, HandlingPolicy policy, List<PlannedEvent> events)
+    {
+        var report = scored.Report;
+        if (Corroborates(scored, policy))
+        {
+            alert.CountInformant(report.Reporter);
+        }
+
+        var before = alert.State;
+        var informants = alert.Informants;
+        var decision = IncidentDecisions.Join(before, scored.Grade, informants, now, policy);
+        // The report's own grade may lift the alert (the model's decision); corroboration may lift it further (the policy's).
+        var byReport = Grades.Max(before.Grade, scored.Grade);
+        var raised = byReport > before.Grade;
+        alert.Take(before with
+        {
+            Grade = decision.Grade,
+            HighestReported = decision.HighestReported,
+            Tier = decision.Tier,
+            LastReportAt = report.OccurredAt > before.LastReportAt ? report.OccurredAt : before.LastReportAt,
+            AcknowledgeDueAt = decision.AcknowledgeDueAt,
+            ActDueAt = decision.ActDueAt,
+            Corroborated = decision.Corroborated,
+        }, raised ? scored : null);
+
+        var model = AlertActors.Model(scored.ModelVersion);
+        var reportId = report.ReportId;
+        var grade = scored.Grade.ToWire();
+        events.Add(new PlannedEvent(alert, model, "report_joined", _ => new { reportId, grade, informants }));
+        if (raised)
+        {
+            var (from, to) = (before.Grade.ToWire(), byReport.ToWire());
+            events.Add(new PlannedEvent(alert, model, "regraded", _ => new { reportId, from, to }));
+        }
+
+        if (decision.Grade > byReport)
+        {
+            var rule = policy.Corroboration;
+            var (from, to) = (byReport.ToWire(), decision.Grade.ToWire());
+            events.Add(new PlannedEvent(alert, AlertActors.Policy(policy.Version), "corroborated", _ => new
+            {
+                from,
+                to,
+                informants,
+                rule = $"{rule.IndependentInformants} independent informants raise {rule.RaiseBy} grade(s), up to {rule.UpTo.ToWire()}",
+                policyVersion = policy.Version,
+            }));
+        }
+
+        if (decision.Tier != before.Tier || decision.AcknowledgeDueAt != before.AcknowledgeDueAt || decision.ActDueAt != before.ActDueAt)
+        {
+            events.Add(Routed(alert, scored, policy));
+        }
+    }
+
+    /// <summary>The tier, team and deadlines the alert has now, as the policy decided them.</summary>
+    private static PlannedEvent Routed(PlannedAlert alert, ScoredReport scored, HandlingPolicy policy)
+    {
+        var state = alert.State;
+        var place = scored.Report.Location;
+        var detail = new
+        {
+            grade = state.Grade.ToWire(),
+            tier = state.Tier.ToWire(),
+            team = policy.TeamFor(state.Tier, place.City, place.District, place.Street),
+            alsoTold = policy.RuleFor(state.Grade).AlsoTold.Select(t => t.ToWire()).ToArray(),
+            acknowledgeDueAt = state.AcknowledgeDueAt,
+            actDueAt = state.ActDueAt,
+            policyVersion = policy.Version,
+        };
+        return new PlannedEvent(alert, AlertActors.Policy(policy.Version), "routed", _ => detail);
+    }
+
+    private static bool Corroborates(ScoredReport scored, HandlingPolicy policy) =>
+        policy.Corroboration.Sources.Contains(scored.Report.Source, StringComparer.Ordinal);
+}

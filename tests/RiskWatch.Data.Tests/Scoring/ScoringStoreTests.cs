@@ -1,0 +1,203 @@
+using Dapper;
+using Npgsql;
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+using RiskWatch.Core.Policy;
+using RiskWatch.Data.Scoring;
+using RiskWatch.Testing;
+
+namespace RiskWatch.Data.Tests.Scoring;
+
+/// <summary>
+/// The set-based batch write against a real PostgreSQL: however a stream is cut into batches, it leaves the same
+/// alerts, links and timeline, and a batch read again changes nothing.
+/// </summary>
+public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_stream_saved_as_one_batch_leaves_exactly_what_it_leaves_saved_report_by_report()
+    {
+        var stream = Stream();
+        var whole = await postgres.CreateDatabaseAsync();
+        var single = await postgres.CreateDatabaseAsync();
+
+        var outcome = await SaveAsync(whole, [stream]);
+        await SaveAsync(single, stream.Select(m => (IReadOnlyList<ScoredMessage>)[m]).ToList());
+
+        Assert.Equal(stream.Count - 1, outcome.ReportsStored);
+        Assert.Equal(1, outcome.Duplicates);
+        Assert.Equal(4, outcome.AlertsOpened); // station, the old and the new market, the late-night subject
+        var expected = await SnapshotAsync(single);
+        var actual = await SnapshotAsync(whole);
+        Assert.Equal(expected.Alerts, actual.Alerts);
+        Assert.Equal(expected.Links, actual.Links);
+        Assert.Equal(expected.Timeline, actual.Timeline);
+        Assert.Equal(expected.Outbox, actual.Outbox);
+
+        // What the stream must have done, so that equality above is not of two empty or equally wrong databases.
+        var station = actual.Alerts.Single(a => a.StartsWith("深圳|龙岗|配送站", StringComparison.Ordinal));
+        Assert.Contains("grade=orange", station, StringComparison.Ordinal);
+        Assert.Contains("reports=5 informants=3 corroborated=True", station, StringComparison.Ordinal);
+        Assert.Equal(1, actual.Alerts.Count(a => a.Contains("superseded=True", StringComparison.Ordinal)));
+        Assert.EndsWith("|none", actual.Links.Single(l => l.StartsWith(stream[3].Scored.Report.ReportId.ToString(), StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains(actual.Timeline, t => t.Contains("corroborated", StringComparison.Ordinal));
+        Assert.Contains(actual.Timeline, t => t.Contains("superseded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_batch_read_again_after_it_was_saved_changes_nothing()
+    {
+        var stream = Stream();
+        var database = await postgres.CreateDatabaseAsync();
+        await SaveAsync(database, [stream]);
+        var before = await SnapshotAsync(database);
+
+        var again = await SaveAsync(database, [stream]);
+
+        Assert.Equal(0, again.ReportsStored);
+        Assert.Equal(stream.Count, again.Duplicates);
+        Assert.Equal(0, again.AlertsOpened + again.AlertsJoined);
+        var after = await SnapshotAsync(database);
+        Assert.Equal(before.Alerts, after.Alerts);
+        Assert.Equal(before.Links, after.Links);
+        Assert.Equal(before.Timeline, after.Timeline);
+    }
+
+    [Fact]
+    public async Task A_report_another_writer_is_storing_at_the_same_time_makes_the_batch_fail_as_retryable_and_lose_nothing()
+    {
+        var stream = Stream();
+        var database = await postgres.CreateDatabaseAsync();
+        var contested = stream[0];
+        await using var other = new NpgsqlConnection(database);
+        await other.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        await other.ExecuteAsync("""
+            INSERT INTO reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade,
+                                 probabilities, model_version, kafka_partition, kafka_offset)
+            VALUES (@Id, @Code, 'elsewhere', 'informant', 'inf-x', now(), '深圳市', 'x', '{}', 'none', '{1,0,0,0,0}', 'm-other', 0, 0)
+            """, new { Id = contested.Scored.Report.ReportId, Code = TrackingCode.For(contested.Scored.Report.ReportId) }, otherTransaction);
+
+        var saving = SaveAsync(database, [stream]);
+        await WaitUntilSomeoneWaitsForALockAsync(database);
+        await otherTransaction.CommitAsync();
+
+        await Assert.ThrowsAsync<ConcurrentBatchException>(() => saving);
+        var retried = await SaveAsync(database, [stream]);
+        Assert.Equal(stream.Count - 2, retried.ReportsStored); // the contested one, and the id sent twice
+        await using var connection = new NpgsqlConnection(database);
+        Assert.Equal(stream.Count - 1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM reports"));
+    }
+
+    private static async Task WaitUntilSomeoneWaitsForALockAsync(string connectionString)
+    {
+        const string sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        await using var connection = new NpgsqlConnection(connectionString);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await connection.ExecuteScalarAsync<long>(sql) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the batch never reached the contested report");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<BatchOutcome> SaveAsync(string connectionString, IReadOnlyList<IReadOnlyList<ScoredMessage>> batches)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new ScoringStore(dataSource, HandlingPolicy.Default, new FixedClock(Now));
+        var total = new BatchOutcome(0, 0, 0, 0);
+        foreach (var batch in batches)
+        {
+            var next = batch.GroupBy(m => m.Partition).ToDictionary(g => g.Key, g => g.Max(m => m.Offset) + 1);
+            var outcome = await store.SaveBatchAsync(batch, new ConsumerPosition("g", "t", next), CancellationToken.None);
+            total = new BatchOutcome(total.ReportsStored + outcome.ReportsStored, total.Duplicates + outcome.Duplicates,
+                total.AlertsOpened + outcome.AlertsOpened, total.AlertsJoined + outcome.AlertsJoined);
+        }
+
+        return total;
+    }
+
+    private sealed record Snapshot(List<string> Alerts, List<string> Links, List<string> Timeline, List<string> Outbox);
+
+    /// <summary>Everything a batch writes, with alerts named by incident and opening time rather than by row id.</summary>
+    private static async Task<Snapshot> SnapshotAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        const string name = "a.incident_key || '@' || to_char(a.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')";
+        var alerts = (await connection.QueryAsync<string>($"""
+            SELECT {name} || ' grade=' || a.grade || ' highest=' || a.highest_reported_grade || ' tier=' || a.tier
+                   || ' reports=' || a.report_count || ' informants=' || a.informant_count || ' corroborated=' || (CASE WHEN a.corroborated THEN 'True' ELSE 'False' END)
+                   || ' ack=' || coalesce(a.acknowledge_due_at::text, '-') || ' act=' || coalesce(a.act_due_at::text, '-')
+                   || ' p=' || a.probabilities::text || ' model=' || a.model_version || ' last=' || a.last_report_at::text
+                   || ' superseded=' || (CASE WHEN a.superseded_by IS NULL THEN 'False' ELSE 'True' END)
+                   || ' by=' || coalesce((SELECT s.incident_key || '@' || s.opened_at::text FROM alerts s WHERE s.alert_id = a.superseded_by), '-')
+                   || ' place=' || a.city || '/' || coalesce(a.district, '') || '/' || coalesce(a.street, '') || ' keys=' || a.city_key || a.district_key || a.street_key
+            FROM alerts a ORDER BY 1
+            """)).ToList();
+        var links = (await connection.QueryAsync<string>($"""
+            SELECT r.report_id::text || '|' || r.grade || '|' || r.kafka_offset || '|' || coalesce((SELECT {name} FROM alerts a WHERE a.alert_id = r.alert_id), 'none')
+            FROM reports r ORDER BY 1
+            """)).ToList();
+        var timeline = (await connection.QueryAsync<string>($"""
+            SELECT {name} || ' ' || e.kind || ' ' || e.actor || ' ' || (e.detail - 'byAlertId')::text
+            FROM alert_events e JOIN alerts a ON a.alert_id = e.alert_id ORDER BY a.incident_key, a.opened_at, e.event_id
+            """)).ToList();
+        var outbox = (await connection.QueryAsync<string>($"""
+            SELECT {name} || ' ' || o.kind || ' ' || (o.event_id IS NOT NULL)::text
+            FROM outbox o JOIN alerts a ON a.alert_id = o.alert_id ORDER BY a.incident_key, a.opened_at, o.outbox_id
+            """)).ToList();
+        return new Snapshot(alerts, links, timeline, outbox);
+    }
+
+    /// <summary>
+    /// One stream of every case the grouping knows: one station's reports joining (a raise by a report, a repeated
+    /// informant, corroboration by a third), a market reported again after the grouping window (a successor), a report
+    /// graded none, a platform's report, and one id sent twice.
+    /// </summary>
+    private static List<ScoredMessage> Stream()
+    {
+        var offset = 0L;
+        ScoredMessage M(string subject, string reporter, Grade grade, TimeSpan ago, string source = "informant", string district = "龙岗区") =>
+            new(new ScoredReport(new ReportV1
+            {
+                ReportId = Guid.NewGuid(),
+                Source = source,
+                Reporter = reporter,
+                OccurredAt = Now - ago,
+                Location = new ReportLocation { City = "深圳市", District = district, Street = "坂田街道" },
+                Subject = new ReportSubject { Kind = "site", Name = subject },
+                Text = $"{subject}: 拖欠工资",
+            }, grade, Probabilities(grade), $"m-{grade.ToWire()}"), 0, offset++)
+            { Reasons = [$"because {grade.ToWire()}"] };
+
+        var stream = new List<ScoredMessage>
+        {
+            M("配送站", "inf-1", Grade.Blue, TimeSpan.FromHours(3)),
+            M("菜市场", "inf-9", Grade.Yellow, TimeSpan.FromDays(6)),
+            M("配送站", "inf-1", Grade.Yellow, TimeSpan.FromHours(2)),
+            M("无关", "inf-5", Grade.None, TimeSpan.FromHours(2)),
+            M("配送站", "plat-1", Grade.Blue, TimeSpan.FromHours(2), source: "platform"),
+            M("配送站", "inf-2", Grade.Yellow, TimeSpan.FromHours(1)),
+            M("菜市场", "inf-9", Grade.Blue, TimeSpan.FromHours(1)),
+            M("配送站", "inf-3", Grade.Yellow, TimeSpan.FromMinutes(30)),
+            M("夜班", "inf-7", Grade.Orange, TimeSpan.FromMinutes(10), district: "南山区"),
+        };
+        stream.Add(stream[2] with { Offset = offset++ }); // a sender's retry that reached Kafka twice
+        return stream;
+    }
+
+    private static float[] Probabilities(Grade grade)
+    {
+        var p = new float[Grades.All.Count];
+        p[(int)grade] = 0.75f;
+        p[0] += 0.25f;
+        return p;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
