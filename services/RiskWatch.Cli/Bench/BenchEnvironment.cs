@@ -48,7 +48,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
         var port = FreePort();
         log.WriteLine($"Starting PostgreSQL (durable settings) on port {port} and the in-memory broker ...");
         var postgres = await LocalPostgresCluster.StartAsync(Path.Combine(folder, "postgres"), port,
-            new LocalPostgresClusterOptions { Settings = new Dictionary<string, string> { ["max_connections"] = "200", ["shared_buffers"] = "256MB" } }, cancellationToken);
+            new LocalPostgresClusterOptions
+            {
+                // The product's durable settings, plus commit timestamps: the end-to-end stage reads when each report's
+                // transaction committed, the moment its alert became readable.
+                Settings = new Dictionary<string, string> { ["max_connections"] = "200", ["shared_buffers"] = "256MB", ["track_commit_timestamp"] = "on" },
+            }, cancellationToken);
         var broker = EmbeddedKafkaBroker.Start();
 
         modelPath ??= Path.GetFullPath(Path.Combine(".riskwatch", "models", "model.zip"));

@@ -4,8 +4,11 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using NpgsqlTypes;
+using RiskWatch.Core.Access;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
+using RiskWatch.Data.Access;
+using RiskWatch.Data.Intake;
 using RiskWatch.Ingest;
 using RiskWatch.Messaging;
 using RiskWatch.Ml;
@@ -22,7 +25,17 @@ public sealed record BenchFigure(string Name, double Value, string Unit, string 
 /// <summary>The stages of <c>riskwatch bench</c>: raw limits first, then the real pipeline, intake and latency.</summary>
 public sealed class BenchStages(BenchEnvironment env, TextWriter log)
 {
-    private const int ScoringBatch = 500;
+    /// <summary>Reports per model call in the raw scoring stage: the Scoring service's default batch size.</summary>
+    public const int ScoringBatch = 1000;
+
+    /// <summary>Reports per signed platform batch: the largest a batch may hold.</summary>
+    public const int PlatformBatch = 1000;
+
+    /// <summary>A pipeline run: its rate, the Scoring process's peak memory, and how long one batch took to score and commit.</summary>
+    public sealed record PipelineResult(double Rate, double PeakMb, double BatchP50Ms, double BatchP99Ms);
+
+    /// <summary>Intake as fast as it answers, and at fixed rates.</summary>
+    public sealed record IntakeResult(LoadGenerator.Result Max, IReadOnlyList<(int Rate, LoadGenerator.Result Result)> AtRates);
 
     public async Task<double> RawConsumeAsync(int count, CancellationToken cancellationToken)
     {
@@ -70,8 +83,11 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var rows = Enumerable.Range(0, count).Select(i => env.Report(i, 1000)).ToList();
+        // Every value is made before the clock starts: this stage measures what the database takes, not the client.
         var probabilities = new float[] { 0.1f, 0.2f, 0.3f, 0.2f, 0.2f };
+        var rows = Enumerable.Range(0, count).Select(i => env.Report(i, 1000)).Select(r => (
+            r.ReportId, Code: TrackingCode.For(r.ReportId), Key: IncidentKey.For(r), r.Source, r.Reporter, OccurredAt: r.OccurredAt.UtcDateTime,
+            r.Location.City, r.Subject.Name, Body: System.Text.Json.JsonSerializer.Serialize(r, ReportJson.Options))).ToList();
         var watch = Stopwatch.StartNew();
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY bench_reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade, probabilities, model_version, kafka_partition, kafka_offset) FROM STDIN (FORMAT BINARY)", cancellationToken))
@@ -81,14 +97,14 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
                 var r = rows[i];
                 await copy.StartRowAsync(cancellationToken);
                 await copy.WriteAsync(r.ReportId, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(TrackingCode.For(r.ReportId), NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(IncidentKey.For(r), NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Code, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Key, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.Source, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.Reporter, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(r.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(r.Location.City, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(r.Subject.Name, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(r, ReportJson.Options), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(r.OccurredAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(r.City, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Name, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Body, NpgsqlDbType.Jsonb, cancellationToken);
                 await copy.WriteAsync("blue", NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(probabilities, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken);
                 await copy.WriteAsync("bench", NpgsqlDbType.Text, cancellationToken);
@@ -105,9 +121,10 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
     /// <summary>
     /// The real pipeline: reports pre-loaded into the topic, then the Scoring service (its own process) consumes,
     /// scores, groups and commits them. The rate runs from its first committed report to the last, so process
-    /// start-up and model loading are left out; its peak memory is read from the kernel at the end.
+    /// start-up and model loading are left out; its peak memory is read from the kernel at the end, and the time a
+    /// batch takes from its service's own histogram.
     /// </summary>
-    public async Task<(double Rate, double PeakMb)> PipelineAsync(int count, int incidents, int seededOpenIncidents, CancellationToken cancellationToken)
+    public async Task<PipelineResult> PipelineAsync(int count, int incidents, int seededOpenIncidents, CancellationToken cancellationToken)
     {
         var stage = $"pipeline-{count}-{seededOpenIncidents}";
         var kafka = env.CreateTopics(stage);
@@ -118,13 +135,16 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
         }
 
         await env.PreloadAsync(kafka, count, incidents, cancellationToken);
-        using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll", ServiceEnvironment(kafka, connectionString));
+        var metricsUrl = $"http://127.0.0.1:{BenchEnvironment.FreePort()}";
+        using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll", ServiceEnvironment(kafka, connectionString, metricsUrl));
         try
         {
             var first = await WaitForCountAsync(connectionString, 1, scoring, cancellationToken);
             var last = await WaitForCountAsync(connectionString, count, scoring, cancellationToken);
             var peak = BenchEnvironment.PeakMemoryMb(scoring.Id);
-            return (Rate(count - 1, last - first, $"pipeline {count:N0} reports, {seededOpenIncidents:N0} open incidents"), peak);
+            var batches = await BatchDurationsAsync(metricsUrl, cancellationToken);
+            var rate = Rate(count - 1, last - first, $"pipeline {count:N0} reports, {seededOpenIncidents:N0} open incidents");
+            return new PipelineResult(rate, peak, batches.Quantile(0.5) * 1000, batches.Quantile(0.99) * 1000);
         }
         finally
         {
@@ -133,29 +153,62 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
         }
     }
 
-    /// <summary>Single-report POSTs from a separate process: as many as Ingest answers, and latency at a fixed rate.</summary>
-    public async Task<(LoadGenerator.Result Max, LoadGenerator.Result Fixed)> IntakeAsync(TimeSpan duration, int fixedRate, CancellationToken cancellationToken)
+    private static async Task<Histogram> BatchDurationsAsync(string serviceUrl, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(serviceUrl) };
+        return Histogram.Parse(await client.GetStringAsync("/metrics", cancellationToken), "riskwatch_scoring_batch_duration_seconds");
+    }
+
+    /// <summary>Single-report POSTs from a separate process: as many as Ingest answers, and latency at fixed rates.</summary>
+    public async Task<IntakeResult> IntakeAsync(TimeSpan duration, IReadOnlyList<int> fixedRates, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("intake");
         await using var ingest = await StartIngestAsync(kafka, await env.CreateDatabaseAsync(cancellationToken), cancellationToken);
-        var url = ingest.Urls.First();
-        await RunLoadAsync(url, 16, 0, TimeSpan.FromSeconds(2), null, cancellationToken); // warm up
-        var max = await RunLoadAsync(url, 64, 0, duration, null, cancellationToken);
-        var atRate = await RunLoadAsync(url, 64, fixedRate, duration, null, cancellationToken);
-        return (max, atRate);
+        var url = ingest.App.Urls.First();
+        await RunLoadAsync(url, 16, 0, TimeSpan.FromSeconds(2), 0, null, cancellationToken); // warm up
+        var max = await RunLoadAsync(url, 64, 0, duration, 0, null, cancellationToken);
+        var atRates = new List<(int, LoadGenerator.Result)>();
+        foreach (var rate in fixedRates)
+        {
+            atRates.Add((rate, await RunLoadAsync(url, 64, rate, duration, 0, null, cancellationToken)));
+        }
+
+        return new IntakeResult(max, atRates);
+    }
+
+    /// <summary>Signed platform batches from a separate process, a few in flight, as fast as Ingest answers them.</summary>
+    public async Task<LoadGenerator.Result> PlatformIntakeAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var kafka = env.CreateTopics("platform");
+        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        await using var ingest = await StartIngestAsync(kafka, connectionString, cancellationToken);
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+        const string principal = "plat-bench";
+        var (key, info) = await new ApiKeyStore(dataSource).CreateAsync(Roles.Platform, principal, new Jurisdiction(null, null, null), "riskwatch bench", cancellationToken);
+        var secret = await new PlatformSigning(dataSource, ingest.Box).CreateSecretAsync(info.KeyId, cancellationToken);
+        var credentials = new Dictionary<string, string>
+        {
+            [LoadGenerator.PlatformKeyVariable] = key,
+            [LoadGenerator.PlatformSecretVariable] = secret,
+            [LoadGenerator.PlatformPrincipalVariable] = principal,
+        };
+        var url = ingest.App.Urls.First();
+        await RunLoadAsync(url, 2, 0, TimeSpan.FromSeconds(2), PlatformBatch, null, cancellationToken, credentials); // warm up
+        return await RunLoadAsync(url, 4, 0, duration, PlatformBatch, null, cancellationToken, credentials);
     }
 
     /// <summary>
-    /// From the 202 to the report stored with its alert, at a fixed rate, with Ingest in this process and Scoring in
-    /// its own. "Stored" is the start of the scoring transaction that wrote it (its received_at); the commit follows
-    /// within that transaction's duration.
+    /// From the 202 to the alert readable through the API, at a fixed rate, with Ingest in this process and Scoring in
+    /// its own. Readable means committed: the report, its alert and the offsets commit in one transaction, and the
+    /// alerts API reads PostgreSQL, so the commit's own timestamp (track_commit_timestamp) is the moment the alert with
+    /// this report can be read.
     /// </summary>
     public async Task<(double P50, double P99, int Count)> EndToEndAsync(int rate, TimeSpan duration, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("e2e");
         var connectionString = await env.CreateDatabaseAsync(cancellationToken);
         await using var ingest = await StartIngestAsync(kafka, connectionString, cancellationToken);
-        using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll", ServiceEnvironment(kafka, connectionString));
+        using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll", ServiceEnvironment(kafka, connectionString, "http://127.0.0.1:0"));
         try
         {
             // Let Scoring load its model and join the group before the clock starts.
@@ -163,14 +216,15 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
             await WaitForCountAsync(connectionString, 1, scoring, cancellationToken);
 
             var acceptedLog = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-e2e-{Environment.ProcessId}.csv");
-            var load = await RunLoadAsync(ingest.Urls.First(), 32, rate, duration, acceptedLog, cancellationToken);
+            var load = await RunLoadAsync(ingest.App.Urls.First(), 32, rate, duration, 0, acceptedLog, cancellationToken);
             var accepted = (await File.ReadAllLinesAsync(acceptedLog, cancellationToken)).Select(l => l.Split(','))
                 .ToDictionary(f => Guid.Parse(f[0]), f => long.Parse(f[1], CultureInfo.InvariantCulture));
             await WaitForCountAsync(connectionString, accepted.Count + 1, scoring, cancellationToken);
 
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT report_id, (extract(epoch FROM received_at) * 1000)::bigint FROM reports", connection);
+            await using var command = new NpgsqlCommand(
+                "SELECT report_id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::bigint FROM reports", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var latencies = new List<double>();
             while (await reader.ReadAsync(cancellationToken))
@@ -192,8 +246,16 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
         }
     }
 
-    private static async Task<WebApplication> StartIngestAsync(KafkaOptions kafka, string connectionString, CancellationToken cancellationToken)
+    /// <summary>Ingest in this process (as in the embedded mode, beside the in-memory broker), and the box that holds its secrets.</summary>
+    private sealed record RunningIngest(WebApplication App, SecretBox Box) : IAsyncDisposable
     {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
+    }
+
+    private static async Task<RunningIngest> StartIngestAsync(KafkaOptions kafka, string connectionString, CancellationToken cancellationToken)
+    {
+        // A throwaway key for the informant contacts and signing secrets of this run only.
+        var contactKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var app = IngestService.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -202,24 +264,26 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
                 ["Kafka:ReportsTopic"] = kafka.ReportsTopic,
                 ["Database:ConnectionString"] = connectionString,
                 ["Logging:LogLevel:Default"] = "Warning",
-                // A throwaway key for the informant contacts the benchmark never stores.
-                ["Security:ContactEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-                // The load generator is one address standing for thousands of senders.
+                ["Security:ContactEncryptionKey"] = contactKey,
+                // The load generator is one address (and one platform key) standing for thousands of senders.
                 ["Ingest:AnonymousRequestsPerMinute"] = "10000000",
+                ["Ingest:KeyRequestsPerMinute"] = "10000000",
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         });
         await app.StartAsync(cancellationToken);
-        return app;
+        return new RunningIngest(app, SecretBox.FromConfiguration(contactKey, null, generateIfMissing: false));
     }
 
-    private async Task<LoadGenerator.Result> RunLoadAsync(string url, int concurrency, int rate, TimeSpan duration, string? acceptedLog, CancellationToken cancellationToken)
+    private async Task<LoadGenerator.Result> RunLoadAsync(
+        string url, int concurrency, int rate, TimeSpan duration, int batch, string? acceptedLog, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var arguments = new List<string>
         {
             Path.Combine(AppContext.BaseDirectory, "riskwatch.dll"), "bench-load", "--url", url,
             "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--rate", rate.ToString(CultureInfo.InvariantCulture),
-            "--seconds", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            "--seconds", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--batch", batch.ToString(CultureInfo.InvariantCulture),
         };
         if (acceptedLog is not null)
         {
@@ -227,16 +291,21 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
         }
 
         var start = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith("sent=", StringComparison.Ordinal));
         var result = LoadGenerator.ParseLine(line.Trim());
-        log.WriteLine($"  load {concurrency} workers, {(rate > 0 ? $"{rate}/s" : "closed loop")}: {line.Trim()}");
+        log.WriteLine($"  load {concurrency} workers, {(rate > 0 ? $"{rate}/s" : "closed loop")}{(batch > 0 ? $", batches of {batch}" : "")}: {line.Trim()}");
         return result;
     }
 
-    private Dictionary<string, string> ServiceEnvironment(KafkaOptions kafka, string connectionString) => new()
+    private Dictionary<string, string> ServiceEnvironment(KafkaOptions kafka, string connectionString, string url) => new()
     {
         ["RISKWATCH_Database__ConnectionString"] = connectionString,
         ["RISKWATCH_Kafka__BootstrapServers"] = kafka.BootstrapServers,
@@ -245,7 +314,7 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log)
         ["RISKWATCH_Kafka__AlertsTopic"] = kafka.AlertsTopic,
         ["RISKWATCH_Kafka__ScoringGroupId"] = kafka.ScoringGroupId,
         ["RISKWATCH_Model__Path"] = env.ModelPath,
-        ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+        ["ASPNETCORE_URLS"] = url,
     };
 
     private static async Task SeedOpenIncidentsAsync(string connectionString, int count, CancellationToken cancellationToken)
