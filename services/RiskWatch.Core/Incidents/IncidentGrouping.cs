@@ -91,9 +91,13 @@ public sealed class PlannedAlert
 
 /// <summary>
 /// One timeline entry the batch writes. <see cref="Detail"/> is given the row id of any planned alert, because an
-/// alert the batch opens has no id until it is stored and a supersession names its successor.
+/// alert the batch opens has no id until it is stored and a supersession names its successor. <see cref="Published"/>
+/// says whether it also goes to the outside world (the outbox).
 /// </summary>
-public sealed record PlannedEvent(PlannedAlert Alert, string Actor, string Kind, Func<Func<PlannedAlert, long>, object> Detail);
+public sealed record PlannedEvent(PlannedAlert Alert, string Actor, string Kind, Func<Func<PlannedAlert, long>, object> Detail)
+{
+    public bool Published { get; init; } = true;
+}
 
 /// <summary>
 /// What a batch does to the incidents: the alerts it opens (in order), the stored alerts it changes, the alert of each
@@ -163,7 +167,26 @@ public static class IncidentGrouping
         }
 
         var changed = storedAlerts.Where(a => a.ReportsAdded > 0 || a.SupersededBy is not null).ToList();
-        return new GroupingPlan(opened, changed, reportAlerts, events, joins);
+        return new GroupingPlan(opened, changed, reportAlerts, PublishLastJoinOnly(events), joins);
+    }
+
+    /// <summary>
+    /// Every report that joins an alert is in its timeline, but the outside world hears of an alert's joins once per
+    /// batch, the last of them (its alert carries the new report count): a surge of reports about one incident would
+    /// otherwise send a message per report to every subscriber. Every other change goes out as it is.
+    /// </summary>
+    private static List<PlannedEvent> PublishLastJoinOnly(List<PlannedEvent> events)
+    {
+        var announced = new HashSet<PlannedAlert>(ReferenceEqualityComparer.Instance);
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            if (events[i].Kind == "report_joined" && !announced.Add(events[i].Alert))
+            {
+                events[i] = events[i] with { Published = false };
+            }
+        }
+
+        return events;
     }
 
     private static PlannedAlert Open(int index, BatchReport report, DateTimeOffset now, HandlingPolicy policy, List<PlannedEvent> events)

@@ -4,12 +4,16 @@ using Npgsql;
 
 namespace RiskWatch.Data.Alerts;
 
-/// <summary>One change of an alert for its timeline: who made it (see <see cref="Core.Incidents.AlertActors"/>), what, and the detail.</summary>
-public sealed record AlertChange(long AlertId, string Actor, string Kind, object Detail);
+/// <summary>
+/// One change of an alert for its timeline: who made it (see <see cref="Core.Incidents.AlertActors"/>), what, and the
+/// detail; <paramref name="Published"/>: whether it also goes to the outbox for the outside world.
+/// </summary>
+public sealed record AlertChange(long AlertId, string Actor, string Kind, object Detail, bool Published = true);
 
 /// <summary>
-/// Records changes of alerts: a timeline event each, with who made it and when, and the outbox row that tells the
-/// outside world, in the caller's transaction, so that a change is published if and only if it was committed.
+/// Records changes of alerts: a timeline event each, with who made it and when, and (for a published change) the outbox
+/// row that tells the outside world, in the caller's transaction, so that a change is published if and only if it was
+/// committed.
 /// </summary>
 public static class AlertChanges
 {
@@ -40,6 +44,9 @@ public static class AlertChanges
                 FROM unnest(@AlertIds, @Actors, @Kinds, @Details) WITH ORDINALITY AS c(alert_id, actor, kind, detail, n)
                 ORDER BY c.n
                 RETURNING event_id, alert_id, at, actor, kind, detail
+            ), numbered AS (
+                -- Event ids were taken in list order, so their rank is the change's place in the list.
+                SELECT e.*, row_number() OVER (ORDER BY e.event_id) AS n FROM e
             )
             INSERT INTO outbox (alert_id, event_id, kind, payload)
             SELECT a.alert_id, e.event_id, e.kind, jsonb_build_object(
@@ -50,7 +57,9 @@ public static class AlertChanges
                     'reportCount', a.report_count, 'informants', a.informant_count, 'corroborated', a.corroborated,
                     'policyVersion', a.policy_version, 'modelVersion', a.model_version, 'openedAt', a.opened_at,
                     'acknowledgeDueAt', a.acknowledge_due_at, 'actDueAt', a.act_due_at, 'outcome', a.outcome))
-            FROM e JOIN alerts a ON a.alert_id = e.alert_id
+            FROM numbered e
+            JOIN unnest(@Published) WITH ORDINALITY AS p(published, n) ON p.n = e.n AND p.published
+            JOIN alerts a ON a.alert_id = e.alert_id
             ORDER BY e.event_id
             """;
         await connection.ExecuteAsync(new CommandDefinition(sql, new
@@ -60,6 +69,7 @@ public static class AlertChanges
             Actors = changes.Select(c => c.Actor).ToArray(),
             Kinds = changes.Select(c => c.Kind).ToArray(),
             Details = changes.Select(c => JsonSerializer.Serialize(c.Detail, JsonOptions)).ToArray(),
+            Published = changes.Select(c => c.Published).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
     }
 

@@ -67,7 +67,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         await WriteAlertsAsync(connection, transaction, plan, IdOf, now, cancellationToken);
         await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
         await AlertChanges.RecordManyAsync(connection, transaction,
-            plan.Events.Select(e => new AlertChange(IdOf(e.Alert), e.Actor, e.Kind, e.Detail(IdOf))).ToList(), now, cancellationToken);
+            plan.Events.Select(e => new AlertChange(IdOf(e.Alert), e.Actor, e.Kind, e.Detail(IdOf), e.Published)).ToList(), now, cancellationToken);
         // Last before the commit: the offsets move only with the rows they cover.
         await SaveOffsetsAsync(connection, transaction, position, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

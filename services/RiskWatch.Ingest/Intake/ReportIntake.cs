@@ -50,7 +50,8 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
         }
 
         // All at once: the producer batches them into few requests, each still acknowledged one by one.
-        var sent = await Task.WhenAll(toSend.Select(i => ProduceAsync(reports[i], channel, cancellationToken)));
+        var keys = toSend.Select(i => IncidentKey.For(reports[i])).ToArray();
+        var sent = await Task.WhenAll(toSend.Select((i, n) => ProduceAsync(reports[i], keys[n], channel, cancellationToken)));
         var accepted = new List<LedgerEntry>(toSend.Count);
         for (var n = 0; n < toSend.Count; n++)
         {
@@ -58,7 +59,7 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
             outcomes[toSend[n]] = sent[n];
             if (sent[n] == IntakeOutcome.Accepted)
             {
-                accepted.Add(Entry(report, channel, followUpOf));
+                accepted.Add(Entry(report, keys[n], channel, followUpOf));
             }
         }
 
@@ -66,12 +67,12 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
         return outcomes;
     }
 
-    private async Task<IntakeOutcome> ProduceAsync(ReportV1 report, string channel, CancellationToken cancellationToken)
+    private async Task<IntakeOutcome> ProduceAsync(ReportV1 report, string incidentKey, string channel, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await ReportPublisher.PublishAsync(producer, kafka, report, channel, cancellationToken);
+            await ReportPublisher.PublishAsync(producer, kafka, report, incidentKey, channel, cancellationToken);
             RiskWatchMetrics.ObserveProduce("acked", started);
             RiskWatchMetrics.RecordAccepted(report.Source, channel);
             return IntakeOutcome.Accepted;
@@ -90,13 +91,13 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
         }
     }
 
-    public static LedgerEntry Entry(ReportV1 report, string channel, Guid? followUpOf) => new(
+    private static LedgerEntry Entry(ReportV1 report, string incidentKey, string channel, Guid? followUpOf) => new(
         report.ReportId,
         TrackingCode.For(report.ReportId),
         channel,
         report.Source,
         report.Reporter,
-        IncidentKey.For(report),
+        incidentKey,
         followUpOf,
         IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options));
 }

@@ -29,6 +29,9 @@ public sealed class IncidentGroupingTests
         // Yellow is led by the district: the regrade moves the alert there and says so.
         Assert.Equal(["opened", "routed", "report_joined", "regraded", "routed", "report_joined"], plan.Events.Select(e => e.Kind));
         Assert.Equal(Tier.District, alert.State.Tier);
+        // Joins go out once per alert per batch, the last; every other change goes out as it is.
+        Assert.Equal(["opened", "routed", "regraded", "routed", "report_joined"], plan.Events.Where(e => e.Published).Select(e => e.Kind));
+        Assert.Same(plan.Events[^1], plan.Events.Last(e => e.Published));
     }
 
     [Fact]

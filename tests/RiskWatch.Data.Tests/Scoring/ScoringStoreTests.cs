@@ -34,7 +34,11 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(expected.Alerts, actual.Alerts);
         Assert.Equal(expected.Links, actual.Links);
         Assert.Equal(expected.Timeline, actual.Timeline);
-        Assert.Equal(expected.Outbox, actual.Outbox);
+        // The outside world hears every change but the joins, which go out once per alert per batch (the last of them).
+        Assert.Equal(expected.Outbox.Where(o => !o.Contains("report_joined", StringComparison.Ordinal)),
+            actual.Outbox.Where(o => !o.Contains("report_joined", StringComparison.Ordinal)));
+        Assert.Equal(1, actual.Outbox.Count(o => o.StartsWith("深圳|龙岗|配送站", StringComparison.Ordinal) && o.Contains("report_joined", StringComparison.Ordinal)));
+        Assert.Equal(4, expected.Outbox.Count(o => o.StartsWith("深圳|龙岗|配送站", StringComparison.Ordinal) && o.Contains("report_joined", StringComparison.Ordinal)));
 
         // What the stream must have done, so that equality above is not of two empty or equally wrong databases.
         var station = actual.Alerts.Single(a => a.StartsWith("深圳|龙岗|配送站", StringComparison.Ordinal));
