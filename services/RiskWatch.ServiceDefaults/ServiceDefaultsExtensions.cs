@@ -20,6 +20,17 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        // Defaults first, so that every other source (riskwatch.json, the environment) overrides them. ASP.NET's own
+        // lines for every request (starting, endpoint, finished) would be most of the log and a real cost at
+        // thousands of requests a second; RISKWATCH_Logging__LogLevel__Microsoft.AspNetCore=Information brings them back.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
 
         // One JSON object a line, with the trace and span ids of the request that logged it.

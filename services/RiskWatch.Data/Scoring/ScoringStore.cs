@@ -65,7 +65,11 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         long IdOf(PlannedAlert alert) => alert.StoredId ?? openedIds[alert.OpenedIndex];
 
         await WriteAlertsAsync(connection, transaction, plan, IdOf, now, cancellationToken);
-        await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
+        if (fresh.Count > 0)
+        {
+            await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
+        }
+
         await AlertChanges.RecordManyAsync(connection, transaction,
             plan.Events.Select(e => new AlertChange(IdOf(e.Alert), e.Actor, e.Kind, e.Detail(IdOf), e.Published)).ToList(), now, cancellationToken);
         // Last before the commit: the offsets move only with the rows they cover.
