@@ -311,6 +311,15 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             settings.Add(new("synchronous_commit", "off"));
             settings.Add(new("full_page_writes", "off"));
         }
+        else
+        {
+            // RiskWatch's own cluster, tuned for its write pattern (a scoring batch writes thousands of rows in one
+            // transaction): room for the hot indexes in memory, and checkpoints far enough apart that a surge of
+            // reports does not spend its time writing full pages after each one.
+            settings.Add(new("shared_buffers", "256MB"));
+            settings.Add(new("max_wal_size", "4GB"));
+            settings.Add(new("checkpoint_timeout", "15min"));
+        }
 
         settings.AddRange(options.Settings);
 
