@@ -46,15 +46,17 @@ public static class BenchCommand
         var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 64 };
         var rate = new Option<int>("--rate") { Description = "Requests per second in all; 0 = as fast as answered.", DefaultValueFactory = _ => 0 };
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10 };
+        var warmUp = new Option<double>("--warm-up") { Description = "Seconds of the same load first, not counted.", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "0: single-report POSTs; N: signed platform batches of N reports (key and secret from the environment)." };
         var acceptedLog = new Option<string?>("--accepted-log") { Description = "Write reportId,unix-ms of each accepted report here." };
-        var command = new Command("bench-load", "Load generator used by `riskwatch bench` (posts reports to Ingest).") { url, concurrency, rate, seconds, batch, acceptedLog };
+        var command = new Command("bench-load", "Load generator used by `riskwatch bench` (posts reports to Ingest).") { url, concurrency, rate, seconds, warmUp, batch, acceptedLog };
         command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
         {
             var templates = LabelledCorpus.ReadReports(SeedCorpus.DefaultPath);
             var result = await LoadGenerator.RunAsync(new Uri(parse.GetValue(url)!), parse.GetValue(concurrency), parse.GetValue(rate),
-                TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(batch), templates, parse.GetValue(acceptedLog), cancellationToken);
+                TimeSpan.FromSeconds(parse.GetValue(seconds)), TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(batch), templates,
+                parse.GetValue(acceptedLog), cancellationToken);
             Console.WriteLine(LoadGenerator.Format(result));
             return 0;
         });
@@ -65,7 +67,8 @@ public static class BenchCommand
     {
         var log = Console.Error;
         await using var env = await BenchEnvironment.StartAsync(modelPath, log, cancellationToken);
-        var run = new BenchStages(env, log);
+        // Every load run starts with this much of the same load, not counted: compiled code, warm pools.
+        var run = new BenchStages(env, log, TimeSpan.FromSeconds(quick ? 1 : 8));
         var raw = quick ? 2_000 : Math.Min(maxReports, 200_000);
         var loadSeconds = TimeSpan.FromSeconds(quick ? 2 : 15);
         var figures = new List<BenchFigure>();
