@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Json;
 using RiskWatch.Core.Contract;
 
 namespace RiskWatch.Ingest;
@@ -8,6 +9,9 @@ namespace RiskWatch.Ingest;
 public static class RequestBody
 {
     public readonly record struct Result(ReadOnlyMemory<byte> Bytes, FieldError? Error);
+
+    public readonly record struct JsonResult<T>(T? Value, FieldError? Error)
+        where T : class;
 
     public static async Task<Result> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
@@ -35,6 +39,32 @@ public static class RequestBody
 
             // Nothing consumed yet: ask for more until the whole body is buffered.
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    /// <summary>The body (at most <paramref name="maxBytes"/>) read as JSON into <typeparamref name="T"/>, or what is wrong with it.</summary>
+    public static async Task<JsonResult<T>> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+        where T : class
+    {
+        var body = await ReadAsync(request, maxBytes, cancellationToken);
+        if (body.Error is { } tooLarge)
+        {
+            return new JsonResult<T>(null, tooLarge);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body.Bytes.Span, ReportJson.Options) is { } value
+                ? new JsonResult<T>(value, null)
+                : new JsonResult<T>(null, new FieldError("$", "the body must be a JSON object"));
+        }
+        catch (JsonException e)
+        {
+            // The serializer's message names .NET types; the path is what the sender can act on.
+            return e.Path is null or "$"
+                ? new JsonResult<T>(null, new FieldError("$", "the body is not a valid JSON object"))
+                : new JsonResult<T>(null, new FieldError(e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path,
+                    "has the wrong type of value, or text that is not valid Unicode"));
         }
     }
 
