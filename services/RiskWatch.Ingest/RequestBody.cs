@@ -1,11 +1,10 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using RiskWatch.Core.Contract;
 
 namespace RiskWatch.Ingest;
 
-/// <summary>Reads a request body up to a limit, so an oversized body is a clear 400 and never fills memory.</summary>
+/// <summary>Reads a request body up to a limit, so an oversized body is a clear 4xx and never fills memory.</summary>
 public static class RequestBody
 {
     public readonly record struct Result(ReadOnlyMemory<byte> Bytes, FieldError? Error);
@@ -20,25 +19,29 @@ public static class RequestBody
             return TooLarge(maxBytes);
         }
 
+        // Copied out as it arrives, into one array sized by Content-Length when there is one: the body is held once, not
+        // in the pipe and again in a copy (a 16 MiB batch would otherwise cost 32 MiB while it is read).
+        var body = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 1, maxBytes));
         var reader = request.BodyReader;
         while (true)
         {
             var read = await reader.ReadAsync(cancellationToken);
-            if (read.Buffer.Length > maxBytes)
+            if (body.WrittenCount + read.Buffer.Length > maxBytes)
             {
-                reader.AdvanceTo(read.Buffer.Start);
+                reader.AdvanceTo(read.Buffer.End);
                 return TooLarge(maxBytes);
             }
 
-            if (read.IsCompleted)
+            foreach (var segment in read.Buffer)
             {
-                var bytes = read.Buffer.ToArray();
-                reader.AdvanceTo(read.Buffer.End);
-                return new Result(bytes, null);
+                body.Write(segment.Span);
             }
 
-            // Nothing consumed yet: ask for more until the whole body is buffered.
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            reader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                return new Result(body.WrittenMemory, null);
+            }
         }
     }
 

@@ -25,6 +25,8 @@ public static class RawHttp
     {
         using var cancel = new CancellationTokenSource(timeout);
         using var client = new TcpClient();
+        // A write the server never reads blocks without end; closing the socket at the deadline ends it too.
+        using var deadline = cancel.Token.Register(client.Dispose);
         await client.ConnectAsync(server.Host, server.Port, cancel.Token);
         var stream = client.GetStream();
 

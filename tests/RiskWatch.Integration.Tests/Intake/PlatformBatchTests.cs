@@ -137,6 +137,37 @@ public sealed class PlatformBatchTests(IntakeFixture riskWatch) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_body_that_is_not_a_list_of_1_to_1000_reports_is_a_400_saying_why_and_an_envelope_may_carry_other_members()
+    {
+        var (key, secret) = await riskWatch.CreatePlatformAsync("plat-shapes");
+        async Task<(HttpStatusCode Status, string Body)> SendAsync(string body)
+        {
+            using var response = await riskWatch.Ingest.SendAsync(IntakeFixture.SignedBatch(key, secret, body));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var refusals = new Dictionary<string, string>
+        {
+            ["[]"] = "1 to 1000 reports; this one has none",
+            ["[" + string.Join(",", Enumerable.Repeat("1", 1001)) + "]"] = "1 to 1000 reports; this one has more",
+            ["{\"reports\": 5}"] = "Send a JSON array of reports",
+            ["\"reports\""] = "Send a JSON array of reports",
+            ["[{}] trailing"] = "not valid JSON",
+            ["{\"reports\": [{}], \"next\": }"] = "not valid JSON",
+        };
+        foreach (var (body, reason) in refusals)
+        {
+            var (status, answer) = await SendAsync(body);
+            Assert.True(status == HttpStatusCode.BadRequest && answer.Contains(reason, StringComparison.Ordinal), $"{body[..Math.Min(body.Length, 40)]} -> {(int)status} {answer}");
+        }
+
+        var envelope = new JsonObject { ["sentBy"] = "nightly export", ["reports"] = new JsonArray(PlatformReport("plat-shapes", 1)), ["page"] = new JsonObject { ["next"] = null } };
+        var (okStatus, okBody) = await SendAsync(envelope.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, okStatus);
+        Assert.Equal(1, JsonNode.Parse(okBody)!["accepted"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task An_informants_raw_database_row_holds_no_readable_contact()
     {
         const string phone = "13912345678";
