@@ -186,13 +186,9 @@ public sealed class PolicyFileProperties
 
     private static string Scalar(string value, Style style)
     {
+        // Names hold YAML's indicators (: # [ ] ...), so they are always quoted, in either style.
         var escaped = value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-        return style.Random.Next(3) switch
-        {
-            0 => $"\"{escaped}\"",
-            1 => $"'{value.Replace("'", "''", StringComparison.Ordinal)}'",
-            _ => $"\"{escaped}\"",
-        };
+        return style.Flip() ? $"\"{escaped}\"" : $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
     }
 
     /// <summary>A plain word (tier, grade, number) left bare or quoted.</summary>
