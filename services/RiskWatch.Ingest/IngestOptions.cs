@@ -22,6 +22,13 @@ public sealed class IngestOptions
     /// <summary>Largest platform batch body: 1,000 reports of 4,000 CJK characters are about 13 MB.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Platform batches read and processed at once; each holds up to twice <see cref="MaxBatchBytes"/> meanwhile, so this
+    /// bounds their memory (4 x 32 MiB by default), whatever the number of senders. Others wait for a slot, then get 503.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxConcurrentBatches { get; set; } = 4;
 }
 
 /// <summary>The "Security" section: the key that encrypts informant contacts and platform signing secrets.</summary>

@@ -12,6 +12,7 @@ public static class IngestProblems
     public const string RateLimited = "https://riskwatch.example/problems/rate-limited";
     public const string InvalidBatch = "https://riskwatch.example/problems/invalid-batch";
     public const string InvalidFollowUp = "https://riskwatch.example/problems/invalid-follow-up";
+    public const string TooBusy = "https://riskwatch.example/problems/busy";
 
     public static ProblemHttpResult NotAuthenticated(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Authentication failed.", type: Unauthorized);
@@ -27,6 +28,9 @@ public static class IngestProblems
 
     public static ProblemHttpResult Batch(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The batch is not a list of reports.", type: InvalidBatch);
+
+    public static ProblemHttpResult Busy(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ingest is busy; try again shortly.", type: TooBusy);
 
     public static ProblemHttpResult FollowUpNotFound() =>
         TypedResults.Problem("No report has this tracking code. Check the code on your receipt (RW-XXXXX-XXXXX).",

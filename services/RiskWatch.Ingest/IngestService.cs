@@ -53,6 +53,7 @@ public static class IngestService
         builder.Services.AddSingleton<IntakeLedger>();
         builder.Services.AddSingleton<InformantStore>();
         builder.Services.AddSingleton<PlatformSigning>();
+        builder.Services.AddSingleton<PlatformApi.BatchGate>();
         builder.Services.AddSingleton<ReportIntake>();
         builder.Services.AddApiKeyAuthentication();
         builder.Services.AddIntakeRateLimits();

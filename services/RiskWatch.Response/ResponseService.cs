@@ -18,6 +18,8 @@ namespace RiskWatch.Response;
 /// <summary>Composes the Response service; its own Program and the embedded mode both start it from here.</summary>
 public static class ResponseService
 {
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ResponseService).Assembly.GetName().Name });
@@ -27,6 +29,8 @@ public static class ResponseService
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        // Answers the framework gives without a body (404, 405, 401, 403) become problem details too.
+        app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -79,6 +83,10 @@ public static class ResponseService
             .AddPolicy(AlertsApi.HandlingPolicy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, ConsoleApi.CookieScheme)
                 .RequireRole(Roles.Responder, Roles.Admin));
+
+        // The largest body Response takes is an action's 4,000-character text (at most 24 KB as JSON escapes); anything
+        // larger is refused by Kestrel (413 problem) before it is buffered.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         services.AddHostedService<Metrics.AlertGaugesRefresher>();
         services.AddHostedService<DeadlineTimer>();

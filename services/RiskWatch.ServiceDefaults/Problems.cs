@@ -14,12 +14,19 @@ public static class Problems
     public const string BrokerUnavailable = "https://riskwatch.example/problems/broker-unavailable";
     public const string NotFound = "https://riskwatch.example/problems/not-found";
 
+    /// <summary>The request itself could not be read: too large, cut short, not JSON, the wrong shape or content type.</summary>
+    public const string BadRequest = "https://riskwatch.example/problems/bad-request";
+
     public static ValidationProblem Invalid(IReadOnlyList<FieldError> errors) =>
+        Invalid(errors, "The report does not follow the report contract v1.", InvalidReport);
+
+    /// <summary>A validation problem naming each bad field and why, under the given title and problem type.</summary>
+    public static ValidationProblem Invalid(IReadOnlyList<FieldError> errors, string title, string type) =>
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
             detail: string.Join("; ", errors.Select(e => $"{e.Field}: {e.Reason}")),
-            title: "The report does not follow the report contract v1.",
-            type: InvalidReport);
+            title: title,
+            type: type);
 
     public static ProblemHttpResult Unavailable(HttpContext context, TimeSpan retryAfter, string detail)
     {

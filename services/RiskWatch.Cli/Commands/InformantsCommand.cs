@@ -2,13 +2,15 @@ using System.CommandLine;
 using Npgsql;
 using RiskWatch.Core.Access;
 using RiskWatch.Data.Access;
+using RiskWatch.Data.Alerts;
 using RiskWatch.Data.Intake;
 
 namespace RiskWatch.Cli.Commands;
 
 /// <summary>
-/// <c>riskwatch informants register|list|consent|contact</c>: informants under pseudonymous ids, their contact details
-/// encrypted with the configured key, each with an informant API key for their device.
+/// <c>riskwatch informants register|list|consent|contact|reveals</c>: informants under pseudonymous ids, their contact
+/// details encrypted with the configured key, each with an informant API key for their device; every contact shown is
+/// recorded in the audit log with who (the operating-system user and host) and why.
 /// </summary>
 public static class InformantsCommand
 {
@@ -19,6 +21,7 @@ public static class InformantsCommand
         informants.Subcommands.Add(List());
         informants.Subcommands.Add(Consent());
         informants.Subcommands.Add(Contact());
+        informants.Subcommands.Add(Reveals());
         return informants;
     }
 
@@ -78,23 +81,65 @@ public static class InformantsCommand
     private static Command Contact()
     {
         var id = new Argument<string>("informant-id");
-        var command = new Command("contact", "Show an informant's contact details, only if they consented.") { id };
+        var reason = new Option<string>("--reason") { Description = "Why you need to contact the informant; recorded in the audit log.", Required = true };
+        var alert = new Option<long?>("--alert") { Description = "The alert this is for; when given, the informant must have a report in it." };
+        var command = new Command("contact", "Show an informant's contact details, only if they consented; recorded in the audit log with who and why.") { id, reason, alert };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(reason) is var why && InformantStore.ReasonProblem(why) is { } problem)
+            {
+                result.AddError($"--reason {problem}.");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) => await WithStoresAsync(cancellationToken, (store, _) =>
+            RevealAsync(store, parse.GetValue(id)!, parse.GetValue(alert), parse.GetValue(reason)!, RevealActor.CommandLine(), Console.Out, Console.Error, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>What <c>riskwatch informants contact</c> does once its options are read: reveal, record, print.</summary>
+    /// <returns>0 with the contact printed, 1 when no such informant (or none in that alert), 3 without consent.</returns>
+    public static async Task<int> RevealAsync(
+        InformantStore store, string informantId, long? alertId, string reason, RevealActor actor, TextWriter output, TextWriter errors,
+        CancellationToken cancellationToken)
+    {
+        var result = await store.RevealContactAsync(informantId, alertId, AlertScope.Everywhere, actor, reason, cancellationToken);
+        switch (result.Outcome)
+        {
+            case RevealOutcome.Revealed:
+                output.WriteLine(result.Contact);
+                errors.WriteLine($"Recorded as reveal {result.RevealId} by {actor.Principal}.");
+                return 0;
+            case RevealOutcome.NoConsent:
+                errors.WriteLine($"The informant has not agreed to share their contact details. Recorded as reveal {result.RevealId}.");
+                return 3;
+            default:
+                errors.WriteLine(alertId is null ? "No such informant." : $"No informant {informantId} has a report in alert {alertId}.");
+                return 1;
+        }
+    }
+
+    private static Command Reveals()
+    {
+        var informant = new Option<string?>("--informant") { Description = "Only the reveals of this informant." };
+        var principal = new Option<string?>("--principal") { Description = "Only the reveals asked for by this principal." };
+        var limit = new Option<int>("--limit") { Description = "At most this many rows, newest first.", DefaultValueFactory = _ => 100 };
+        var command = new Command("reveals", "The audit log of contact reveals: who asked, when, for which informant and alert, why, and the outcome.") { informant, principal, limit };
         command.SetAction(async (parse, cancellationToken) => await WithStoresAsync(cancellationToken, async (store, _) =>
         {
-            switch (await store.ContactForResponderAsync(parse.GetValue(id)!, cancellationToken))
-            {
-                case null:
-                    Console.Error.WriteLine("No such informant.");
-                    return 1;
-                case { ConsentToShare: false }:
-                    Console.Error.WriteLine("The informant has not agreed to share their contact details.");
-                    return 3;
-                case var contact:
-                    Console.WriteLine(contact.Contact);
-                    return 0;
-            }
+            var rows = await store.ListRevealsAsync(parse.GetValue(informant), parse.GetValue(principal), Math.Clamp(parse.GetValue(limit), 1, 10_000), cancellationToken);
+            WriteReveals(rows, Console.Out);
+            return 0;
         }));
         return command;
+    }
+
+    public static void WriteReveals(IReadOnlyList<ContactRevealEntry> rows, TextWriter output)
+    {
+        output.WriteLine($"{"id",-8}{"at (UTC)",-18}{"principal",-28}{"role",-11}{"informant",-18}{"alert",-8}{"outcome",-12}reason");
+        foreach (var r in rows)
+        {
+            output.WriteLine($"{r.RevealId,-8}{r.At:yyyy-MM-dd HH:mm}  {r.Principal,-28}{r.Role,-11}{r.InformantId,-18}{r.AlertId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-8}{r.Outcome,-12}{r.Reason}");
+        }
     }
 
     private static async Task<int> WithStoresAsync(CancellationToken cancellationToken, Func<InformantStore, ApiKeyStore, Task<int>> action)

@@ -110,6 +110,25 @@ public static class ReportParser
             []);
     }
 
+    /// <summary>
+    /// A JSON string's value; false when it is not text: invalid UTF-8 bytes, or escapes that are not valid UTF-16 (a lone
+    /// surrogate such as \ud800). <see cref="JsonElement.GetString"/> throws for both, so every reader of request
+    /// strings goes through here.
+    /// </summary>
+    public static bool TryGetText(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString() ?? "";
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
     private static string FirstSentence(string message)
     {
         var end = message.IndexOf(". ", StringComparison.Ordinal);
@@ -242,21 +261,6 @@ public static class ReportParser
 
             Fail(name, "must be an ISO 8601 timestamp with an offset, such as 2026-11-20T08:30:00+08:00");
             return null;
-        }
-
-        /// <summary>The string's value; false when its escapes are not valid UTF-16 (a lone surrogate such as \ud800).</summary>
-        private static bool TryGetText(JsonElement value, out string text)
-        {
-            try
-            {
-                text = value.GetString() ?? "";
-                return true;
-            }
-            catch (InvalidOperationException)
-            {
-                text = "";
-                return false;
-            }
         }
 
         private static bool HasOffset(string text)

@@ -5,6 +5,8 @@ namespace RiskWatch.Core.Policy;
 /// <summary>Durations as operators write them in the policy file: <c>15m</c>, <c>2h</c>, <c>7d</c>, <c>90s</c>, <c>1h30m</c>.</summary>
 public static class PolicyDuration
 {
+    private static readonly long MaxSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
+
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -15,6 +17,8 @@ public static class PolicyDuration
 
         var rest = text.Trim();
         var any = false;
+        // In seconds, so that a text of many large parts ("999999d999999d...") is refused instead of overflowing TimeSpan.
+        long total = 0;
         while (rest.Length > 0)
         {
             var digits = 0;
@@ -29,21 +33,27 @@ public static class PolicyDuration
             }
 
             var amount = int.Parse(rest.AsSpan(0, digits), CultureInfo.InvariantCulture);
-            TimeSpan unit;
+            long unit;
             switch (rest[digits])
             {
-                case 'd': unit = TimeSpan.FromDays(1); break;
-                case 'h': unit = TimeSpan.FromHours(1); break;
-                case 'm': unit = TimeSpan.FromMinutes(1); break;
-                case 's': unit = TimeSpan.FromSeconds(1); break;
+                case 'd': unit = 86_400; break;
+                case 'h': unit = 3_600; break;
+                case 'm': unit = 60; break;
+                case 's': unit = 1; break;
                 default: return false;
             }
 
-            duration += unit * amount;
+            total += unit * amount;
+            if (total > MaxSeconds)
+            {
+                return false;
+            }
+
             rest = rest[(digits + 1)..];
             any = true;
         }
 
+        duration = TimeSpan.FromSeconds(total);
         return any;
     }
 

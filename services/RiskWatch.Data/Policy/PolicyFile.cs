@@ -51,9 +51,11 @@ public static class PolicyFile
     public static PolicyLoadResult Parse(string yaml)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yaml));
+        var parser = new Parser(scanner);
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
@@ -61,6 +63,14 @@ public static class PolicyFile
             // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: ..) - (...): "; the line is reported separately.
             var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
             return Failed(new PolicyError((int)e.Start.Line, (int)e.Start.Column, "", "not valid YAML: " + (cut >= 0 ? message[(cut + 3)..] : message)));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet fails this way on some malformed text (found by PolicyFileProperties: a stray U+FEFF inside a
+            // plain value; a key with no name where a mapping entry should be). An operator still needs the line: that
+            // of the event the parser was at, else where the scanner stopped.
+            var at = parser.Current?.Start ?? scanner.CurrentPosition;
+            return Failed(new PolicyError(Math.Max(1, (int)at.Line), Math.Max(1, (int)at.Column), "", "not valid YAML here (check for invisible or misplaced characters)"));
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -175,7 +185,8 @@ public static class PolicyFile
 
             foreach (var (keyNode, value) in map.Children)
             {
-                var name = ((YamlScalarNode)keyNode).Value;
+                // A key that is itself a list or mapping (`[red]: ...`) is just a wrong grade name, not a crash.
+                var name = (keyNode as YamlScalarNode)?.Value ?? "";
                 var path = $"grades.{name}";
                 Remember(path, keyNode);
                 if (!Grades.TryParse(name, out var grade) || grade == Grade.None)
@@ -305,11 +316,35 @@ public static class PolicyFile
         {
             if (node is YamlScalarNode { Value: { } value })
             {
+                if (!IsText(value))
+                {
+                    // YAML lets half of a surrogate pair through (an edit that cut an emoji); place keys cannot normalise it.
+                    Error(node, path, "must be valid Unicode text: it holds half of a character");
+                    return null;
+                }
+
                 return value;
             }
 
             Error(node, path, "must be a single value");
             return null;
+        }
+
+        private static bool IsText(string value)
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(value[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private List<string> Strings(YamlNode node, string path)

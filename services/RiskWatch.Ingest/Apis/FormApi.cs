@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskWatch.Core.Access;
 using RiskWatch.Core.Contract;
@@ -80,13 +81,20 @@ public static class FormApi
             return Problems.Invalid([tooLarge]);
         }
 
-        // The server, not the page, says who reports: the page cannot claim another informant's pseudonym.
+        // The server, not the page, says who reports: the page cannot claim another informant's pseudonym. Rewriting the
+        // JSON cannot carry text that is not text (invalid UTF-8 would silently become U+FFFD; a lone surrogate cannot be
+        // written at all), so such a body is refused as the API refuses it, naming the fields.
         var bytes = body.Bytes;
         if (TryParseObject(bytes) is { } node)
         {
-            node["source"] = "informant";
-            node["reporter"] = Reporter(context.User);
-            bytes = JsonSerializer.SerializeToUtf8Bytes(node);
+            if (!Utf8.IsValid(bytes.Span) || WithReporter(node, Reporter(context.User)) is not { } rewritten)
+            {
+                RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, "informant", RiskWatchMetrics.Channels.Form);
+                var invalid = ReportParser.Parse(bytes, clock.GetUtcNow()).Errors.Where(e => e.Field is not ("source" or "reporter")).ToList();
+                return Problems.Invalid(invalid.Count > 0 ? invalid : [new FieldError("$", "the body holds text that is not valid Unicode")]);
+            }
+
+            bytes = rewritten;
         }
 
         var parsed = ReportParser.Parse(bytes, clock.GetUtcNow());
@@ -207,27 +215,35 @@ public static class FormApi
         }
 
         Guid reportId = default;
-        if (!root.TryGetProperty("reportId", out var id) || id.ValueKind != JsonValueKind.String || !Guid.TryParse(id.GetString(), out reportId) || reportId == Guid.Empty)
+        if (!root.TryGetProperty("reportId", out var id) || !TryGetText(id, out var idText) || !Guid.TryParse(idText, out reportId) || reportId == Guid.Empty)
         {
             errors.Add(new FieldError("reportId", "must be a new UUID chosen by the sender, such as 0f8fad5b-d9cb-469f-a165-70867728950e"));
         }
 
         string? text = null;
-        if (!root.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(t.GetString()))
+        if (!root.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new FieldError("text", "is required"));
+        }
+        else if (!TryGetText(t, out var written))
+        {
+            errors.Add(new FieldError("text", "must be valid Unicode text"));
+        }
+        else if (string.IsNullOrWhiteSpace(written))
         {
             errors.Add(new FieldError("text", "is required"));
         }
         else
         {
-            text = t.GetString()!.Trim();
+            text = written.Trim();
         }
 
         string? language = null;
         if (root.TryGetProperty("language", out var l) && l.ValueKind != JsonValueKind.Null)
         {
-            if (l.ValueKind == JsonValueKind.String && ContractValues.Languages.Contains(l.GetString()!))
+            if (TryGetText(l, out var wanted) && ContractValues.Languages.Contains(wanted))
             {
-                language = l.GetString();
+                language = wanted;
             }
             else
             {
@@ -236,6 +252,27 @@ public static class FormApi
         }
 
         return errors.Count == 0 ? new FollowUpRequest(reportId, text!, language) : null;
+    }
+
+    /// <summary>The value of a JSON string that is text; false for another kind, invalid UTF-8 or a lone surrogate.</summary>
+    private static bool TryGetText(JsonElement value, out string text)
+    {
+        text = "";
+        return value.ValueKind == JsonValueKind.String && ReportParser.TryGetText(value, out text);
+    }
+
+    private static byte[]? WithReporter(JsonObject node, string reporter)
+    {
+        node["source"] = "informant";
+        node["reporter"] = reporter;
+        try
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(node);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return null; // a string that is not valid UTF-16 (a lone surrogate escape)
+        }
     }
 
     private static JsonObject? TryParseObject(ReadOnlyMemory<byte> bytes)

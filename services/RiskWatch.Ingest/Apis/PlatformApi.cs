@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskWatch.Core.Access;
@@ -58,6 +57,7 @@ public static class PlatformApi
         HttpContext context,
         ReportIntake intake,
         PlatformSigning signing,
+        BatchGate gate,
         IOptions<IngestOptions> options,
         TimeProvider clock,
         CancellationToken cancellationToken)
@@ -75,7 +75,29 @@ public static class PlatformApi
             return IngestProblems.Forbidden("Only a platform key may send platform batches.");
         }
 
-        var limits = options.Value;
+        // A batch holds up to twice MaxBatchBytes (the received body and its copy) while it is read, parsed and produced;
+        // the gate bounds how many at once, so Ingest's memory does not grow with the number of senders. A batch that
+        // waits is not read meanwhile: Kestrel buffers at most 1 MB of it.
+        if (!await gate.Slots.WaitAsync(BatchGate.LongestWait, cancellationToken))
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return IngestProblems.Busy($"More than {gate.Capacity} platform batches are being received at once. Nothing was stored; send the batch again (sign it anew).");
+        }
+
+        try
+        {
+            return await ReadAndAcceptAsync(context, keyId, user.FindFirstValue(ClaimTypes.NameIdentifier)!, intake, signing, options.Value, clock, cancellationToken);
+        }
+        finally
+        {
+            gate.Slots.Release();
+        }
+    }
+
+    private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> ReadAndAcceptAsync(
+        HttpContext context, string keyId, string principal, ReportIntake intake, PlatformSigning signing, IngestOptions limits, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
         var body = await RequestBody.ReadAsync(context.Request, limits.MaxBatchBytes, cancellationToken);
         if (body.Error is not null)
         {
@@ -90,96 +112,87 @@ public static class PlatformApi
             return IngestProblems.Signature(refusal);
         }
 
-        var principal = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
-        JsonDocument document;
-        try
+        var split = PlatformBatchReader.Split(body.Bytes.Span, limits.MaxBatchReports);
+        if (split.Problem is { } problem)
         {
-            document = JsonDocument.Parse(body.Bytes, new JsonDocumentOptions { MaxDepth = ReportParser.MaxDepth + 2 });
-        }
-        catch (JsonException)
-        {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.MalformedJson, "platform", RiskWatchMetrics.Channels.Platform);
-            return IngestProblems.Batch("The body is not valid JSON.");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            var items = root.ValueKind == JsonValueKind.Array ? root
-                : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("reports", out var list) && list.ValueKind == JsonValueKind.Array ? list
-                : (JsonElement?)null;
-            if (items is not { } reports)
+            if (split.Malformed)
             {
-                return IngestProblems.Batch("Send a JSON array of reports, or an object {\"reports\": [...]}.");
+                RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.MalformedJson, "platform", RiskWatchMetrics.Channels.Platform);
             }
 
-            var count = reports.GetArrayLength();
-            if (count == 0 || count > limits.MaxBatchReports)
-            {
-                return IngestProblems.Batch($"A batch holds 1 to {limits.MaxBatchReports} reports; this one has {count}.");
-            }
+            return IngestProblems.Batch(problem);
+        }
 
-            var results = new BatchItemResult[count];
-            var valid = new List<(int Index, ReportV1 Report)>(count);
-            var index = 0;
-            foreach (var element in reports.EnumerateArray())
+        var count = split.Reports.Count;
+        var results = new BatchItemResult[count];
+        var valid = new List<(int Index, ReportV1 Report)>(count);
+        for (var index = 0; index < count; index++)
+        {
+            var (start, length) = split.Reports[index];
+            var (parsed, id) = PlatformBatchReader.Parse(body.Bytes.Slice(start, length), now);
+            var errors = parsed.Errors.ToList();
+            if (parsed.Report is { } report)
             {
-                var parsed = ReportParser.Parse(element, now);
-                var errors = parsed.Errors.ToList();
-                if (parsed.Report is { } report)
+                if (report.Source != "platform")
                 {
-                    if (report.Source != "platform")
-                    {
-                        errors.Add(new FieldError("source", "must be platform in a platform batch"));
-                    }
-
-                    if (!string.Equals(report.Reporter, principal, StringComparison.Ordinal))
-                    {
-                        errors.Add(new FieldError("reporter", $"must be this key's platform id, {principal}"));
-                    }
+                    errors.Add(new FieldError("source", "must be platform in a platform batch"));
                 }
 
-                if (errors.Count == 0)
+                if (!string.Equals(report.Reporter, principal, StringComparison.Ordinal))
                 {
-                    valid.Add((index, parsed.Report!));
+                    errors.Add(new FieldError("reporter", $"must be this key's platform id, {principal}"));
                 }
-                else
-                {
-                    RiskWatchMetrics.RecordRejected(
-                        errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
-                        "platform", RiskWatchMetrics.Channels.Platform);
-                    results[index] = new BatchItemResult(index, IdOf(element), Statuses.Rejected, null, errors);
-                }
-
-                index++;
             }
 
-            var outcomes = await intake.AcceptManyAsync(valid.Select(v => v.Report).ToList(), RiskWatchMetrics.Channels.Platform, null, cancellationToken);
-            for (var n = 0; n < valid.Count; n++)
+            if (errors.Count == 0)
             {
-                var (i, report) = valid[n];
-                var status = outcomes[n] switch
-                {
-                    IntakeOutcome.Accepted => Statuses.Accepted,
-                    IntakeOutcome.Duplicate => Statuses.Duplicate,
-                    _ => Statuses.Unavailable,
-                };
-                results[i] = new BatchItemResult(i, report.ReportId, status, status == Statuses.Unavailable ? null : TrackingCode.For(report.ReportId), null);
+                valid.Add((index, parsed.Report!));
             }
-
-            var unavailable = results.Count(r => r.Status == Statuses.Unavailable);
-            if (unavailable > 0 && unavailable == valid.Count && valid.Count == count)
+            else
             {
-                return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the batch in time.");
+                RiskWatchMetrics.RecordRejected(
+                    errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
+                    "platform", RiskWatchMetrics.Channels.Platform);
+                results[index] = new BatchItemResult(index, id, Statuses.Rejected, null, errors);
             }
-
-            return TypedResults.Ok(new BatchResult(
-                results.Count(r => r.Status == Statuses.Accepted),
-                results.Count(r => r.Status == Statuses.Duplicate),
-                results.Count(r => r.Status == Statuses.Rejected),
-                unavailable,
-                results));
         }
+
+        var outcomes = await intake.AcceptManyAsync(valid.Select(v => v.Report).ToList(), RiskWatchMetrics.Channels.Platform, null, cancellationToken);
+        for (var n = 0; n < valid.Count; n++)
+        {
+            var (i, report) = valid[n];
+            var status = outcomes[n] switch
+            {
+                IntakeOutcome.Accepted => Statuses.Accepted,
+                IntakeOutcome.Duplicate => Statuses.Duplicate,
+                _ => Statuses.Unavailable,
+            };
+            results[i] = new BatchItemResult(i, report.ReportId, status, status == Statuses.Unavailable ? null : TrackingCode.For(report.ReportId), null);
+        }
+
+        var unavailable = results.Count(r => r.Status == Statuses.Unavailable);
+        if (unavailable > 0 && unavailable == valid.Count && valid.Count == count)
+        {
+            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the batch in time.");
+        }
+
+        return TypedResults.Ok(new BatchResult(
+            results.Count(r => r.Status == Statuses.Accepted),
+            results.Count(r => r.Status == Statuses.Duplicate),
+            results.Count(r => r.Status == Statuses.Rejected),
+            unavailable,
+            results));
+    }
+
+    /// <summary>How many platform batches Ingest reads and processes at once (<see cref="IngestOptions.MaxConcurrentBatches"/>).</summary>
+    public sealed class BatchGate(IOptions<IngestOptions> options)
+    {
+        /// <summary>A batch waits this long for a slot before it is answered 503; batches of 1,000 reports take well under a second each.</summary>
+        public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
+
+        public int Capacity { get; } = options.Value.MaxConcurrentBatches;
+
+        public SemaphoreSlim Slots { get; } = new(options.Value.MaxConcurrentBatches, options.Value.MaxConcurrentBatches);
     }
 
     /// <summary>Null when the request is signed, fresh and new; otherwise why not (the same words for every wrong signature).</summary>
@@ -230,10 +243,4 @@ public static class PlatformApi
 
         return null;
     }
-
-    private static Guid? IdOf(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object
-        && element.TryGetProperty("reportId", out var id)
-        && id.ValueKind == JsonValueKind.String
-        && Guid.TryParse(id.GetString(), out var guid) ? guid : null;
 }

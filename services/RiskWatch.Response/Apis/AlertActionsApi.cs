@@ -35,19 +35,20 @@ public static class AlertActionsApi
         actions.MapPost("/acknowledge", (long id, HttpContext c, CancellationToken t) =>
             Run(c, id, new AlertCommand(AlertAction.Acknowledge), t));
         actions.MapPost("/assign", (long id, AssignRequest body, HttpContext c, CancellationToken t) =>
-            Required(body.Assignee, "assignee", 200) ?? Run(c, id, new AlertCommand(AlertAction.Assign) { Assignee = body.Assignee!.Trim(), Text = Trim(body.Note) }, t));
+            Required(body.Assignee, "assignee", 200) ?? Optional(body.Note, "note")
+            ?? Run(c, id, new AlertCommand(AlertAction.Assign) { Assignee = body.Assignee!.Trim(), Text = Trim(body.Note) }, t));
         actions.MapPost("/notes", (long id, NoteRequest body, HttpContext c, CancellationToken t) =>
             Required(body.Text, "text", MaxText) ?? Run(c, id, new AlertCommand(AlertAction.Note) { Text = body.Text!.Trim() }, t));
         actions.MapPost("/regrade", (long id, RegradeRequest body, HttpContext c, CancellationToken t) =>
             Regrade(c, id, body, t));
         actions.MapPost("/escalate", (long id, ReasonRequest? body, HttpContext c, CancellationToken t) =>
-            Run(c, id, new AlertCommand(AlertAction.Escalate) { Text = Trim(body?.Reason) }, t));
+            Optional(body?.Reason, "reason") ?? Run(c, id, new AlertCommand(AlertAction.Escalate) { Text = Trim(body?.Reason) }, t));
         actions.MapPost("/resolve", (long id, ResolveRequest body, HttpContext c, CancellationToken t) =>
             Outcomes.IsKnown(body.Outcome)
-                ? Run(c, id, new AlertCommand(AlertAction.Resolve) { Outcome = body.Outcome, Text = Trim(body.Note) }, t)
+                ? Optional(body.Note, "note") ?? Run(c, id, new AlertCommand(AlertAction.Resolve) { Outcome = body.Outcome, Text = Trim(body.Note) }, t)
                 : Task.FromResult(Invalid("outcome", $"must be one of {string.Join(", ", Outcomes.All)}")));
         actions.MapPost("/close", (long id, ReasonRequest? body, HttpContext c, CancellationToken t) =>
-            Run(c, id, new AlertCommand(AlertAction.Close) { Text = Trim(body?.Reason) }, t));
+            Optional(body?.Reason, "reason") ?? Run(c, id, new AlertCommand(AlertAction.Close) { Text = Trim(body?.Reason) }, t));
         actions.MapPost("/reopen", (long id, ReasonRequest body, HttpContext c, CancellationToken t) =>
             Required(body.Reason, "reason", MaxText) ?? Run(c, id, new AlertCommand(AlertAction.Reopen) { Text = body.Reason!.Trim() }, t));
         return alerts;
@@ -92,7 +93,11 @@ public static class AlertActionsApi
     private static Task<IResult>? Required(string? value, string field, int max) =>
         string.IsNullOrWhiteSpace(value) ? Task.FromResult(Invalid(field, "is required"))
         : value.Length > max ? Task.FromResult(Invalid(field, $"must be at most {max} characters"))
-        : null;
+        : Optional(value, field);
+
+    /// <summary>PostgreSQL cannot store U+0000 in text or jsonb: refused here with its field, not a failed write (a 500).</summary>
+    private static Task<IResult>? Optional(string? value, string field) =>
+        value is not null && value.Contains('\0', StringComparison.Ordinal) ? Task.FromResult(Invalid(field, "must not contain NUL characters")) : null;
 
     private static IResult Invalid(string field, string reason) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] }, detail: $"{field}: {reason}",

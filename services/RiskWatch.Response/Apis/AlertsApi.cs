@@ -62,9 +62,15 @@ public static class AlertsApi
 
     public static AlertScope ScopeOf(ClaimsPrincipal user) => AlertScope.For(user.Jurisdiction());
 
-    public static async Task<Ok<IReadOnlyList<AlertView>>> ListAlerts(
+    public static async Task<Results<Ok<IReadOnlyList<AlertView>>, ValidationProblem>> ListAlerts(
         ClaimsPrincipal user, AlertQueries queries, CancellationToken cancellationToken, int limit = 100, string? status = null)
     {
+        if (status is not null && status != "open" && !AlertStatus.All.Contains(status, StringComparer.Ordinal))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"must be open or one of {string.Join(", ", AlertStatus.All)}"] },
+                detail: $"status: must be open or one of {string.Join(", ", AlertStatus.All)}", type: AlertActionsApi.InvalidAction);
+        }
+
         var rows = await queries.ListAsync(ScopeOf(user), status, Math.Clamp(limit, 1, 1000), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<AlertView>>(rows.Select(AlertView.From).ToList());
     }

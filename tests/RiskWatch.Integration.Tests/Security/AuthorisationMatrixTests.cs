@@ -30,7 +30,10 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
 
     private sealed record Row(string Service, string Method, string Pattern, Func<World, Caller, HttpRequestMessage> Request, Func<Caller, Outcome> Expect, bool Streams = false);
 
-    private sealed record World(long AlertId, string TrackingCode, Guid ReportId, string InformantId, IReadOnlyDictionary<Caller, string?> Keys, string PlatformSecret);
+    private sealed record World(long AlertId, string TrackingCode, Guid ReportId, string InformantId, IReadOnlyDictionary<Caller, string?> Keys, string PlatformSecret)
+    {
+        public const string Contact = "手机 13900000000";
+    }
 
     private static Outcome Public(Caller _) => Outcome.Allowed;
 
@@ -78,8 +81,13 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
             new { reportId = Guid.NewGuid(), text = "matrix addition: one more rider joined", language = "en" }), Public),
         // Only a platform key, with its signature; an admin key is not a platform.
         new("Ingest", "POST", "/api/v1/platform/reports", PlatformBatch, c => c == Caller.Platform ? Outcome.Allowed : Outcome.Refused),
-        // Informants are not bound to a place: any responder (and admins) may ask, and see the contact only with consent.
-        new("Ingest", "GET", "/api/v1/informants/{informantId}/contact", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/informants/{w.InformantId}/contact"), Responders),
+        // An informant's contact goes with the alert their report is in: its street's responder and admins see it; the
+        // next street's responder gets the 404 of an unknown informant.
+        new("Ingest", "POST", "/api/v1/informants/{informantId}/contact-reveals", (w, _) => Json(HttpMethod.Post, $"/api/v1/informants/{w.InformantId}/contact-reveals",
+            new { alertId = w.AlertId, reason = "matrix: call the informant to confirm the number of riders" }), AlertOfInside),
+        // The audit log of reveals: admins only.
+        new("Ingest", "GET", "/api/v1/contact-reveals", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/contact-reveals"),
+            c => c == Caller.Admin ? Outcome.Allowed : Outcome.Refused),
 
         // Response
         AnyMethod("Response", "/metrics"),
@@ -176,6 +184,13 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
                     failures.Add($"{where}: the body leaks the report: {Truncate(body)}");
                 }
 
+                // The informant's contact reaches only those the reveal row allows, and only from the reveal itself.
+                var mayReveal = expected == Outcome.Allowed && row.Pattern.EndsWith("/contact-reveals", StringComparison.Ordinal) && row.Method == "POST";
+                if (mayReveal != body.Contains(World.Contact, StringComparison.Ordinal))
+                {
+                    failures.Add($"{where}: the body {(mayReveal ? "lacks" : "leaks")} the informant's contact: {Truncate(body)}");
+                }
+
                 // The leak check can see: a caller who may read the alert finds its report in it.
                 if (mayRead && row.Pattern == "/api/v1/alerts/{id:long}" && !body.Contains(marker, StringComparison.Ordinal))
                 {
@@ -206,15 +221,18 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
 
     private async Task<World> BuildWorldAsync()
     {
+        await using var dataSource = riskWatch.DataSource();
+        // The alert's report is this informant's, so the reveal row has an informant to reveal.
+        var informant = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync(World.Contact, consentToShare: true, CancellationToken.None);
         var reportId = Guid.NewGuid();
         var station = $"matrix-{reportId:N}"[..24];
         var report = Reports.Report(reportId, station, "龙岗区",
             $"站点三十多名骑手被拖欠工资,matrix-secret-{reportId:N},有人号召周五去区政府讨薪。", workers: 35, status: "planned");
+        report["reporter"] = informant.InformantId;
         using var submit = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", report);
         Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
         var trackingCode = (await submit.Content.ReadFromJsonAsync<JsonObject>())!["trackingCode"]!.GetValue<string>();
 
-        await using var dataSource = riskWatch.DataSource();
         var keys = new ApiKeyStore(dataSource);
         async Task<string> Key(string role, string principal, Jurisdiction where) => (await keys.CreateAsync(role, principal, where, null, CancellationToken.None)).Key;
         var (platformKey, platformSecret) = await riskWatch.CreatePlatformAsync("plat-matrix");
@@ -228,7 +246,6 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
             [Caller.ResponderInside] = await Key(Roles.Responder, "resp-bantian", new Jurisdiction("深圳市", "龙岗区", "坂田街道")),
             [Caller.Admin] = await Key(Roles.Admin, "admin-matrix", Jurisdiction.Everywhere),
         };
-        var informant = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync("手机 13900000000", consentToShare: true, CancellationToken.None);
 
         using var admin = ClientFor("Response", callers[Caller.Admin]);
         long alertId = 0;

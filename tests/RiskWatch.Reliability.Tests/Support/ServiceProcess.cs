@@ -8,7 +8,7 @@ using RiskWatch.Testing;
 namespace RiskWatch.Reliability.Tests.Support;
 
 /// <summary>
-/// A RiskWatch service as the deployment runs it: its own process (<c>dotnet RiskWatch.Scoring.dll</c>, or Response)
+/// A RiskWatch service as the deployment runs it: its own process (<c>dotnet RiskWatch.Scoring.dll</c>, Response or Ingest)
 /// configured by environment variables, so a test can kill it with SIGKILL in the middle of its work, as a crash or an
 /// OOM kill would, or stop it with SIGTERM, as a scale-down would.
 /// </summary>
@@ -31,6 +31,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public string Url { get; }
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>The operating-system process id, to read its memory from /proc.</summary>
+    public int ProcessId => process.Id;
 
     /// <summary>The last lines the process wrote (JSON logs), for failure messages.</summary>
     public string Output
@@ -59,6 +62,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Starts a Response instance with the given settings.</summary>
     public static ServiceProcess StartResponse(string name, string connectionString, string bootstrapServers, IReadOnlyDictionary<string, string> settings) =>
         Launch("ResponseDll", name, connectionString, bootstrapServers, settings);
+
+    /// <summary>Starts an Ingest instance with the given settings (it needs at least the contact encryption key).</summary>
+    public static ServiceProcess StartIngest(string name, string connectionString, string bootstrapServers, IReadOnlyDictionary<string, string> settings) =>
+        Launch("IngestDll", name, connectionString, bootstrapServers, settings);
 
     /// <summary>The executable of the configuration these tests were built in (the project references it), by metadata key.</summary>
     private static string DllPath(string key) => typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
