@@ -105,8 +105,8 @@ public sealed class InformantStore(NpgsqlDataSource dataSource, SecretBox box)
     /// <summary>
     /// Shows an informant's contact to <paramref name="actor"/> and records that in <c>contact_reveals</c>, in one
     /// statement: the contact is returned only with its audit row written, and refusals are written too. The contact
-    /// is decrypted only when the informant consented and has a report in alert <paramref name="alertId"/> within
-    /// <paramref name="scope"/> (the jurisdiction rule of the alerts API; <see cref="AlertScope.Everywhere"/> for
+    /// is decrypted only when the informant consented and has a report, sent with their own key, in alert
+    /// <paramref name="alertId"/> within <paramref name="scope"/> (a report that only names them proves nothing) (the jurisdiction rule of the alerts API; <see cref="AlertScope.Everywhere"/> for
     /// admins). Without that report the answer is <see cref="RevealOutcome.NotFound"/>, as for an unknown informant,
     /// so a responder learns nothing about informants outside their alerts. Only the command line
     /// (<see cref="RevealActor.CommandLine"/>, an operator with the database) may ask without an alert.
@@ -127,6 +127,7 @@ public sealed class InformantStore(NpgsqlDataSource dataSource, SecretBox box)
                 WHERE i.informant_id = @InformantId
                   AND ((@AlertId::bigint IS NULL AND @Channel = 'cli')
                        OR EXISTS (SELECT 1 FROM alerts a JOIN reports r ON r.alert_id = a.alert_id
+                                  JOIN intake_ledger l ON l.report_id = r.report_id AND l.submitted_by = i.informant_id
                                   WHERE a.alert_id = @AlertId AND r.reporter = i.informant_id AND {AlertScope.Sql}))
             ), logged AS (
                 INSERT INTO contact_reveals (principal, role, key_id, channel, informant_id, alert_id, reason, outcome)

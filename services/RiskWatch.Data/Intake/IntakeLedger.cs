@@ -5,10 +5,14 @@ using NpgsqlTypes;
 
 namespace RiskWatch.Data.Intake;
 
-/// <summary>A report the broker acknowledged, as Ingest remembers it: never its text.</summary>
+/// <summary>
+/// A report the broker acknowledged, as Ingest remembers it: never its text. <paramref name="SubmittedBy"/> is the
+/// principal of the key that sent it (null when sent without one): a report may name any reporter, but only one sent
+/// with that informant's own key shows the informant is part of the incident.
+/// </summary>
 public sealed record LedgerEntry(
     Guid ReportId, string TrackingCode, string Channel, string Source, string Reporter, string IncidentKey,
-    Guid? FollowUpOf, string About);
+    Guid? FollowUpOf, string About, string? SubmittedBy);
 
 /// <summary>What an informant may see of a report: its state in plain words, never notes or who handles it.</summary>
 public sealed record IntakeStatus(
@@ -72,8 +76,8 @@ public sealed class IntakeLedger
     {
         // No constraint here can refuse one entry and so fail the others sharing the statement: conflicts do nothing.
         const string sql = """
-            INSERT INTO intake_ledger (report_id, tracking_code, channel, source, reporter, incident_key, follow_up_of, about)
-            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::jsonb[])
+            INSERT INTO intake_ledger (report_id, tracking_code, channel, source, reporter, incident_key, follow_up_of, about, submitted_by)
+            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::jsonb[], @SubmittedBy)
             ON CONFLICT DO NOTHING
             """;
         var entries = calls.SelectMany(c => c).ToList();
@@ -87,6 +91,7 @@ public sealed class IntakeLedger
         command.Parameters.Add(new NpgsqlParameter("Keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.IncidentKey).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("FollowUps", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = entries.Select(e => (object?)e.FollowUpOf ?? DBNull.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("Abouts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.About).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("SubmittedBy", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => (object?)e.SubmittedBy ?? DBNull.Value).ToArray() });
         await command.ExecuteNonQueryAsync();
         return calls.Select(_ => true).ToList();
     }
@@ -99,13 +104,13 @@ public sealed class IntakeLedger
     {
         const string sql = """
             SELECT o.report_id AS ReportId, o.tracking_code AS TrackingCode, o.channel, o.source, o.reporter,
-                   o.incident_key AS IncidentKey, o.follow_up_of AS FollowUpOf, o.about::text AS About
+                   o.incident_key AS IncidentKey, o.follow_up_of AS FollowUpOf, o.about::text AS About, o.submitted_by AS SubmittedBy
             FROM intake_ledger l JOIN intake_ledger o ON o.report_id = coalesce(l.follow_up_of, l.report_id)
             WHERE l.tracking_code = @Code
             UNION ALL
             SELECT r.report_id, r.tracking_code, 'api', r.source, r.reporter, r.incident_key, NULL,
                    jsonb_build_object('location', r.body->'location', 'subject', r.body->'subject', 'sector', r.body->'sector',
-                                      'category', r.body->'category', 'occurredAt', r.body->'occurredAt')::text
+                                      'category', r.body->'category', 'occurredAt', r.body->'occurredAt')::text, NULL
             FROM reports r
             WHERE r.tracking_code = @Code AND NOT EXISTS (SELECT 1 FROM intake_ledger WHERE tracking_code = @Code)
             LIMIT 1

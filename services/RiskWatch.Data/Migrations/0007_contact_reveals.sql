@@ -1,8 +1,7 @@
 -- The audit log of informant contacts: every time somebody asks to see an informant's contact details, who asked
 -- (principal, role, key), through which channel, for which informant and alert, why, and what they got. Refusals are
 -- recorded too (no consent; no such informant in an alert of the caller's jurisdiction), so probing shows up. The
--- contact itself is never written here. (0006 is reserved for another change; the migrator applies files by number
--- and accepts gaps.)
+-- contact itself is never written here.
 CREATE TABLE contact_reveals (
     reveal_id       bigserial PRIMARY KEY,
     at              timestamptz NOT NULL DEFAULT now(),
@@ -28,3 +27,7 @@ $$;
 
 CREATE TRIGGER contact_reveals_append_only BEFORE UPDATE OR DELETE ON contact_reveals
     FOR EACH ROW EXECUTE FUNCTION contact_reveals_append_only();
+
+-- Who sent each report: the principal of the key it came with, null without one. Anybody may send a report that names
+-- an informant as its reporter; only a report sent with that informant's own key lets a responder reveal them.
+ALTER TABLE intake_ledger ADD COLUMN submitted_by text;

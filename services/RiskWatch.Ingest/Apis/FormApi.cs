@@ -183,7 +183,7 @@ public static class FormApi
     private static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> AcceptAsync(
         HttpContext context, ReportIntake intake, ReportV1 report, Guid? followUpOf, Guid receiptFor, CancellationToken cancellationToken)
     {
-        var outcome = await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Form, followUpOf, cancellationToken);
+        var outcome = await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Form, followUpOf, IntakeFilters.Submitter(context.User), cancellationToken);
         if (outcome == IntakeOutcome.Unavailable)
         {
             return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");

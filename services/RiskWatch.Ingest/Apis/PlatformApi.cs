@@ -157,7 +157,7 @@ public static class PlatformApi
             }
         }
 
-        var outcomes = await intake.AcceptManyAsync(valid.Select(v => v.Report).ToList(), RiskWatchMetrics.Channels.Platform, null, cancellationToken);
+        var outcomes = await intake.AcceptManyAsync(valid.Select(v => v.Report).ToList(), RiskWatchMetrics.Channels.Platform, null, principal, cancellationToken);
         for (var n = 0; n < valid.Count; n++)
         {
             var (i, report) = valid[n];

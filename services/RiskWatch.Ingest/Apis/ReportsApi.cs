@@ -50,8 +50,15 @@ public static class ReportsApi
             return Problems.Invalid(parsed.Errors);
         }
 
+        if (IntakeFilters.ReporterMismatch(context.User, report) is { } mismatch)
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, report.Source, RiskWatchMetrics.Channels.Api);
+            return Problems.Invalid([mismatch]);
+        }
+
         // Accepted before (a duplicate): the same answer again, and nothing produced twice.
-        if (await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Api, followUpOf: null, cancellationToken) == IntakeOutcome.Unavailable)
+        var submittedBy = IntakeFilters.Submitter(context.User);
+        if (await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Api, followUpOf: null, submittedBy, cancellationToken) == IntakeOutcome.Unavailable)
         {
             return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");
         }

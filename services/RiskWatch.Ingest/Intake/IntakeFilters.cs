@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using RiskWatch.Core.Access;
+using RiskWatch.Core.Contract;
 using RiskWatch.ServiceDefaults.Metrics;
 using RiskWatch.ServiceDefaults.Security;
 
@@ -20,6 +23,26 @@ public static class IntakeFilters
         }
 
         return await next(context);
+    }
+
+    /// <summary>The principal of the key that sent a request, recorded with its reports; null without a key.</summary>
+    public static string? Submitter(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
+
+    /// <summary>
+    /// A report sent with an informant's or a platform's key speaks for that key: its reporter must be the key's id (and
+    /// its source the key's kind), or it could pass for somebody else's report. Null when it may go on.
+    /// </summary>
+    public static FieldError? ReporterMismatch(ClaimsPrincipal user, ReportV1 report)
+    {
+        var role = user.IsInRole(Roles.Informant) ? Roles.Informant : user.IsInRole(Roles.Platform) ? Roles.Platform : null;
+        if (role is null || Submitter(user) is not { } principal)
+        {
+            return null;
+        }
+
+        return report.Source != role ? new FieldError("source", $"must be {role} with this {role} key")
+            : report.Reporter != principal ? new FieldError("reporter", $"must be this key's id, {principal}")
+            : null;
     }
 
     private static string ChannelOf(HttpContext context) =>

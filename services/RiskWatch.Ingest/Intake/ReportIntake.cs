@@ -28,11 +28,14 @@ public enum IntakeOutcome
 /// </summary>
 public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, IntakeLedger ledger)
 {
-    public async Task<IntakeOutcome> AcceptAsync(ReportV1 report, string channel, Guid? followUpOf, CancellationToken cancellationToken) =>
-        (await AcceptManyAsync([report], channel, followUpOf, cancellationToken))[0];
+    public async Task<IntakeOutcome> AcceptAsync(
+        ReportV1 report, string channel, Guid? followUpOf, string? submittedBy, CancellationToken cancellationToken) =>
+        (await AcceptManyAsync([report], channel, followUpOf, submittedBy, cancellationToken))[0];
 
     /// <summary>Outcomes in the order of <paramref name="reports"/>; a repeated id within the list is a duplicate too.</summary>
-    public async Task<IntakeOutcome[]> AcceptManyAsync(IReadOnlyList<ReportV1> reports, string channel, Guid? followUpOf, CancellationToken cancellationToken)
+    /// <param name="submittedBy">The principal of the key that sent the reports; null when they came without one.</param>
+    public async Task<IntakeOutcome[]> AcceptManyAsync(
+        IReadOnlyList<ReportV1> reports, string channel, Guid? followUpOf, string? submittedBy, CancellationToken cancellationToken)
     {
         var outcomes = new IntakeOutcome[reports.Count];
         var seen = await ledger.AcceptedAmongAsync(reports.Select(r => r.ReportId).ToHashSet(), cancellationToken);
@@ -59,7 +62,7 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
             outcomes[toSend[n]] = sent[n];
             if (sent[n] == IntakeOutcome.Accepted)
             {
-                accepted.Add(Entry(report, keys[n], channel, followUpOf));
+                accepted.Add(Entry(report, keys[n], channel, followUpOf, submittedBy));
             }
         }
 
@@ -91,7 +94,7 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
         }
     }
 
-    private static LedgerEntry Entry(ReportV1 report, string incidentKey, string channel, Guid? followUpOf) => new(
+    private static LedgerEntry Entry(ReportV1 report, string incidentKey, string channel, Guid? followUpOf, string? submittedBy) => new(
         report.ReportId,
         TrackingCode.For(report.ReportId),
         channel,
@@ -99,5 +102,6 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
         report.Reporter,
         incidentKey,
         followUpOf,
-        IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options));
+        IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options),
+        submittedBy);
 }

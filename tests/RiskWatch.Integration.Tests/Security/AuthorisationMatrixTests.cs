@@ -58,6 +58,21 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
     private static HttpRequestMessage Json(HttpMethod method, string path, object? body) =>
         new(method, path) { Content = body is null ? null : JsonContent.Create(body) };
 
+    /// <summary>The report as the caller's key may send it: an informant's or a platform's key reports as itself.</summary>
+    private static JsonObject ReportAs(Caller caller, JsonObject report)
+    {
+        (report["source"], report["reporter"]) = caller switch
+        {
+            Caller.Informant => ("informant", InformantPrincipal),
+            Caller.Platform => ("platform", PlatformPrincipal),
+            _ => (report["source"]!.DeepClone(), report["reporter"]!.DeepClone()),
+        };
+        return report;
+    }
+
+    private const string InformantPrincipal = "inf-matrix";
+    private const string PlatformPrincipal = "plat-matrix";
+
     private static Row AlertAction(string action, object? body) =>
         new("Response", "POST", "/api/v1/alerts/{id:long}/" + action, (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/{action}", body), AlertOfInside);
 
@@ -73,7 +88,8 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         AnyMethod("Ingest", "/metrics"),
         AnyMethod("Ingest", "/health/live"),
         AnyMethod("Ingest", "/health/ready"),
-        new("Ingest", "POST", "/api/v1/reports", (_, _) => Json(HttpMethod.Post, "/api/v1/reports", Reports.Report(null, "matrix-other", "龙岗区", "matrix other report, wages owed to 2 riders")), Public),
+        // Anybody may report; a report sent with an informant's or platform's key speaks for that key.
+        new("Ingest", "POST", "/api/v1/reports", (_, c) => Json(HttpMethod.Post, "/api/v1/reports", ReportAs(c, Reports.Report(null, "matrix-other", "龙岗区", "matrix other report, wages owed to 2 riders"))), Public),
         new("Ingest", "POST", "/api/v1/form/reports", (_, _) => Json(HttpMethod.Post, "/api/v1/form/reports", Reports.Report(null, "matrix-form", "龙岗区", "matrix form report, wages owed to 2 riders")), Public),
         // The tracking code is the credential: whoever holds it reads the status and adds information, whatever their key.
         new("Ingest", "GET", "/api/v1/follow-ups/{trackingCode}", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/follow-ups/{w.TrackingCode}"), Public),
@@ -119,7 +135,7 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
     {
         var report = Reports.Report(null, "matrix-platform", "龙岗区", "platform notice: matrix test, 3 riders unpaid");
         report["source"] = "platform";
-        report["reporter"] = "plat-matrix";
+        report["reporter"] = PlatformPrincipal;
         var body = new JsonArray(report).ToJsonString();
         var key = world.Keys[caller] ?? "";
         var request = IntakeFixture.SignedBatch(key, world.PlatformSecret, body);
@@ -229,17 +245,20 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         var report = Reports.Report(reportId, station, "龙岗区",
             $"站点三十多名骑手被拖欠工资,matrix-secret-{reportId:N},有人号召周五去区政府讨薪。", workers: 35, status: "planned");
         report["reporter"] = informant.InformantId;
-        using var submit = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", report);
+        var keys = new ApiKeyStore(dataSource);
+        async Task<string> Key(string role, string principal, Jurisdiction where) => (await keys.CreateAsync(role, principal, where, null, CancellationToken.None)).Key;
+        // Sent with the informant's own device key: only such a report lets a responder reach the informant.
+        using var send = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = JsonContent.Create(report) };
+        send.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Key(Roles.Informant, informant.InformantId, Jurisdiction.Everywhere));
+        using var submit = await riskWatch.Ingest.SendAsync(send);
         Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
         var trackingCode = (await submit.Content.ReadFromJsonAsync<JsonObject>())!["trackingCode"]!.GetValue<string>();
 
-        var keys = new ApiKeyStore(dataSource);
-        async Task<string> Key(string role, string principal, Jurisdiction where) => (await keys.CreateAsync(role, principal, where, null, CancellationToken.None)).Key;
-        var (platformKey, platformSecret) = await riskWatch.CreatePlatformAsync("plat-matrix");
+        var (platformKey, platformSecret) = await riskWatch.CreatePlatformAsync(PlatformPrincipal);
         var callers = new Dictionary<Caller, string?>
         {
             [Caller.Anonymous] = null,
-            [Caller.Informant] = await Key(Roles.Informant, "inf-matrix", Jurisdiction.Everywhere),
+            [Caller.Informant] = await Key(Roles.Informant, InformantPrincipal, Jurisdiction.Everywhere),
             [Caller.Platform] = platformKey,
             // Reports.Report places the alert in 深圳市 龙岗区 坂田街道; 布吉街道 is the next street of the same district.
             [Caller.ResponderOutside] = await Key(Roles.Responder, "resp-buji", new Jurisdiction("深圳市", "龙岗区", "布吉街道")),

@@ -138,6 +138,44 @@ public sealed class ContactRevealTests(IntakeFixture riskWatch) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_report_that_only_names_an_informant_does_not_let_a_responder_reveal_them_and_a_key_cannot_report_as_another()
+    {
+        // The informant is real and consented, but the report naming them came without their key: a responder who
+        // sent it, or anybody, must not be able to reach the informant through it.
+        var (informantId, contact, _) = await InformantWithAlertAsync(consent: true);
+        var forged = Reports.RedStrike(station: $"forged-{informantId}");
+        forged["reporter"] = informantId;
+        using (var anonymous = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", forged))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, anonymous.StatusCode);
+        }
+
+        var forgedId = Guid.Parse(forged["reportId"]!.GetValue<string>());
+        await riskWatch.WaitForCountAsync("SELECT count(*) FROM reports WHERE report_id = @p AND alert_id IS NOT NULL", forgedId, 1);
+        var forgedAlert = await riskWatch.CountAsync("SELECT alert_id FROM reports WHERE report_id = @p", forgedId);
+        var responder = await KeyAsync(Roles.Responder, "resp-bantian-forged", new Jurisdiction("深圳市", "龙岗区", "坂田街道"));
+
+        using var answer = await RevealAsync(responder, informantId, new { alertId = forgedAlert, reason = Reason });
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.DoesNotContain(contact[3..], await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("not_found", (await AuditLogAsync(informantId)).Single(e => e!["principal"]!.GetValue<string>() == "resp-bantian-forged")!["outcome"]!.GetValue<string>());
+
+        // With a key, a report speaks for that key: another informant's key cannot send it under this informant's id.
+        await using var dataSource = riskWatch.DataSource();
+        var other = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync("手机 13900000000", true, CancellationToken.None);
+        var otherKey = await KeyAsync(Roles.Informant, other.InformantId, Jurisdiction.Everywhere);
+        var impersonation = Reports.RedStrike(station: $"impersonated-{informantId}");
+        impersonation["reporter"] = informantId;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = JsonContent.Create(impersonation) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", otherKey);
+        using var refused = await riskWatch.Ingest.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Contains(other.InformantId, problem["errors"]!["reporter"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_consent_the_reveal_is_refused_with_403_and_recorded_and_an_admin_may_reveal_for_any_alert_holding_the_report()
     {
         var (refusing, refusingContact, refusingAlert) = await InformantWithAlertAsync(consent: false);
