@@ -131,14 +131,6 @@ public sealed class BenchEnvironment : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    public static async Task<long> CountAsync(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     /// <summary>Starts a RiskWatch service's own executable (shipped beside this one) as a separate process.</summary>
     public static Process StartService(string assembly, IReadOnlyDictionary<string, string> environment)
     {
