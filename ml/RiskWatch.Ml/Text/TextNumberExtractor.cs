@@ -44,8 +44,10 @@ public static partial class TextNumberExtractor
     // only then (RegexPrefilter); the results are the same, the time on most texts is not.
     private const int ZhWorkersPattern = 0, ZhVagueWorkersPattern = 1, ZhNounFirstWorkersPattern = 2, EnMoneyPattern = 3, ZhWhenPattern = 4, EnWhenPattern = 5;
 
-    private static readonly RegexPrefilter Prefilter = new(
-        [ZhWorkersRegex(), ZhVagueWorkersRegex(), ZhNounFirstWorkersRegex(), EnMoneyRegex(), ZhWhenRegex(), EnWhenRegex()]);
+    internal static readonly IReadOnlyList<Regex> PrefilteredPatterns =
+        [ZhWorkersRegex(), ZhVagueWorkersRegex(), ZhNounFirstWorkersRegex(), EnMoneyRegex(), ZhWhenRegex(), EnWhenRegex()];
+
+    internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
 
     private static readonly IEnumerable<Match> NoMatches = [];
 

@@ -111,8 +111,10 @@ public static partial class SignalDetector
     // match, and only those are run (same results, a fraction of the time on English text).
     private const int DeathPattern = 0, DeathNegatedPattern = 1, SelfHarmPattern = 2, RoadBlockPattern = 3, GovernmentPattern = 4, PlatformOfficePattern = 5, ArrestPattern = 6, ViolencePattern = 7, SeriousInjuryPattern = 8, PluralPattern = 9, HazardPattern = 10, ClosurePattern = 11, StrongClosurePattern = 12, MoneyWordPattern = 13, GroupPattern = 14, WorkerPattern = 15, IndividualPattern = 16, ActionPattern = 17, PlannedPattern = 18, RumourPattern = 19, NoisePattern = 20;
 
-    private static readonly RegexPrefilter Prefilter = new(
-        [DeathRegex(), DeathNegatedRegex(), SelfHarmRegex(), RoadBlockRegex(), GovernmentRegex(), PlatformOfficeRegex(), ArrestRegex(), ViolenceRegex(), SeriousInjuryRegex(), PluralRegex(), HazardRegex(), ClosureRegex(), StrongClosureRegex(), MoneyWordRegex(), GroupRegex(), WorkerRegex(), IndividualRegex(), ActionRegex(), PlannedRegex(), RumourRegex(), NoiseRegex()]);
+    internal static readonly IReadOnlyList<Regex> PrefilteredPatterns =
+        [DeathRegex(), DeathNegatedRegex(), SelfHarmRegex(), RoadBlockRegex(), GovernmentRegex(), PlatformOfficeRegex(), ArrestRegex(), ViolenceRegex(), SeriousInjuryRegex(), PluralRegex(), HazardRegex(), ClosureRegex(), StrongClosureRegex(), MoneyWordRegex(), GroupRegex(), WorkerRegex(), IndividualRegex(), ActionRegex(), PlannedRegex(), RumourRegex(), NoiseRegex()];
+
+    internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
 
     public static TextSignals Detect(string text) => Detect(PreparedText.Of(text));
 
