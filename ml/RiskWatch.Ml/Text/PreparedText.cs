@@ -11,7 +11,9 @@ public sealed class PreparedText
     private PreparedText(string normalized)
     {
         Text = normalized;
-        Folded = RegexPrefilter.Fold(normalized);
+        Folded = normalized.AsSpan().IndexOfAnyInRange('A', 'Z') < 0 && !normalized.Contains('\u212A', StringComparison.Ordinal)
+            ? normalized // nothing to fold: no copy
+            : RegexPrefilter.Fold(normalized);
         HasIdeograph = normalized.AsSpan().IndexOfAnyInRange('\u4e00', '\u9fff') >= 0;
 
         // Folded, so this is exactly "holds a character that an ignore-case [a-z] matches" (A-Z, a-z, U+212A).

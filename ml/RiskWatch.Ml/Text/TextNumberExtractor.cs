@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace RiskWatch.Ml.Text;
@@ -57,23 +57,37 @@ public static partial class TextNumberExtractor
     /// <summary>Full-width digits and punctuation to ASCII, so one set of patterns serves every keyboard.</summary>
     public static string Normalize(string text)
     {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
+        ArgumentNullException.ThrowIfNull(text);
+
+        // Most texts have none of these characters: then the text itself is the result, with no copy.
+        if (text.AsSpan().IndexOfAny(FullWidthForms) < 0)
         {
-            sb.Append(c switch
-            {
-                >= '０' and <= '９' => (char)('0' + (c - '０')),
-                '：' => ':',
-                '．' => '.',
-                '％' => '%',
-                '￥' => '¥',
-                '\u00A0' or '\u3000' => ' ',
-                _ => c,
-            });
+            return text;
         }
 
-        return sb.ToString();
+        return string.Create(text.Length, text, static (span, t) =>
+        {
+            for (var i = 0; i < t.Length; i++)
+            {
+                span[i] = NormalizeChar(t[i]);
+            }
+        });
     }
+
+    private static readonly SearchValues<char> ZhMoneyUnits = SearchValues.Create("元块万亿");
+
+    private static readonly SearchValues<char> FullWidthForms = SearchValues.Create("０１２３４５６７８９：．％￥\u00A0\u3000");
+
+    private static char NormalizeChar(char c) => c switch
+    {
+        >= '０' and <= '９' => (char)('0' + (c - '０')),
+        '：' => ':',
+        '．' => '.',
+        '％' => '%',
+        '￥' => '¥',
+        '\u00A0' or '\u3000' => ' ',
+        _ => c,
+    };
 
     // ------------------------------------------------------------------ workers
 
@@ -175,6 +189,13 @@ public static partial class TextNumberExtractor
         length = 0;
         string At(int k) => i + k < tk.Count ? tk[i + k] : "";
         var w = tk[i];
+        if (!char.IsAsciiDigit(w[0]) && !QuantityFirstWords.Contains(w) && !w.Contains('-', StringComparison.Ordinal))
+        {
+            // Every quantity below starts with digits, a phrase's first word, a number word or a
+            // hyphenated number ("forty-five"): most tokens are none of these.
+            return false;
+        }
+
         if (char.IsAsciiDigit(w[0]))
         {
             if (!long.TryParse(w.Replace(",", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out value) || value == 0)
@@ -342,6 +363,10 @@ public static partial class TextNumberExtractor
         ["sixty"] = 60, ["seventy"] = 70, ["eighty"] = 80, ["ninety"] = 90,
     };
 
+    // After Small and QuantityPhrases: static fields are set in the order they are written.
+    private static readonly HashSet<string> QuantityFirstWords =
+        new(QuantityPhrases.Select(p => p.Words[0]).Concat(Small.Keys), StringComparer.Ordinal);
+
     private static long? EnglishWords(string q)
     {
         long total = 0;
@@ -393,8 +418,9 @@ public static partial class TextNumberExtractor
             }
         }
 
-        // A match is money only with a currency word or 万/亿, all ideographs: none in a text without one.
-        foreach (var m in text.HasIdeograph ? ZhMoneyRegex().Matches(t) : NoMatches)
+        // A match counts only with a currency word (元, 块) or 万/亿 in it: a text without any of these
+        // four characters has none, and most Chinese texts' numbers are counts, not money.
+        foreach (var m in t.AsSpan().IndexOfAny(ZhMoneyUnits) >= 0 ? ZhMoneyRegex().Matches(t) : NoMatches)
         {
             var units = m.Groups["u1"].Value + m.Groups["u2"].Value;
             var cur = m.Groups["cur"].Value;
