@@ -64,6 +64,7 @@ public sealed class TextNgramHasher
         char.IsAsciiDigit(c) ? '0'
         : c < 0x80 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c)
         : c is >= '\u00C0' and <= '\u024F' ? LatinBase[c - 0xC0]
+        : c is >= '\u3000' and <= '\u9FFF' ? c // CJK punctuation, kana and ideographs have no case: skip the lookup
         : char.ToLowerInvariant(c);
 
     /// <summary>The normalised text as the n-grams see it (for tests and explanations).</summary>
