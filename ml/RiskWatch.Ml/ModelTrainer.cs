@@ -7,7 +7,6 @@ using Microsoft.ML;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
-using Microsoft.ML.Transforms.Text;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Model;
@@ -57,8 +56,9 @@ public static class ModelTrainer
 {
     public const string MetadataEntry = "riskwatch/metadata.json";
 
-    /// <summary>Bumped whenever <see cref="FeatureBuilder"/> changes meaning, so that an old model.zip is not fed new features.</summary>
-    public const int FeatureVersion = 2;
+    /// <summary>Bumped whenever <see cref="FeatureBuilder"/> changes meaning, so that an old model.zip is not fed new features.
+    /// 3: hashed n-grams (<see cref="TextNgramHasher"/>) in place of ML.NET's dictionary FeaturizeText.</summary>
+    public const int FeatureVersion = 3;
 
     public static TrainingResult Train(string corpusPath, string outputModelPath, TrainingOptions options)
     {
@@ -173,37 +173,25 @@ public static class ModelTrainer
 
     internal static IEstimator<ITransformer> BuildPipeline(MLContext ml, TrainerKind kind, int threads)
     {
-        var text = new TextFeaturizingEstimator.Options
-        {
-            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-            KeepDiacritics = false,
-            KeepPunctuations = true,
-            KeepNumbers = true,
-            // Words (and word pairs) carry English; character 1-3 grams carry Chinese, which has no
-            // spaces, and make English robust to typos.
-            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-            CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = true },
-            Norm = TextFeaturizingEstimator.NormFunction.L2,
-        };
-        // Keys follow the order of Grades.All, so score slot i is grade i; RiskModel still checks the slot names on load.
+        // The features come ready-made from FeatureBuilder (hashed n-grams + dense block, one sparse
+        // vector): ML.NET only maps the label to a key and trains. Keys follow the order of
+        // Grades.All, so score slot i is grade i; RiskModel still checks the slot names on load.
         var keys = ml.Data.LoadFromEnumerable(Grades.All.Select(g => new GradeKeyRow { Grade = g.ToWire() }));
-        var features = ml.Transforms.Conversion.MapValueToKey("Label", nameof(ModelInput.Grade), keyData: keys)
-            .Append(ml.Transforms.Text.FeaturizeText("TextFeatures", text, nameof(ModelInput.Text)))
-            .Append(ml.Transforms.Concatenate("Features", "TextFeatures", nameof(ModelInput.Dense)));
+        var features = ml.Transforms.Conversion.MapValueToKey("Label", nameof(ModelInput.Grade), keyData: keys);
 
         IEstimator<ITransformer> trainer = kind switch
         {
             TrainerKind.SdcaMaximumEntropy => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
             {
                 LabelColumnName = "Label",
-                FeatureColumnName = "Features",
+                FeatureColumnName = nameof(ModelInput.Features),
                 MaximumNumberOfIterations = 15,
                 NumberOfThreads = threads,
             }),
             TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
                 LabelColumnName = "Label",
-                FeatureColumnName = "Features",
+                FeatureColumnName = nameof(ModelInput.Features),
                 NumberOfIterations = 150,
                 LearningRate = 0.1,
                 NumberOfLeaves = 31,
@@ -216,7 +204,7 @@ public static class ModelTrainer
                 ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
                 {
                     LabelColumnName = "Label",
-                    FeatureColumnName = "Features",
+                    FeatureColumnName = nameof(ModelInput.Features),
                     NumberOfTrees = 100,
                     NumberOfLeaves = 20,
                     NumberOfThreads = threads,

@@ -33,8 +33,16 @@ public sealed record ReportFacts
     public static ReportFacts Of(ReportV1 report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var extracted = TextNumberExtractor.Extract(report.Text, report.OccurredAt);
-        var signals = SignalDetector.Detect(report.Text);
+        return Of(report, PreparedText.Of(report.Text));
+    }
+
+    /// <summary>The same, from the report's text prepared once (scoring shares it with the features).</summary>
+    public static ReportFacts Of(ReportV1 report, PreparedText text)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(text);
+        var extracted = TextNumberExtractor.Extract(text, report.OccurredAt);
+        var signals = SignalDetector.Detect(text);
         var status = report.CollectiveAction?.Status switch
         {
             "underway" => ActionStatus.Underway,

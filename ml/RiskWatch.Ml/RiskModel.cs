@@ -7,6 +7,7 @@ using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Grading;
 using RiskWatch.Ml.Model;
+using RiskWatch.Ml.Text;
 
 namespace RiskWatch.Ml;
 
@@ -16,57 +17,71 @@ namespace RiskWatch.Ml;
 /// </summary>
 public sealed class RiskModel : IDisposable
 {
+    // With BatchThreads = 2, batches of at least this many reports are split in two halves scored on
+    // two threads (the caller's and one from the pool). Below it the hand-off costs more than it
+    // saves (a report takes about 10 µs, a hand-off tens of µs).
+    private const int ParallelBatchThreshold = 256;
+
+    private int _batchThreads = 2;
+
     private readonly MLContext _ml;
     private readonly ITransformer _transformer;
 
-    // PredictionEngine is not thread-safe; a pool gives each concurrent caller its own and keeps
-    // them warm between calls instead of rebuilding one per request.
-    private readonly ConcurrentBag<PredictionEngine<ModelInput, ModelOutput>> _engines = [];
+    // A PredictionEngine is not thread-safe; a pool gives each concurrent caller its own scorer
+    // (engine, feature buffers, input and output rows) and keeps them warm between calls.
+    private readonly ConcurrentBag<Scorer> _scorers = [];
     private int _disposed;
 
     // Score slot i holds the probability of grade _slotGrades[i].
     private readonly Grade[] _slotGrades;
 
-    // For explanations: per-score-slot weights of a linear model (null for tree models), the
-    // names of the feature slots, and how many leading slots are text n-grams.
+    // For explanations: per-score-slot weights of a linear model (null for tree models).
     private readonly VBuffer<float>[]? _weights;
-    private readonly string[] _featureNames;
-    private readonly int _textSlots;
-    private readonly Lock _explainLock = new();
-    private PredictionEngine<ModelInput, FeatureRow>? _explainEngine;
+
+    // The text slots the model reads: those with a non-zero weight for a linear model, all (null)
+    // for tree models. SDCA's automatic L1 threshold (1 for more than 10,000 features) can zero
+    // every n-gram weight; the scorers then skip the n-grams altogether.
+    private readonly SlotMask? _textSlotsRead;
 
     private RiskModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, ModelMetadata metadata)
     {
         _ml = ml;
         _transformer = transformer;
         Metadata = metadata;
+        var features = inputSchema.GetColumnOrNull(nameof(ModelInput.Features));
+        if (features?.Type is not VectorDataViewType { Size: FeatureBuilder.Length })
+        {
+            throw new InvalidDataException($"The model's input is not the {FeatureBuilder.Length}-slot feature vector this build computes. Retrain the model.");
+        }
+
         var output = transformer.GetOutputSchema(inputSchema);
         _slotGrades = SlotGrades(output);
-        (_weights, _featureNames, _textSlots) = LinearWeights(transformer, output);
+        _weights = LinearWeights(transformer);
+        _textSlotsRead = _weights is null ? null : TextSlotsWithWeight(_weights);
     }
 
-    private static (VBuffer<float>[]?, string[], int) LinearWeights(ITransformer transformer, DataViewSchema output)
-    {
-        var features = output["Features"];
-        var size = features.Type is VectorDataViewType v ? v.Size : 0;
-        var textSlots = output["TextFeatures"].Type is VectorDataViewType t ? t.Size : 0;
-        var names = new string[size];
-        var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
-        if (features.HasSlotNames())
-        {
-            features.GetSlotNames(ref slotNames);
-            var i = 0;
-            foreach (var n in slotNames.DenseValues())
-            {
-                if (i < size)
-                {
-                    names[i] = n.ToString();
-                }
+    /// <summary>How many of the <see cref="FeatureBuilder.TextSlots"/> text slots the model reads (all for tree models).</summary>
+    public int TextSlotsRead => _textSlotsRead?.Count ?? FeatureBuilder.TextSlots;
 
-                i++;
+    private static SlotMask TextSlotsWithWeight(VBuffer<float>[] weights)
+    {
+        var mask = new SlotMask(FeatureBuilder.TextSlots);
+        foreach (var w in weights)
+        {
+            foreach (var (slot, value) in w.Items())
+            {
+                if (slot < FeatureBuilder.TextSlots && value != 0)
+                {
+                    mask.Add(slot);
+                }
             }
         }
 
+        return mask;
+    }
+
+    private static VBuffer<float>[]? LinearWeights(ITransformer transformer)
+    {
         VBuffer<float>[]? weights = null;
         if (transformer is TransformerChain<ITransformer> chain
             && chain.LastTransformer is MulticlassPredictionTransformer<Microsoft.ML.Trainers.MaximumEntropyModelParameters> last)
@@ -74,7 +89,7 @@ public sealed class RiskModel : IDisposable
             last.Model.GetWeights(ref weights, out _);
         }
 
-        return (weights, names, textSlots);
+        return weights;
     }
 
     /// <summary>
@@ -113,6 +128,22 @@ public sealed class RiskModel : IDisposable
     }
 
     public string Version => Metadata.Version;
+
+    /// <summary>
+    /// Threads <see cref="PredictBatch"/> may use: 2 (default) halves a large batch's latency for the
+    /// same CPU per report; 1 keeps the second core free. More never pays on the two-core machine
+    /// the service shares with Kafka and PostgreSQL, so 1 and 2 are the only values.
+    /// </summary>
+    public int BatchThreads
+    {
+        get => _batchThreads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 2);
+            _batchThreads = value;
+        }
+    }
 
     public ModelMetadata Metadata { get; }
 
@@ -154,56 +185,75 @@ public sealed class RiskModel : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ArgumentNullException.ThrowIfNull(report);
-        var facts = ReportFacts.Of(report);
-        var input = FeatureBuilder.Build(report, facts);
-        if (!_engines.TryTake(out var engine))
-        {
-            engine = _ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(_transformer);
-        }
-
-        float[] scores;
+        var scorer = RentScorer();
         try
         {
-            scores = (float[])engine.Predict(input).Score.Clone();
+            return Grade(report, scorer);
         }
         finally
         {
-            _engines.Add(engine);
+            _scorers.Add(scorer);
         }
-
-        return Combine(scores, facts);
     }
 
-    /// <summary>Grades many reports in one pass through the pipeline; results are in input order.</summary>
+    /// <summary>
+    /// Grades many reports; results are in input order and equal <see cref="Predict"/>'s. Each report
+    /// goes straight from features to a reused prediction engine (no IDataView round trip); a batch
+    /// of 256 or more is split over <see cref="BatchThreads"/> threads.
+    /// </summary>
     public IReadOnlyList<GradePrediction> PredictBatch(IReadOnlyList<ReportV1> reports)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ArgumentNullException.ThrowIfNull(reports);
-        if (reports.Count == 0)
+        var results = new GradePrediction[reports.Count];
+        if (_batchThreads == 1 || reports.Count < ParallelBatchThreshold)
         {
-            return [];
+            GradeRange(reports, results, 0, reports.Count);
         }
-
-        var facts = new ReportFacts[reports.Count];
-        var inputs = new ModelInput[reports.Count];
-        Parallel.For(0, reports.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+        else
         {
-            facts[i] = ReportFacts.Of(reports[i]);
-            inputs[i] = FeatureBuilder.Build(reports[i], facts[i]);
-        });
-        var scored = _transformer.Transform(_ml.Data.LoadFromEnumerable(inputs));
-        var results = new List<GradePrediction>(reports.Count);
-        var i = 0;
-        foreach (var output in _ml.Data.CreateEnumerable<ModelOutput>(scored, reuseRowObject: false))
-        {
-            results.Add(Combine(output.Score, facts[i]));
-            i++;
+            var half = reports.Count / 2;
+            Parallel.Invoke(
+                new ParallelOptions { MaxDegreeOfParallelism = 2 },
+                () => GradeRange(reports, results, 0, half),
+                () => GradeRange(reports, results, half, reports.Count));
         }
 
         return results;
     }
 
-    private GradePrediction Combine(float[] scores, ReportFacts facts)
+    private void GradeRange(IReadOnlyList<ReportV1> reports, GradePrediction[] results, int from, int to)
+    {
+        var scorer = RentScorer();
+        try
+        {
+            for (var i = from; i < to; i++)
+            {
+                var report = reports[i] ?? throw new ArgumentException($"Report {i} of the batch is null.", nameof(reports));
+                results[i] = Grade(report, scorer);
+            }
+        }
+        finally
+        {
+            _scorers.Add(scorer);
+        }
+    }
+
+    private Scorer RentScorer() =>
+        _scorers.TryTake(out var scorer) ? scorer : new Scorer(_ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(_transformer), _textSlotsRead);
+
+    /// <summary>One report through facts (the text normalised once), floors, features and the engine.</summary>
+    private GradePrediction Grade(ReportV1 report, Scorer scorer)
+    {
+        var text = PreparedText.Of(report.Text);
+        var facts = ReportFacts.Of(report, text);
+        var floors = GradeFloors.Evaluate(facts);
+        var floor = GradeFloors.Highest(floors);
+        var scores = scorer.Score(scorer.Features.Build(report, facts, text.Text, floor));
+        return Combine(scores, facts, floors, floor);
+    }
+
+    private GradePrediction Combine(float[] scores, ReportFacts facts, IReadOnlyList<FiredFloor> floors, Grade floor)
     {
         var p = new float[Grades.All.Count];
         var sum = 0f;
@@ -227,8 +277,6 @@ public sealed class RiskModel : IDisposable
         }
 
         var modelGrade = ArgMax(p);
-        var floors = GradeFloors.Evaluate(facts);
-        var floor = GradeFloors.Highest(floors);
         var grade = Grades.Max(modelGrade, floor);
         if (floor > modelGrade)
         {
@@ -255,8 +303,11 @@ public sealed class RiskModel : IDisposable
 
     /// <summary>
     /// The features that pushed the report towards its grade, strongest first: for the linear model,
-    /// weight × value for the grade minus the mean over grades, mapped back to the text n-gram or the
-    /// structured feature it came from. Empty for tree models, which have no such decomposition here.
+    /// weight × value for the grade minus the mean over grades, named by the text n-gram of this
+    /// report that hashed to the slot (<see cref="TextNgramHasher.Describe"/>) or by the structured
+    /// feature. The weight of a slot is learned from every training n-gram that shares it; with
+    /// 2^18 slots the named n-gram is nearly always the one that taught it. Empty for tree models,
+    /// which have no such decomposition here.
     /// </summary>
     public IReadOnlyList<FeatureContribution> Explain(ReportV1 report, int top = 5)
     {
@@ -269,14 +320,10 @@ public sealed class RiskModel : IDisposable
 
         var prediction = Predict(report);
         var slot = Array.IndexOf(_slotGrades, prediction.ModelGrade);
-        var input = FeatureBuilder.Build(report, ReportFacts.Of(report));
-        VBuffer<float> x;
-        lock (_explainLock)
-        {
-            _explainEngine ??= _ml.Model.CreatePredictionEngine<ModelInput, FeatureRow>(_transformer);
-            x = _explainEngine.Predict(input).Features;
-        }
-
+        var text = PreparedText.Of(report.Text);
+        var facts = ReportFacts.Of(report, text);
+        var x = new FeatureVectorBuilder().Build(report, facts, text.Text, GradeFloors.Highest(GradeFloors.Evaluate(facts)));
+        var ngrams = TextNgramHasher.Describe(text.Text);
         var contributions = new List<FeatureContribution>();
         foreach (var (j, value) in x.Items())
         {
@@ -295,30 +342,22 @@ public sealed class RiskModel : IDisposable
             var c = (_weights[slot].GetItemOrDefault(j) - mean) * value;
             if (c > 0)
             {
-                contributions.Add(new FeatureContribution(FeatureName(j), c));
+                contributions.Add(new FeatureContribution(FeatureName(j, ngrams), c));
             }
         }
 
         return contributions.OrderByDescending(c => c.Contribution).Take(top).ToList();
     }
 
-    private string FeatureName(int j)
+    private static string FeatureName(int j, IReadOnlyDictionary<int, string> ngrams)
     {
-        if (j >= _textSlots)
+        if (j >= FeatureBuilder.DenseOffset)
         {
-            var d = j - _textSlots;
+            var d = j - FeatureBuilder.DenseOffset;
             return d < FeatureBuilder.DenseNames.Count ? FeatureBuilder.DenseNames[d] : $"feature {j}";
         }
 
-        var raw = j < _featureNames.Length ? _featureNames[j] ?? "" : "";
-        var dot = raw.IndexOf('.', StringComparison.Ordinal);
-        var kind = dot > 0 ? raw[..dot] : "";
-        var gram = (dot > 0 ? raw[(dot + 1)..] : raw)
-            .Replace("<␂>", "", StringComparison.Ordinal)
-            .Replace("<␃>", "", StringComparison.Ordinal)
-            .Replace("<␠>", " ", StringComparison.Ordinal);
-        gram = kind.Contains("Char", StringComparison.OrdinalIgnoreCase) ? gram.Replace("|", "", StringComparison.Ordinal) : gram.Replace('|', ' ');
-        return $"text \"{gram.Trim()}\"";
+        return ngrams.TryGetValue(j, out var gram) ? $"text \"{gram}\"" : $"text slot {j}";
     }
 
     private static Grade ArgMax(float[] p)
@@ -342,14 +381,28 @@ public sealed class RiskModel : IDisposable
             return;
         }
 
-        while (_engines.TryTake(out var engine))
+        while (_scorers.TryTake(out var scorer))
         {
-            engine.Dispose();
+            scorer.Dispose();
+        }
+    }
+
+    /// <summary>A prediction engine with the buffers it is fed from: one per concurrent caller.</summary>
+    private sealed class Scorer(PredictionEngine<ModelInput, ModelOutput> engine, SlotMask? textSlotsRead) : IDisposable
+    {
+        private readonly ModelInput _input = new();
+        private ModelOutput _output = new();
+
+        public FeatureVectorBuilder Features { get; } = new(textSlotsRead);
+
+        /// <summary>The engine's scores for <paramref name="features"/>; the array is reused by the next call.</summary>
+        public float[] Score(VBuffer<float> features)
+        {
+            _input.Features = features;
+            engine.Predict(_input, ref _output);
+            return _output.Score;
         }
 
-        lock (_explainLock)
-        {
-            _explainEngine?.Dispose();
-        }
+        public void Dispose() => engine.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
+using RiskWatch.Ml.Model;
 
 namespace RiskWatch.Ml.Tests;
 
@@ -83,6 +84,48 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
             Assert.Equal(single.Grade, batch[i].Grade);
             Assert.Equal(single.Probabilities, batch[i].Probabilities, (a, b) => Math.Abs(a - b) < 1e-4);
         }
+    }
+
+    [Fact]
+    public void Batches_split_over_two_threads_match_single_predictions_in_order()
+    {
+        var reports = fixture.Corpus.Take(700).Select(r => r.Report).ToList();
+        var batch = Model.PredictBatch(reports);
+        Assert.Equal(reports.Count, batch.Count);
+        for (var i = 0; i < reports.Count; i++)
+        {
+            var single = Model.Predict(reports[i]);
+            Assert.Equal(single.Grade, batch[i].Grade);
+            Assert.Equal(single.ModelGrade, batch[i].ModelGrade);
+            Assert.Equal(single.Probabilities, batch[i].Probabilities, (a, b) => Math.Abs(a - b) < 1e-6);
+            Assert.Equal(single.Reasons, batch[i].Reasons);
+        }
+    }
+
+    [Fact]
+    public void Scores_equal_the_ml_net_engine_fed_the_whole_feature_vector()
+    {
+        // Predict feeds a reused engine and leaves out the text slots the model gives no weight;
+        // neither may change a score. Where no floor raised the grade the probabilities are the
+        // engine's softmax as it is (score slot i is grade i, see ModelTrainer.BuildPipeline).
+        var ml = new Microsoft.ML.MLContext(seed: 211);
+        var transformer = ml.Model.Load(fixture.ModelPath, out _);
+        using var engine = ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(transformer);
+        var compared = 0;
+        foreach (var (report, _) in fixture.Corpus.Take(400))
+        {
+            var prediction = Model.Predict(report);
+            if (prediction.Grade != prediction.ModelGrade)
+            {
+                continue;
+            }
+
+            var score = engine.Predict(FeatureBuilder.Build(report, ReportFacts.Of(report))).Score;
+            Assert.Equal(score, prediction.Probabilities, (a, b) => Math.Abs(a - b) < 1e-5);
+            compared++;
+        }
+
+        Assert.True(compared > 100, $"only {compared} reports without a raising floor");
     }
 
     [Fact]

@@ -16,8 +16,13 @@ public static class RuleBasedGrader
     public static Grade Grade(ReportFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
+        return Grade(facts, GradeFloors.Highest(GradeFloors.Evaluate(facts)));
+    }
+
+    /// <summary>The same, when the caller has already evaluated the floors (<paramref name="floor"/> is their highest grade).</summary>
+    internal static Grade Grade(ReportFacts facts, Grade floor)
+    {
         var s = facts.Signals;
-        var floor = GradeFloors.Highest(GradeFloors.Evaluate(facts));
         if (floor == Core.Grading.Grade.Red)
         {
             return floor;

@@ -1,4 +1,4 @@
-using System.Text;
+using Microsoft.ML.Data;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Grading;
@@ -7,14 +7,23 @@ using RiskWatch.Ml.Text;
 namespace RiskWatch.Ml.Model;
 
 /// <summary>
-/// Turns a report into the model's inputs: the text for n-grams and a dense vector of structured
-/// fields, numbers read from the text where fields are missing, keyword flags, and the grades the
-/// floors and the rule grader give. Dense features are bounded to about [0, 1] so that the linear
-/// trainer weighs them on the same scale as the L2-normalised n-grams.
+/// Turns a report into the model's feature vector: hashed text n-grams (<see cref="TextNgramHasher"/>,
+/// slots 0 .. <see cref="TextSlots"/> - 1) followed by a dense block of structured fields, numbers read
+/// from the text where fields are missing, keyword flags, and the grades the floors and the rule
+/// grader give (<see cref="DenseLength"/> slots from <see cref="DenseOffset"/>). Dense features are
+/// bounded to about [0, 1] so that the linear trainer weighs them on the same scale as the
+/// L2-normalised n-grams. The vector is sparse: a report sets a few hundred of its slots.
 /// </summary>
 public static class FeatureBuilder
 {
     public const int DenseLength = 78;
+
+    public const int TextSlots = TextNgramHasher.Slots;
+
+    public const int DenseOffset = TextSlots;
+
+    /// <summary>Length of the feature vector the model is trained on.</summary>
+    public const int Length = TextSlots + DenseLength;
 
     private static readonly string[] Categories =
         ["wage_arrears", "collective_action", "pay_rule_change", "account_deactivation", "safety_incident", "working_hours", "social_insurance", "outsourcing_dispute", "closure_relocation", "other"];
@@ -27,11 +36,25 @@ public static class FeatureBuilder
     /// <summary>Names of the dense features, index by index, for explanations.</summary>
     public static readonly IReadOnlyList<string> DenseNames = BuildNames();
 
+    [ThreadStatic]
+    private static FeatureVectorBuilder? t_builder;
+
+    /// <summary>The model's input for one report, in arrays of its own (training keeps every row).</summary>
     public static ModelInput Build(ReportV1 report, ReportFacts facts, Grade? label = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(facts);
-        var d = new float[DenseLength];
+        var builder = t_builder ??= new FeatureVectorBuilder();
+        var floor = GradeFloors.Highest(GradeFloors.Evaluate(facts));
+        var shared = builder.Build(report, facts, TextNumberExtractor.Normalize(report.Text), floor);
+        var own = default(VBuffer<float>);
+        shared.CopyTo(ref own);
+        return new ModelInput { Grade = label is { } g ? g.ToWire() : "", Features = own };
+    }
+
+    /// <summary>Writes the dense block into <paramref name="d"/> (length <see cref="DenseLength"/>, all zero on entry).</summary>
+    internal static void WriteDense(ReportV1 report, ReportFacts facts, Grade floor, Span<float> d)
+    {
         var w = facts.Workers;
         if (w is { } workers)
         {
@@ -63,7 +86,7 @@ public static class FeatureBuilder
         }
 
         var s = facts.Signals;
-        bool[] flags =
+        ReadOnlySpan<bool> flags =
         [
             s.Death, s.SelfHarm, s.RoadBlock, s.GovernmentGathering, s.PlatformOfficeGathering, s.Arrests, s.Violence,
             s.SeriousInjury, s.MultipleInjuries, s.SafetyHazard, s.ClosureUnsettled, s.GroupMention, s.IndividualMention,
@@ -82,14 +105,8 @@ public static class FeatureBuilder
         var zh = IsChinese(report);
         d[66] = zh ? 1 : 0;
         d[67] = zh ? 0 : 1;
-        d[68 + (int)GradeFloors.Highest(GradeFloors.Evaluate(facts))] = 1;
-        d[73 + (int)RuleBasedGrader.Grade(facts)] = 1;
-        return new ModelInput
-        {
-            Grade = label is { } g ? g.ToWire() : "",
-            Text = NormalizeText(report.Text),
-            Dense = d,
-        };
+        d[68 + (int)floor] = 1;
+        d[73 + (int)RuleBasedGrader.Grade(facts, floor)] = 1;
     }
 
     public static bool IsChinese(ReportV1 report)
@@ -117,22 +134,12 @@ public static class FeatureBuilder
         return cjk * 4 >= Math.Min(report.Text.Length, 40);
     }
 
-    /// <summary>Lower case and every digit as 0: the magnitude's shape stays ("000人") while exact values, which the dense features carry, do not split the n-grams.</summary>
-    public static string NormalizeText(string text)
-    {
-        var t = TextNumberExtractor.Normalize(text);
-        var sb = new StringBuilder(t.Length);
-        foreach (var c in t)
-        {
-            sb.Append(char.IsAsciiDigit(c) ? '0' : char.ToLowerInvariant(c));
-        }
-
-        return sb.ToString();
-    }
+    /// <summary>The text as the n-grams see it: full-width forms folded, lower case, every digit as 0, Latin diacritics dropped.</summary>
+    public static string NormalizeText(string text) => TextNgramHasher.FoldText(TextNumberExtractor.Normalize(text));
 
     private static int WorkerBand(int w) => w < 10 ? 0 : w < 30 ? 1 : w < 100 ? 2 : w < 500 ? 3 : 4;
 
-    private static void OneHot(float[] d, int offset, string[] values, string? value, bool withMissing = true)
+    private static void OneHot(Span<float> d, int offset, string[] values, string? value, bool withMissing = true)
     {
         var i = value is null ? -1 : Array.IndexOf(values, value);
         if (i >= 0)

@@ -8,11 +8,9 @@ public sealed class ModelInput
     /// <summary>The label's wire name (none, blue, ...); empty when predicting.</summary>
     public string Grade { get; set; } = "";
 
-    /// <summary>Normalised text (lower case, digits folded) for the n-gram featuriser.</summary>
-    public string Text { get; set; } = "";
-
-    [VectorType(FeatureBuilder.DenseLength)]
-    public float[] Dense { get; set; } = new float[FeatureBuilder.DenseLength];
+    /// <summary>Hashed text n-grams then the dense block (<see cref="FeatureBuilder"/>), sparse.</summary>
+    [VectorType(FeatureBuilder.Length)]
+    public VBuffer<float> Features { get; set; }
 }
 
 /// <summary>The key values of the label, in grade order, so that key k = grade k - 1.</summary>
@@ -26,10 +24,4 @@ public sealed class ModelOutput
 {
     [ColumnName("Score")]
     public float[] Score { get; set; } = [];
-}
-
-/// <summary>The assembled feature vector, for explanations.</summary>
-public sealed class FeatureRow
-{
-    public VBuffer<float> Features { get; set; }
 }

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace RiskWatch.Ml.Text;
@@ -21,41 +21,73 @@ public static partial class TextNumberExtractor
 
     // ------------------------------------------------------------------ public API
 
-    public static ExtractedNumbers Extract(string text, DateTimeOffset occurredAt)
+    public static ExtractedNumbers Extract(string text, DateTimeOffset occurredAt) => Extract(PreparedText.Of(text), occurredAt);
+
+    /// <summary><see cref="Extract(string, DateTimeOffset)"/> of a text prepared once for all extractors.</summary>
+    public static ExtractedNumbers Extract(PreparedText text, DateTimeOffset occurredAt)
     {
-        var t = Normalize(text);
-        return new ExtractedNumbers(WorkersNormalized(t), AmountNormalized(t), HoursNormalized(t, occurredAt));
+        ArgumentNullException.ThrowIfNull(text);
+        var possible = Prefilter.PossibleMatches(text.Folded);
+        return new(WorkersPrepared(text, possible), AmountPrepared(text, possible), HoursPrepared(text, possible, occurredAt));
     }
 
     /// <summary>The largest count of workers the text mentions, or null when it gives none.</summary>
-    public static int? Workers(string text) => WorkersNormalized(Normalize(text));
+    public static int? Workers(string text) => WorkersPrepared(PreparedText.Of(text), ulong.MaxValue);
 
     /// <summary>The largest amount of money in CNY the text mentions (amounts under 10 CNY are ignored: 一块 often means "together").</summary>
-    public static decimal? AmountCny(string text) => AmountNormalized(Normalize(text));
+    public static decimal? AmountCny(string text) => AmountPrepared(PreparedText.Of(text), ulong.MaxValue);
 
     /// <summary>Hours from <paramref name="occurredAt"/> to the first point in time the text names, or null.</summary>
-    public static double? HoursUntilAction(string text, DateTimeOffset occurredAt) => HoursNormalized(Normalize(text), occurredAt);
+    public static double? HoursUntilAction(string text, DateTimeOffset occurredAt) => HoursPrepared(PreparedText.Of(text), ulong.MaxValue, occurredAt);
+
+    // Each pattern below yields something only when one of its words is in the text, so it is run
+    // only then (RegexPrefilter); the results are the same, the time on most texts is not.
+    private const int ZhWorkersPattern = 0, ZhVagueWorkersPattern = 1, ZhNounFirstWorkersPattern = 2, EnMoneyPattern = 3, ZhWhenPattern = 4, EnWhenPattern = 5;
+
+    internal static readonly IReadOnlyList<Regex> PrefilteredPatterns =
+        [ZhWorkersRegex(), ZhVagueWorkersRegex(), ZhNounFirstWorkersRegex(), EnMoneyRegex(), ZhWhenRegex(), EnWhenRegex()];
+
+    internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
+
+    private static readonly IEnumerable<Match> NoMatches = [];
+
+    private static IEnumerable<Match> MatchesIfPossible(ulong possible, int pattern, Regex regex, string text) =>
+        RegexPrefilter.Includes(possible, pattern) ? regex.Matches(text) : NoMatches;
 
     /// <summary>Full-width digits and punctuation to ASCII, so one set of patterns serves every keyboard.</summary>
     public static string Normalize(string text)
     {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
+        ArgumentNullException.ThrowIfNull(text);
+
+        // Most texts have none of these characters: then the text itself is the result, with no copy.
+        if (text.AsSpan().IndexOfAny(FullWidthForms) < 0)
         {
-            sb.Append(c switch
-            {
-                >= '０' and <= '９' => (char)('0' + (c - '０')),
-                '：' => ':',
-                '．' => '.',
-                '％' => '%',
-                '￥' => '¥',
-                '\u00A0' or '\u3000' => ' ',
-                _ => c,
-            });
+            return text;
         }
 
-        return sb.ToString();
+        return string.Create(text.Length, text, static (span, t) =>
+        {
+            for (var i = 0; i < t.Length; i++)
+            {
+                span[i] = NormalizeChar(t[i]);
+            }
+        });
     }
+
+    private static readonly SearchValues<char> ZhMoneyUnits = SearchValues.Create("元块万亿");
+
+    private static readonly SearchValues<char> FullWidthForms = SearchValues.Create("０１２３４５６７８９：．％￥\u00A0\u3000");
+
+    private static char NormalizeChar(char c) => c switch
+    {
+        >= '０' and <= '９' => (char)('0' + (c - '０')),
+        '：' => ':',
+        '．' => '.',
+        '％' => '%',
+        '￥' => '¥',
+        '\u00A0' or '\u3000' => ' ',
+        _ => c,
+    };
 
     // ------------------------------------------------------------------ workers
 
@@ -100,9 +132,14 @@ public static partial class TextNumberExtractor
     /// </summary>
     private static long? EnglishWorkers(string t)
     {
-        var tokens = EnTokenRegex().Matches(t).Select(m => m.Value.ToLowerInvariant()).ToArray();
+        var tokens = new List<string>();
+        foreach (var m in EnTokenRegex().EnumerateMatches(t))
+        {
+            tokens.Add(t.Substring(m.Index, m.Length).ToLowerInvariant());
+        }
+
         long? best = null;
-        for (var i = 0; i < tokens.Length; i++)
+        for (var i = 0; i < tokens.Count; i++)
         {
             if (!TryQuantity(tokens, i, out var value, out var length))
             {
@@ -110,17 +147,17 @@ public static partial class TextNumberExtractor
             }
 
             var j = i + length;
-            if (j < tokens.Length && tokens[j] == "odd")
+            if (j < tokens.Count && tokens[j] == "odd")
             {
                 j++;
             }
 
-            if (j >= tokens.Length || EnUnits.Contains(tokens[j]))
+            if (j >= tokens.Count || EnUnits.Contains(tokens[j]))
             {
                 continue;
             }
 
-            for (var k = j; k < Math.Min(tokens.Length, j + 5); k++)
+            for (var k = j; k < Math.Min(tokens.Count, j + 5); k++)
             {
                 if (EnNouns.Contains(tokens[k]))
                 {
@@ -138,12 +175,27 @@ public static partial class TextNumberExtractor
         return best;
     }
 
-    private static bool TryQuantity(string[] tk, int i, out long value, out int length)
+    private static readonly (string[] Words, long Value)[] QuantityPhrases =
+    [
+        (["tens", "of", "thousands"], 10_000), (["several", "thousand"], 3000), (["a", "few", "thousand"], 3000),
+        (["several", "hundred"], 300), (["a", "few", "hundred"], 300), (["a", "hundred"], 100), (["one", "hundred"], 100),
+        (["a", "thousand"], 1000), (["one", "thousand"], 1000), (["thousands"], 1000), (["hundreds"], 200),
+        (["a", "dozen"], 12), (["dozens"], 30), (["a", "few"], 3), (["several"], 5),
+    ];
+
+    private static bool TryQuantity(List<string> tk, int i, out long value, out int length)
     {
         value = 0;
         length = 0;
-        string At(int k) => i + k < tk.Length ? tk[i + k] : "";
+        string At(int k) => i + k < tk.Count ? tk[i + k] : "";
         var w = tk[i];
+        if (!char.IsAsciiDigit(w[0]) && !QuantityFirstWords.Contains(w) && !w.Contains('-', StringComparison.Ordinal))
+        {
+            // Every quantity below starts with digits, a phrase's first word, a number word or a
+            // hyphenated number ("forty-five"): most tokens are none of these.
+            return false;
+        }
+
         if (char.IsAsciiDigit(w[0]))
         {
             if (!long.TryParse(w.Replace(",", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out value) || value == 0)
@@ -161,14 +213,7 @@ public static partial class TextNumberExtractor
             return true;
         }
 
-        (string[] Words, long Value)[] phrases =
-        [
-            (["tens", "of", "thousands"], 10_000), (["several", "thousand"], 3000), (["a", "few", "thousand"], 3000),
-            (["several", "hundred"], 300), (["a", "few", "hundred"], 300), (["a", "hundred"], 100), (["one", "hundred"], 100),
-            (["a", "thousand"], 1000), (["one", "thousand"], 1000), (["thousands"], 1000), (["hundreds"], 200),
-            (["a", "dozen"], 12), (["dozens"], 30), (["a", "few"], 3), (["several"], 5),
-        ];
-        foreach (var (words, v) in phrases)
+        foreach (var (words, v) in QuantityPhrases)
         {
             var ok = true;
             for (var k = 0; k < words.Length && ok; k++)
@@ -210,8 +255,10 @@ public static partial class TextNumberExtractor
         return true;
     }
 
-    private static int? WorkersNormalized(string t)
+    /// <param name="possible">The patterns that can match (<see cref="RegexPrefilter.PossibleMatches"/>); all bits run every pattern.</param>
+    private static int? WorkersPrepared(PreparedText text, ulong possible)
     {
+        var t = text.Text;
         long? best = null;
         void Take(long? v)
         {
@@ -221,7 +268,7 @@ public static partial class TextNumberExtractor
             }
         }
 
-        foreach (Match m in ZhVagueWorkersRegex().Matches(t))
+        foreach (var m in MatchesIfPossible(possible, ZhVagueWorkersPattern, ZhVagueWorkersRegex(), t))
         {
             Take(m.Groups["vague"].Value switch
             {
@@ -236,7 +283,7 @@ public static partial class TextNumberExtractor
             });
         }
 
-        foreach (Match m in ZhWorkersRegex().Matches(t))
+        foreach (var m in MatchesIfPossible(possible, ZhWorkersPattern, ZhWorkersRegex(), t))
         {
             // A bare 人 needs the number to be glued to it or a measure word (三人, 三个人), so that
             // "一帮人" or "第一人" do not count.
@@ -260,7 +307,7 @@ public static partial class TextNumberExtractor
             Take((long)v.Value);
         }
 
-        foreach (Match m in ZhNounFirstWorkersRegex().Matches(t))
+        foreach (var m in MatchesIfPossible(possible, ZhNounFirstWorkersPattern, ZhNounFirstWorkersRegex(), t))
         {
             if (!m.Groups["mw"].Success && !m.Value.Contains("人数", StringComparison.Ordinal))
             {
@@ -274,7 +321,11 @@ public static partial class TextNumberExtractor
             }
         }
 
-        Take(EnglishWorkers(t));
+        // Every worker noun is a word of ASCII letters: a text without one names no English count.
+        if (text.HasAsciiLetter)
+        {
+            Take(EnglishWorkers(t));
+        }
 
         return best is null ? null : (int)best.Value;
     }
@@ -311,6 +362,10 @@ public static partial class TextNumberExtractor
         ["seventeen"] = 17, ["eighteen"] = 18, ["nineteen"] = 19, ["twenty"] = 20, ["thirty"] = 30, ["forty"] = 40, ["fifty"] = 50,
         ["sixty"] = 60, ["seventy"] = 70, ["eighty"] = 80, ["ninety"] = 90,
     };
+
+    // After Small and QuantityPhrases: static fields are set in the order they are written.
+    private static readonly HashSet<string> QuantityFirstWords =
+        new(QuantityPhrases.Select(p => p.Words[0]).Concat(Small.Keys), StringComparer.Ordinal);
 
     private static long? EnglishWords(string q)
     {
@@ -351,8 +406,9 @@ public static partial class TextNumberExtractor
     [GeneratedRegex(@"(?:(?:rmb|cny|¥)\s?(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<mult>million|billion|thousand|mn|bn|m|k|万)?\b|\b(?<num2>\d[\d,]*(?:\.\d+)?)\s*(?<mult2>million|billion|thousand|k)?\s*(?:yuan|rmb|cny|元)\b)", Opts)]
     private static partial Regex EnMoneyRegex();
 
-    private static decimal? AmountNormalized(string t)
+    private static decimal? AmountPrepared(PreparedText text, ulong possible)
     {
+        var t = text.Text;
         decimal? best = null;
         void Take(decimal? v)
         {
@@ -362,7 +418,9 @@ public static partial class TextNumberExtractor
             }
         }
 
-        foreach (Match m in ZhMoneyRegex().Matches(t))
+        // A match counts only with a currency word (元, 块) or 万/亿 in it: a text without any of these
+        // four characters has none, and most Chinese texts' numbers are counts, not money.
+        foreach (var m in t.AsSpan().IndexOfAny(ZhMoneyUnits) >= 0 ? ZhMoneyRegex().Matches(t) : NoMatches)
         {
             var units = m.Groups["u1"].Value + m.Groups["u2"].Value;
             var cur = m.Groups["cur"].Value;
@@ -384,7 +442,7 @@ public static partial class TextNumberExtractor
             Take(value);
         }
 
-        foreach (Match m in EnMoneyRegex().Matches(t))
+        foreach (var m in MatchesIfPossible(possible, EnMoneyPattern, EnMoneyRegex(), t))
         {
             var raw = m.Groups["num"].Success ? m.Groups["num"].Value : m.Groups["num2"].Value;
             var mult = (m.Groups["mult"].Success ? m.Groups["mult"].Value : m.Groups["mult2"].Value).ToLowerInvariant();
@@ -425,10 +483,11 @@ public static partial class TextNumberExtractor
 
     private static readonly string[] EnWeekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
-    private static double? HoursNormalized(string t, DateTimeOffset occurredAt)
+    private static double? HoursPrepared(PreparedText text, ulong possible, DateTimeOffset occurredAt)
     {
-        var zh = ZhWhenRegex().Match(t);
-        var en = EnWhenRegex().Match(t);
+        var t = text.Text;
+        var zh = RegexPrefilter.Includes(possible, ZhWhenPattern) ? ZhWhenRegex().Match(t) : Match.Empty;
+        var en = RegexPrefilter.Includes(possible, EnWhenPattern) ? EnWhenRegex().Match(t) : Match.Empty;
         DateTimeOffset? when = null;
         if (zh.Success && (!en.Success || zh.Index <= en.Index))
         {

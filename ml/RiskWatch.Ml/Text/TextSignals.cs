@@ -107,15 +107,33 @@ public static partial class SignalDetector
     [GeneratedRegex(@"退款|退货|多给个?好评|给个?好评|给(?:了个?|个)?差评|投诉(?!无门)|外卖.{0,6}凉|送错|洒了|少了一|没收到|态度差|理赔|赔偿\d|招聘|急招|招募|月入过万|日赚|日入|兼职|刷单|加微信|红包|贷款|中奖|点击|代开|代办|优惠|扫码|^测试|测试一下|请忽略|^test\b|^testing|please ignore|^ping$|^hello\??$|^asdf|请问|怎么|如何|在哪|how do i|how long|where can i|what documents|\bhiring\b|recruiting|sign-up bonus|click here|you won|\bloans?\b|followers|refund|never got it|arrived cold|overcharged|charged \d+ yuan extra|stuck for|sloppy|missing item|tracking|\[notice\]|reminder:|【通知】|【温馨提示】|系统升级|系统维护|maintenance|new app version|已全部发放|all wages .* have been paid|谢谢工会|thanks for your help|收到，谢谢|好的明白|天气真好|good morning|stay safe|注意安全|免费体检|free health check|安全培训会|safety training|补贴将于|补贴另行通知|服务安排|allowance will be paid|ok got it|哈哈|提现|测试|迟到|不干净|打扫|加价|my package|my parcel|the package|complaint|cheap|% off|欢迎大家|防暑用品|物流一直|运费险", Opts)]
     private static partial Regex NoiseRegex();
 
-    public static TextSignals Detect(string text)
+    // Most texts hold none of a pattern's words; one pass of the prefilter finds which patterns can
+    // match, and only those are run (same results, a fraction of the time on English text).
+    private const int DeathPattern = 0, DeathNegatedPattern = 1, SelfHarmPattern = 2, RoadBlockPattern = 3, GovernmentPattern = 4, PlatformOfficePattern = 5, ArrestPattern = 6, ViolencePattern = 7, SeriousInjuryPattern = 8, PluralPattern = 9, HazardPattern = 10, ClosurePattern = 11, StrongClosurePattern = 12, MoneyWordPattern = 13, GroupPattern = 14, WorkerPattern = 15, IndividualPattern = 16, ActionPattern = 17, PlannedPattern = 18, RumourPattern = 19, NoisePattern = 20;
+
+    internal static readonly IReadOnlyList<Regex> PrefilteredPatterns =
+        [DeathRegex(), DeathNegatedRegex(), SelfHarmRegex(), RoadBlockRegex(), GovernmentRegex(), PlatformOfficeRegex(), ArrestRegex(), ViolenceRegex(), SeriousInjuryRegex(), PluralRegex(), HazardRegex(), ClosureRegex(), StrongClosureRegex(), MoneyWordRegex(), GroupRegex(), WorkerRegex(), IndividualRegex(), ActionRegex(), PlannedRegex(), RumourRegex(), NoiseRegex()];
+
+    internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
+
+    public static TextSignals Detect(string text) => Detect(PreparedText.Of(text));
+
+    /// <summary><see cref="Detect(string)"/> of a text prepared once for all extractors.</summary>
+    public static TextSignals Detect(PreparedText text)
     {
-        var t = TextNumberExtractor.Normalize(text);
-        var death = DeathRegex().IsMatch(t) && !DeathNegatedRegex().IsMatch(t);
-        var serious = SeriousInjuryRegex().IsMatch(t);
-        var rumoured = RumourRegex().IsMatch(t);
-        var acting = ActionRegex().IsMatch(t);
-        var planned = PlannedRegex().IsMatch(t);
-        var status = !acting && !RoadBlockRegex().IsMatch(t) && !GovernmentRegex().IsMatch(t)
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Text;
+        var possible = Prefilter.PossibleMatches(text.Folded);
+        bool Has(int pattern, Regex regex) => RegexPrefilter.Includes(possible, pattern) && regex.IsMatch(t);
+
+        var death = Has(DeathPattern, DeathRegex()) && !Has(DeathNegatedPattern, DeathNegatedRegex());
+        var serious = Has(SeriousInjuryPattern, SeriousInjuryRegex());
+        var rumoured = Has(RumourPattern, RumourRegex());
+        var acting = Has(ActionPattern, ActionRegex());
+        var planned = Has(PlannedPattern, PlannedRegex());
+        var roadBlock = Has(RoadBlockPattern, RoadBlockRegex());
+        var government = Has(GovernmentPattern, GovernmentRegex());
+        var status = !acting && !roadBlock && !government
             ? (rumoured && (t.Contains("罢", StringComparison.Ordinal) || t.Contains("闹", StringComparison.Ordinal) || t.Contains("停工", StringComparison.Ordinal)) ? ActionStatus.Rumoured : ActionStatus.None)
             : rumoured ? ActionStatus.Rumoured
             : planned ? ActionStatus.Planned
@@ -123,20 +141,22 @@ public static partial class SignalDetector
         return new TextSignals
         {
             Death = death,
-            SelfHarm = SelfHarmRegex().IsMatch(t),
-            RoadBlock = RoadBlockRegex().IsMatch(t),
-            GovernmentGathering = GovernmentRegex().IsMatch(t),
-            PlatformOfficeGathering = PlatformOfficeRegex().IsMatch(t),
-            Arrests = ArrestRegex().IsMatch(t),
-            Violence = ViolenceRegex().IsMatch(t),
+            SelfHarm = Has(SelfHarmPattern, SelfHarmRegex()),
+            RoadBlock = roadBlock,
+            GovernmentGathering = government,
+            PlatformOfficeGathering = Has(PlatformOfficePattern, PlatformOfficeRegex()),
+            Arrests = Has(ArrestPattern, ArrestRegex()),
+            Violence = Has(ViolencePattern, ViolenceRegex()),
             SeriousInjury = serious,
-            MultipleInjuries = serious && PluralRegex().IsMatch(t),
-            SafetyHazard = HazardRegex().IsMatch(t),
-            ClosureUnsettled = (ClosureRegex().IsMatch(t) && MoneyWordRegex().IsMatch(t)) || StrongClosureRegex().IsMatch(t),
-            GroupMention = GroupRegex().IsMatch(t),
-            WorkerMention = WorkerRegex().IsMatch(t),
-            IndividualMention = IndividualRegex().IsMatch(t),
-            NonLabourNoise = NoiseRegex().IsMatch(t.Trim()),
+            MultipleInjuries = serious && Has(PluralPattern, PluralRegex()),
+            SafetyHazard = Has(HazardPattern, HazardRegex()),
+            ClosureUnsettled = (Has(ClosurePattern, ClosureRegex()) && Has(MoneyWordPattern, MoneyWordRegex())) || Has(StrongClosurePattern, StrongClosureRegex()),
+            GroupMention = Has(GroupPattern, GroupRegex()),
+            WorkerMention = Has(WorkerPattern, WorkerRegex()),
+            IndividualMention = Has(IndividualPattern, IndividualRegex()),
+
+            // Anchored on the trimmed text (^测试, ^ping$); the anchors of the trimmed text are in the whole text.
+            NonLabourNoise = RegexPrefilter.Includes(possible, NoisePattern) && NoiseRegex().IsMatch(t.Trim()),
             Action = status,
         };
     }

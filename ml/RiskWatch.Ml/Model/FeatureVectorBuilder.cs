@@ -1,0 +1,67 @@
+using Microsoft.ML.Data;
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+
+namespace RiskWatch.Ml.Model;
+
+/// <summary>
+/// Builds feature vectors into buffers it keeps between reports, so that scoring allocates nothing
+/// per report for them. The vector it returns is valid until the next <see cref="Build"/>. Not
+/// thread-safe: each scoring worker owns one.
+/// </summary>
+/// <param name="textSlotsRead">
+/// The text slots the model reads (null: all). A slot the model gives no weight changes no score,
+/// so leaving it out gives the same scores for less work: the prediction engine's cost grows with
+/// the vector's non-zeros (each one a lookup in five weight vectors of 2^18 floats), and when the
+/// model reads no text slot at all the n-grams are not computed.
+/// </param>
+public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
+{
+    private readonly TextNgramHasher _ngrams = new();
+    private readonly float[] _dense = new float[FeatureBuilder.DenseLength];
+    private int[] _indices = new int[512];
+    private float[] _values = new float[512];
+
+    /// <param name="normalizedText">The report's text after <c>TextNumberExtractor.Normalize</c>.</param>
+    /// <param name="floor">The highest policy floor that fired (a dense feature).</param>
+    public VBuffer<float> Build(ReportV1 report, ReportFacts facts, string normalizedText, Grade floor)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(normalizedText);
+        var readsText = textSlotsRead is not { Count: 0 };
+        if (readsText)
+        {
+            _ngrams.Featurise(normalizedText, textSlotsRead);
+        }
+
+        Array.Clear(_dense);
+        FeatureBuilder.WriteDense(report, facts, floor, _dense);
+
+        var text = readsText ? _ngrams.Count : 0;
+        if (_indices.Length < text + FeatureBuilder.DenseLength)
+        {
+            _indices = new int[(text + FeatureBuilder.DenseLength) * 2];
+            _values = new float[_indices.Length];
+        }
+
+        if (readsText)
+        {
+            _ngrams.Indices.CopyTo(_indices);
+            _ngrams.Values.CopyTo(_values);
+        }
+
+        var n = text;
+        for (var i = 0; i < _dense.Length; i++)
+        {
+            if (_dense[i] != 0)
+            {
+                _indices[n] = FeatureBuilder.DenseOffset + i;
+                _values[n] = _dense[i];
+                n++;
+            }
+        }
+
+        return new VBuffer<float>(FeatureBuilder.Length, n, _values, _indices);
+    }
+}

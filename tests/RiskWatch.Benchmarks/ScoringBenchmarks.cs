@@ -1,0 +1,58 @@
+using BenchmarkDotNet.Attributes;
+using RiskWatch.Core.Contract;
+using RiskWatch.Ml;
+
+namespace RiskWatch.Benchmarks;
+
+/// <summary>
+/// RiskModel.Predict and PredictBatch on corpus reports with the default (SDCA) model, per report.
+/// The model is trained once into the temp folder (about 10 s) and reused by later runs of the same
+/// feature version and corpus.
+/// </summary>
+[MemoryDiagnoser]
+public class ScoringBenchmarks
+{
+    private const int Batch = 1000;
+
+    private RiskModel model = null!;
+    private List<ReportV1> reports = [];
+    private int next;
+
+    /// <summary>PredictBatch's threads (RiskModel.BatchThreads); Predict is one thread either way.</summary>
+    [Params(1, 2)]
+    public int BatchThreads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var corpus = SeedCorpus.DefaultPath;
+        var path = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-model-f{ModelTrainer.FeatureVersion}-{ModelTrainer.Sha256OfFile(corpus)[..8]}.zip");
+        if (!File.Exists(path))
+        {
+            ModelTrainer.Train(corpus, path, new TrainingOptions());
+        }
+
+        model = RiskModel.Load(path);
+        model.BatchThreads = BatchThreads;
+        reports = LabelledCorpus.ReadReports(corpus).ToList();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => model.Dispose();
+
+    /// <summary>One report at a time, cycling through the corpus.</summary>
+    [Benchmark]
+    public GradePrediction Predict()
+    {
+        next = (next + 1) % reports.Count;
+        return model.Predict(reports[next]);
+    }
+
+    /// <summary>A batch of 1,000 corpus reports; the time shown is per report.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public IReadOnlyList<GradePrediction> PredictBatch()
+    {
+        next = (next + Batch) % (reports.Count - Batch);
+        return model.PredictBatch(reports.GetRange(next, Batch));
+    }
+}
