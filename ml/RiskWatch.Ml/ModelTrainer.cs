@@ -171,13 +171,25 @@ public static class ModelTrainer
     internal static IEnumerable<ModelInput> ToInputs(IEnumerable<(ReportV1 Report, Grade Label)> rows) =>
         rows.Select(r => FeatureBuilder.Build(r.Report, ReportFacts.Of(r.Report), r.Label));
 
+    /// <summary>The feature slots tree trainers see: those non-zero in at least one training report.</summary>
+    private const string TreeFeatures = "UsedFeatures";
+
     internal static IEstimator<ITransformer> BuildPipeline(MLContext ml, TrainerKind kind, int threads)
     {
         // The features come ready-made from FeatureBuilder (hashed n-grams + dense block, one sparse
         // vector): ML.NET only maps the label to a key and trains. Keys follow the order of
         // Grades.All, so score slot i is grade i; RiskModel still checks the slot names on load.
         var keys = ml.Data.LoadFromEnumerable(Grades.All.Select(g => new GradeKeyRow { Grade = g.ToWire() }));
-        var features = ml.Transforms.Conversion.MapValueToKey("Label", nameof(ModelInput.Grade), keyData: keys);
+        IEstimator<ITransformer> features = ml.Transforms.Conversion.MapValueToKey("Label", nameof(ModelInput.Grade), keyData: keys);
+        if (kind != TrainerKind.SdcaMaximumEntropy)
+        {
+            // Tree trainers pay per column: LightGbm took 83 s on the 262,222-slot vector against 14 s on
+            // the dictionary's 46,720, though about 216,000 hashed slots are zero in every training
+            // report. Dropping the slots that are never non-zero in training (saved in the pipeline,
+            // applied at scoring too) gives the trees the same splits on a vector of the dictionary's
+            // size. SDCA handles the sparse vector at no such cost and keeps the full one.
+            features = features.Append(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnCount(TreeFeatures, nameof(ModelInput.Features), count: 1));
+        }
 
         IEstimator<ITransformer> trainer = kind switch
         {
@@ -191,7 +203,7 @@ public static class ModelTrainer
             TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
                 LabelColumnName = "Label",
-                FeatureColumnName = nameof(ModelInput.Features),
+                FeatureColumnName = TreeFeatures,
                 NumberOfIterations = 150,
                 LearningRate = 0.1,
                 NumberOfLeaves = 31,
@@ -204,7 +216,7 @@ public static class ModelTrainer
                 ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
                 {
                     LabelColumnName = "Label",
-                    FeatureColumnName = nameof(ModelInput.Features),
+                    FeatureColumnName = TreeFeatures,
                     NumberOfTrees = 100,
                     NumberOfLeaves = 20,
                     NumberOfThreads = threads,

@@ -89,8 +89,12 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
     [Fact]
     public void Batches_split_over_two_threads_match_single_predictions_in_order()
     {
+        using var twoThreads = RiskModel.Load(fixture.ModelPath);
+        Assert.Equal(1, twoThreads.BatchThreads);
+        Assert.Throws<ArgumentOutOfRangeException>(() => twoThreads.BatchThreads = 3);
+        twoThreads.BatchThreads = 2;
         var reports = fixture.Corpus.Take(700).Select(r => r.Report).ToList();
-        var batch = Model.PredictBatch(reports);
+        var batch = twoThreads.PredictBatch(reports);
         Assert.Equal(reports.Count, batch.Count);
         for (var i = 0; i < reports.Count; i++)
         {
