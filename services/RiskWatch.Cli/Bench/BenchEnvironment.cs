@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using Npgsql;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data;
@@ -76,8 +77,15 @@ public sealed class BenchEnvironment : IAsyncDisposable
         return connectionString;
     }
 
-    /// <summary>Fresh topics with the product's partition count, named for the stage.</summary>
-    public KafkaOptions CreateTopics(string stage)
+    /// <summary>
+    /// What librdkafka's in-memory broker keeps of one partition: it drops a partition's oldest messages beyond 5 MiB
+    /// (compiled in, not a setting). A stage must never have more than this unconsumed in a partition, or it measures
+    /// reports that were never there.
+    /// </summary>
+    public const int SafeMessagesPerPartition = 6_000;
+
+    /// <summary>Fresh topics named for the stage, with the product's partition count unless told otherwise.</summary>
+    public KafkaOptions CreateTopics(string stage, int? partitions = null)
     {
         var options = new KafkaOptions
         {
@@ -87,6 +95,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
             AlertsTopic = $"bench.{stage}.alerts",
             ScoringGroupId = $"bench-{stage}",
         };
+        if (partitions is { } count)
+        {
+            options.ReportsPartitions = count;
+        }
+
         KafkaTopics.EnsureCreated(Broker, options);
         return options;
     }
@@ -100,35 +113,46 @@ public sealed class BenchEnvironment : IAsyncDisposable
     };
 
     /// <summary>Writes <paramref name="count"/> reports into the topic, as fast as the producer goes.</summary>
-    public async Task PreloadAsync(KafkaOptions kafka, int count, int incidents, CancellationToken cancellationToken)
+    public void Preload(KafkaOptions kafka, int count, int incidents)
+    {
+        using var producer = CreateProducer(kafka);
+        Produce(producer, kafka, 0, count, incidents);
+    }
+
+    /// <summary>A producer set for bulk loading: large batches, a little linger.</summary>
+    public static IProducer<string, byte[]> CreateProducer(KafkaOptions kafka)
     {
         var config = KafkaClientConfigs.Producer(kafka);
         config.LingerMs = 20;
         config.BatchSize = 1_000_000;
-        using var producer = KafkaClientFactory.CreateProducer(config);
-        for (var i = 0; i < count; i++)
+        return KafkaClientFactory.CreateProducer(config);
+    }
+
+    /// <summary>Writes reports <paramref name="from"/> up to <paramref name="to"/> and waits until the broker has them all.</summary>
+    public void Produce(IProducer<string, byte[]> producer, KafkaOptions kafka, int from, int to, int incidents)
+    {
+        for (var i = from; i < to; i++)
         {
             var report = Report(i, incidents);
             while (true)
             {
                 try
                 {
-                    producer.Produce(kafka.ReportsTopic, new Confluent.Kafka.Message<string, byte[]>
+                    producer.Produce(kafka.ReportsTopic, new Message<string, byte[]>
                     {
                         Key = Core.Incidents.IncidentKey.For(report),
                         Value = ReportJson.Serialize(report),
                     });
                     break;
                 }
-                catch (Confluent.Kafka.ProduceException<string, byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
                 {
                     producer.Poll(TimeSpan.FromMilliseconds(50));
                 }
             }
         }
 
-        producer.Flush(cancellationToken);
-        await Task.CompletedTask;
+        producer.Flush(TimeSpan.FromMinutes(5));
     }
 
     /// <summary>Starts a RiskWatch service's own executable (shipped beside this one) as a separate process.</summary>

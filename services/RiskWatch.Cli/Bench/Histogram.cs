@@ -5,6 +5,8 @@ namespace RiskWatch.Cli.Bench;
 /// <summary>A Prometheus histogram read from a service's /metrics text: cumulative counts at each bucket's upper bound.</summary>
 public sealed class Histogram(IReadOnlyList<(double UpperBound, double Count)> buckets)
 {
+    private readonly IReadOnlyList<(double UpperBound, double Count)> buckets = buckets;
+
     public static Histogram Parse(string exposition, string name)
     {
         var prefix = name + "_bucket{le=\"";
@@ -25,6 +27,10 @@ public sealed class Histogram(IReadOnlyList<(double UpperBound, double Count)> b
 
         return new Histogram(buckets.OrderBy(b => b.Item1).ToList());
     }
+
+    /// <summary>What was observed since <paramref name="earlier"/>, a reading of the same histogram (as Prometheus's increase()).</summary>
+    public Histogram Minus(Histogram earlier) =>
+        new(buckets.Select(b => (b.UpperBound, b.Count - earlier.buckets.Where(e => e.UpperBound.Equals(b.UpperBound)).Sum(e => e.Count))).ToList());
 
     /// <summary>
     /// The q-quantile as Prometheus's histogram_quantile estimates it: linear within the bucket that holds it, so the
