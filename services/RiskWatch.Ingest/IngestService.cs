@@ -54,6 +54,8 @@ public static class IngestService
         builder.Services.AddSingleton<InformantStore>();
         builder.Services.AddSingleton<PlatformSigning>();
         builder.Services.AddSingleton<PlatformApi.BatchGate>();
+        builder.Services.AddSingleton(sp => new PartitionBacklog(sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxUnscoredBytesPerPartition));
+        builder.Services.AddHostedService<ScoringProgressWatcher>();
         builder.Services.AddSingleton<ReportIntake>();
         builder.Services.AddApiKeyAuthentication();
         builder.Services.AddIntakeRateLimits();

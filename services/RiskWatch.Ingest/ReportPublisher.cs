@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Messaging;
@@ -10,12 +11,13 @@ public static class ReportPublisher
     /// <summary>Header naming how the report came in (api, form, platform), for metrics.</summary>
     public const string ChannelHeader = "channel";
 
-    public static Task PublishAsync(
-        ReportProducer producer, KafkaOptions kafka, ReportV1 report, string incidentKey, string channel, CancellationToken cancellationToken) =>
+    /// <param name="report">The report's JSON (<see cref="ReportJson.Serialize"/>).</param>
+    public static Task<DeliveryResult<string, byte[]>> PublishAsync(
+        ReportProducer producer, KafkaOptions kafka, byte[] report, string incidentKey, string channel, CancellationToken cancellationToken) =>
         producer.ProduceAsync(
             kafka.ReportsTopic,
             incidentKey,
-            ReportJson.Serialize(report),
+            report,
             new Dictionary<string, string> { [ContractValues.VersionHeader] = "1", [ChannelHeader] = channel },
             cancellationToken);
 }

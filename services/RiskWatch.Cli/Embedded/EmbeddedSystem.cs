@@ -1,8 +1,12 @@
+using System.Diagnostics;
+using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 using RiskWatch.Core.Access;
 using RiskWatch.Data;
 using RiskWatch.Data.Access;
 using RiskWatch.Data.Embedded;
+using RiskWatch.Data.Scoring;
 using RiskWatch.Ingest;
 using RiskWatch.Messaging;
 using RiskWatch.Messaging.Embedded;
@@ -19,10 +23,15 @@ namespace RiskWatch.Cli.Embedded;
 /// </summary>
 public sealed class EmbeddedSystem : IAsyncDisposable
 {
+    /// <summary>How long stopping waits for Scoring to take what the in-memory broker still holds.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>Ingest, Scoring, Response: the order they start in.</summary>
     private readonly List<WebApplication> apps = [];
     private readonly TaskCompletionSource<string> stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LocalPostgresCluster? postgres;
     private EmbeddedKafkaBroker? broker;
+    private TextWriter log = TextWriter.Null;
 
     private EmbeddedSystem()
     {
@@ -80,6 +89,8 @@ public sealed class EmbeddedSystem : IAsyncDisposable
             broker = EmbeddedKafkaBroker.Start();
             KafkaTopics.EnsureCreated(broker, kafka);
             kafka.BootstrapServers = broker.BootstrapServers;
+            // The topic starts empty at offset 0; offsets kept from an earlier broker would make Scoring skip its start.
+            await ConsumerOffsets.ForgetTopicAsync(connectionString, kafka.ReportsTopic, cancellationToken);
             log.WriteLine($"Kafka-protocol broker (in memory) at {broker.BootstrapServers}.");
         }
         else
@@ -112,6 +123,7 @@ public sealed class EmbeddedSystem : IAsyncDisposable
             Kafka = kafka,
             postgres = postgres,
             broker = broker,
+            log = log,
         };
 
         try
@@ -124,6 +136,14 @@ public sealed class EmbeddedSystem : IAsyncDisposable
                 // The command prints the addresses itself; three hosts' start-up chatter would bury them.
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             };
+            if (broker is not null)
+            {
+                // The in-memory broker drops a partition's oldest messages beyond 5 MiB, read or not: intake answers 503
+                // before a partition's unscored reports come near that (a Kafka cluster keeps what its retention says).
+                shared["Ingest:MaxUnscoredBytesPerPartition"] = configuration["Ingest:MaxUnscoredBytesPerPartition"]
+                    ?? (EmbeddedKafkaBroker.PartitionRetentionBytes * 4 / 5).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             // The key that encrypts informant contacts: configured, or generated once into the data folder.
             foreach (var (key, value) in Commands.CliSecrets.EmbeddedSettings(configuration, dataDirectory))
             {
@@ -190,12 +210,22 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         return app.Urls.First();
     }
 
+    /// <summary>
+    /// Stops Ingest first, so nothing more is accepted; with the in-memory broker, whose reports die with this process,
+    /// then waits (up to <see cref="DrainLimit"/>) until Scoring has committed all it holds; then the rest.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in Enumerable.Reverse(apps))
+        var drain = broker is not null && apps.Count == 3 && ScoringRuns;
+        for (var i = 0; i < apps.Count; i++)
         {
+            var app = i == 0 ? apps[0] : apps[^i];
             await app.StopAsync();
             await app.DisposeAsync();
+            if (i == 0 && drain)
+            {
+                await WaitForScoringToCatchUpAsync();
+            }
         }
 
         broker?.Dispose();
@@ -203,6 +233,32 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         {
             await postgres.DisposeAsync();
         }
+    }
+
+    private bool ScoringRuns => !apps[1].Lifetime.ApplicationStopping.IsCancellationRequested;
+
+    private async Task WaitForScoringToCatchUpAsync()
+    {
+        using var reader = KafkaClientFactory.CreateConsumer(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = "riskwatch-drain" });
+        var ends = Enumerable.Range(0, Kafka.ReportsPartitions).ToDictionary(p => p, p =>
+            reader.QueryWatermarkOffsets(new TopicPartition(Kafka.ReportsTopic, p), TimeSpan.FromSeconds(5)).High.Value);
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        var watch = Stopwatch.StartNew();
+        long left;
+        do
+        {
+            var committed = await ConsumerOffsets.ReadAsync(dataSource, Kafka.ScoringGroupId, Kafka.ReportsTopic, CancellationToken.None);
+            left = ends.Sum(e => Math.Max(0, e.Value - committed.GetValueOrDefault(e.Key)));
+            if (left == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+        while (watch.Elapsed < DrainLimit && ScoringRuns);
+
+        log.WriteLine($"Stopping with {left} reports not yet scored; they were only in the in-memory broker and are lost.");
     }
 
     private sealed class CommandOwnedLifetime : IHostLifetime

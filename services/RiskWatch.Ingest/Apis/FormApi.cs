@@ -186,7 +186,7 @@ public static class FormApi
         var outcome = await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Form, followUpOf, IntakeFilters.Submitter(context.User), cancellationToken);
         if (outcome == IntakeOutcome.Unavailable)
         {
-            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");
+            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time, or holds as many reports not yet scored as it safely can.");
         }
 
         // A follow-up's receipt is the original's tracking code: the one code the informant keeps.

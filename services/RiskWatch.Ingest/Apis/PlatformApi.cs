@@ -173,7 +173,7 @@ public static class PlatformApi
         var unavailable = results.Count(r => r.Status == Statuses.Unavailable);
         if (unavailable > 0 && unavailable == valid.Count && valid.Count == count)
         {
-            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the batch in time.");
+            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the batch in time, or holds as many reports not yet scored as it safely can.");
         }
 
         return TypedResults.Ok(new BatchResult(

@@ -60,7 +60,7 @@ public static class ReportsApi
         var submittedBy = IntakeFilters.Submitter(context.User);
         if (await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Api, followUpOf: null, submittedBy, cancellationToken) == IntakeOutcome.Unavailable)
         {
-            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time.");
+            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time, or holds as many reports not yet scored as it safely can.");
         }
 
         return TypedResults.Accepted($"/api/v1/reports/{report.ReportId}", new ReportReceipt(report.ReportId, TrackingCode.For(report.ReportId)));

@@ -17,7 +17,8 @@ public enum IntakeOutcome
     /// <summary>Its reportId was accepted before; nothing was produced (idempotency).</summary>
     Duplicate,
 
-    /// <summary>The broker did not acknowledge it in time; nothing is promised, send it again.</summary>
+    /// <summary>The broker did not acknowledge it in time, or holds as much unscored as it safely can (see
+    /// <see cref="PartitionBacklog"/>); nothing is promised, send it again.</summary>
     Unavailable,
 }
 
@@ -26,7 +27,7 @@ public enum IntakeOutcome
 /// acknowledgement, then record the id in the intake ledger. A report is answered "accepted" only after the broker
 /// has it, and a resubmission (same reportId) is answered "duplicate" without producing it again.
 /// </summary>
-public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, IntakeLedger ledger)
+public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, IntakeLedger ledger, PartitionBacklog backlog)
 {
     public async Task<IntakeOutcome> AcceptAsync(
         ReportV1 report, string channel, Guid? followUpOf, string? submittedBy, CancellationToken cancellationToken) =>
@@ -72,22 +73,34 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
 
     private async Task<IntakeOutcome> ProduceAsync(ReportV1 report, string incidentKey, string channel, CancellationToken cancellationToken)
     {
+        var value = ReportJson.Serialize(report);
+        var partition = KafkaPartitioner.For(incidentKey, kafka.ReportsPartitions);
+        var size = PartitionBacklog.SizeOf(incidentKey, value);
+        if (!backlog.TryReserve(partition, size))
+        {
+            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BacklogFull, report.Source, channel);
+            return IntakeOutcome.Unavailable;
+        }
+
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await ReportPublisher.PublishAsync(producer, kafka, report, incidentKey, channel, cancellationToken);
+            var delivered = await ReportPublisher.PublishAsync(producer, kafka, value, incidentKey, channel, cancellationToken);
+            backlog.Written(partition, delivered.Partition.Value, delivered.Offset.Value, size);
             RiskWatchMetrics.ObserveProduce("acked", started);
             RiskWatchMetrics.RecordAccepted(report.Source, channel);
             return IntakeOutcome.Accepted;
         }
         catch (BrokerUnavailableException)
         {
+            backlog.Release(partition, size);
             RiskWatchMetrics.ObserveProduce("unavailable", started);
             RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BrokerUnavailable, report.Source, channel);
             return IntakeOutcome.Unavailable;
         }
         catch (ProduceException<string, byte[]>)
         {
+            backlog.Release(partition, size);
             RiskWatchMetrics.ObserveProduce("failed", started);
             RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BrokerRejected, report.Source, channel);
             throw;

@@ -14,6 +14,10 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
     /// <summary>Broker id that addresses every broker of the cluster in <see cref="SetBrokerDown"/> and <see cref="SetBrokerUp"/>.</summary>
     public const int AllBrokers = -1;
 
+    /// <summary>What the mock cluster keeps of a partition (compiled into librdkafka): beyond it, the oldest message sets
+    /// are dropped whether or not anyone has read them.</summary>
+    public const int PartitionRetentionBytes = 5 * 1024 * 1024;
+
     private readonly Lock gate = new();
     private IntPtr handle;
     private IntPtr cluster;

@@ -43,7 +43,10 @@ public static class RiskWatchMetrics
         public const string Unauthorized = "unauthorized";
         public const string BrokerUnavailable = "broker_unavailable";
         public const string BrokerRejected = "broker_rejected";
-        public static readonly IReadOnlyList<string> All = [TooLarge, MalformedJson, InvalidReport, Unauthorized, BrokerUnavailable, BrokerRejected];
+
+        /// <summary>The report's partition holds as much not yet scored as the broker safely keeps (embedded mode).</summary>
+        public const string BacklogFull = "backlog_full";
+        public static readonly IReadOnlyList<string> All = [TooLarge, MalformedJson, InvalidReport, Unauthorized, BrokerUnavailable, BrokerRejected, BacklogFull];
     }
 
     /// <summary>Why a consumed message went to the dead-letter topic.</summary>
