@@ -9,13 +9,16 @@ public sealed class ScoringOptions
 
     /// <summary>
     /// Most reports scored and written in one transaction. Only a backlog fills a batch (at a steady rate a batch
-    /// closes after <see cref="MaxBatchWaitMs"/>); then larger batches amortise the commit and the per-statement cost
+    /// holds what arrived while the previous one was written); then larger batches amortise the commit and the per-statement cost
     /// of the set-based write, and 1,000 keeps a transaction around a tenth of a second on a small machine.
     /// </summary>
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 1000;
 
-    /// <summary>How long to wait for more messages once a batch has its first one: the latency a batch may add.</summary>
+    /// <summary>
+    /// Longest a batch gathers more messages, once it has its first one, while the previous batch is still being
+    /// written; with nothing being written a batch takes what has arrived and waits for nothing.
+    /// </summary>
     [Range(0, 10_000)]
     public int MaxBatchWaitMs { get; set; } = 20;
 

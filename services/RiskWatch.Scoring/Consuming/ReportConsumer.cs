@@ -34,6 +34,9 @@ public sealed class ReportConsumer(
 
     private long lagUpdatedAt;
 
+    /// <summary>How often a batch that waits on the one being written looks whether that write is done.</summary>
+    private static readonly TimeSpan WritingCheckInterval = TimeSpan.FromMilliseconds(2);
+
     // Consume() blocks, so the loop gets a thread of its own instead of a pool thread.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -103,10 +106,19 @@ public sealed class ReportConsumer(
         var deadline = DateTime.UtcNow.AddMilliseconds(settings.MaxBatchWaitMs);
         while (pending.Count < settings.MaxBatchSize && !stoppingToken.IsCancellationRequested)
         {
-            var wait = deadline - DateTime.UtcNow;
-            var next = consumer.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            // Natural batching: while the previous batch is being written this one could not be written sooner, so it
+            // gathers what arrives meanwhile (until the deadline); with nothing being written it takes only what has
+            // arrived and goes. A trickle of reports then waits for no timer, and a surge still fills whole batches.
+            var writing = saving is { IsCompleted: false };
+            var wait = writing ? deadline - DateTime.UtcNow : TimeSpan.Zero;
+            var next = consumer.Consume(wait > TimeSpan.Zero ? Min(wait, WritingCheckInterval) : TimeSpan.Zero);
             if (next is null)
             {
+                if (writing && DateTime.UtcNow < deadline)
+                {
+                    continue;
+                }
+
                 break;
             }
 
@@ -264,4 +276,6 @@ public sealed class ReportConsumer(
             }
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
