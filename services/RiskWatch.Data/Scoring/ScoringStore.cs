@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
@@ -306,59 +304,47 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         return flat;
     }
 
-    /// <summary>The batch's new reports by binary COPY, each already linked to its alert.</summary>
+    /// <summary>
+    /// The batch's new reports by binary COPY, each already linked to its alert: encoded by <see cref="ReportCopyRows"/>
+    /// and sent in chunks, so that the server inserts the first rows while later ones are encoded.
+    /// </summary>
     private static async Task CopyReportsAsync(
         NpgsqlConnection connection, IEnumerable<(ScoredMessage Message, string IncidentKey, long? AlertId)> reports, CancellationToken cancellationToken)
     {
-        const string sql = """
-            COPY reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, district, street, subject_name,
-                          body, grade, probabilities, model_version, kafka_partition, kafka_offset, reasons, alert_id)
-            FROM STDIN (FORMAT BINARY)
-            """;
+        const string sql = $"COPY reports ({ReportCopyRows.Columns}) FROM STDIN (FORMAT BINARY)";
+        const int chunk = 64 * 1024;
         try
         {
-            await using var copy = await connection.BeginBinaryImportAsync(sql, cancellationToken);
-            foreach (var (message, incidentKey, alertId) in reports)
+            using var rows = new ReportCopyRows(chunk + (8 * 1024));
+            await using var copy = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken);
+            try
             {
-                var (report, grade, probabilities, modelVersion) = message.Scored;
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(report.ReportId, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(TrackingCode.For(report.ReportId), NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(incidentKey, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(report.Source, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(report.Reporter, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(report.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(report.Location.City, NpgsqlDbType.Text, cancellationToken);
-                await WriteOrNullAsync(copy, report.Location.District, cancellationToken);
-                await WriteOrNullAsync(copy, report.Location.Street, cancellationToken);
-                await copy.WriteAsync(report.Subject.Name, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(JsonSerializer.Serialize(report, ReportJson.Options), NpgsqlDbType.Jsonb, cancellationToken);
-                await copy.WriteAsync(grade.ToWire(), NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(probabilities, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken);
-                await copy.WriteAsync(modelVersion, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(message.Partition, NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync(message.Offset, NpgsqlDbType.Bigint, cancellationToken);
-                await copy.WriteAsync(JsonSerializer.Serialize(message.Reasons), NpgsqlDbType.Jsonb, cancellationToken);
-                if (alertId is { } id)
+                foreach (var (message, incidentKey, alertId) in reports)
                 {
-                    await copy.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
+                    rows.Add(message, incidentKey, alertId);
+                    if (rows.Length >= chunk)
+                    {
+                        await copy.WriteAsync(rows.Written, cancellationToken);
+                        rows.Clear();
+                    }
                 }
-                else
-                {
-                    await copy.WriteNullAsync(cancellationToken);
-                }
-            }
 
-            await copy.CompleteAsync(cancellationToken);
+                rows.Finish();
+                await copy.WriteAsync(rows.Written, cancellationToken);
+            }
+            catch (Exception e) when (e is not PostgresException)
+            {
+                // Disposing would end the COPY with the rows so far; a failure here (a report Npgsql could not encode
+                // either, a cancellation) must discard them instead and surface as itself.
+                await copy.CancelAsync();
+                throw;
+            }
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "reports_pkey" })
         {
             throw new ConcurrentBatchException("Another writer stored some of this batch's reports first; the batch is retried.", e);
         }
     }
-
-    private static Task WriteOrNullAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
-        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 
     private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 

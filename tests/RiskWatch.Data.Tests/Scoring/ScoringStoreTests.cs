@@ -95,6 +95,101 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(stream.Count - 1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM reports"));
     }
 
+    [Fact]
+    public async Task Every_column_of_a_stored_report_reads_back_as_the_report_and_its_scoring_said()
+    {
+        var stream = Stream();
+        stream[0] = stream[0] with
+        {
+            Scored = stream[0].Scored with
+            {
+                Report = stream[0].Scored.Report with
+                {
+                    OccurredAt = new DateTimeOffset(2026, 11, 20, 17, 59, 58, 123, TimeSpan.FromHours(8)).AddTicks(4560),
+                    Location = new ReportLocation { City = "深圳市", District = null, Street = null },
+                    Sector = "logistics",
+                    WorkersAffected = 35,
+                    AmountOwedCny = 123456.78m,
+                    Text = "引号\"、反斜杠\\、换行\n、制表\t与 emoji 🚚",
+                },
+                Probabilities = [0.125f, 0.5f, float.Epsilon, 1e-7f, 0.375f],
+            },
+            Partition = 5,
+            Offset = long.MaxValue - 1,
+            Reasons = ["policy floor: \"wages\"", "第二条"],
+        };
+        var database = await postgres.CreateDatabaseAsync();
+        await SaveAsync(database, [stream]);
+
+        await using var connection = new NpgsqlConnection(database);
+        foreach (var message in stream.Take(stream.Count - 1))
+        {
+            var report = message.Scored.Report;
+            var row = await connection.QuerySingleAsync<(string TrackingCode, string IncidentKey, string Source, string Reporter, DateTime OccurredAt,
+                string City, string? District, string? Street, string Subject, bool BodyMatches, string Grade, float[] Probabilities,
+                string ModelVersion, int Partition, long Offset, bool ReasonsMatch, bool HasAlert)>("""
+                SELECT tracking_code, incident_key, source, reporter, occurred_at, city, district, street, subject_name,
+                       body = @Body::jsonb, grade, probabilities, model_version, kafka_partition, kafka_offset,
+                       reasons = @Reasons::jsonb, alert_id IS NOT NULL
+                FROM reports WHERE report_id = @Id
+                """, new
+            {
+                Id = report.ReportId,
+                Body = System.Text.Json.JsonSerializer.Serialize(report, ReportJson.Options),
+                Reasons = System.Text.Json.JsonSerializer.Serialize(message.Reasons),
+            });
+
+            Assert.Equal(TrackingCode.For(report.ReportId), row.TrackingCode);
+            Assert.Equal(Core.Incidents.IncidentKey.For(report), row.IncidentKey);
+            Assert.Equal((report.Source, report.Reporter), (row.Source, row.Reporter));
+            Assert.Equal(report.OccurredAt.UtcDateTime.Ticks / 10 * 10, row.OccurredAt.Ticks); // timestamptz keeps microseconds
+            Assert.Equal((report.Location.City, report.Location.District, report.Location.Street), (row.City, row.District, row.Street));
+            Assert.Equal(report.Subject.Name, row.Subject);
+            Assert.True(row.BodyMatches, $"body of {report.ReportId}");
+            Assert.Equal(message.Scored.Grade.ToWire(), row.Grade);
+            Assert.Equal(message.Scored.Probabilities, row.Probabilities);
+            Assert.Equal(message.Scored.ModelVersion, row.ModelVersion);
+            Assert.Equal((message.Partition, message.Offset), (row.Partition, row.Offset));
+            Assert.True(row.ReasonsMatch, $"reasons of {report.ReportId}");
+            Assert.Equal(message.Scored.Grade != Grade.None, row.HasAlert);
+        }
+    }
+
+    [Fact]
+    public async Task References_to_alerts_and_events_that_do_not_exist_are_refused_and_referenced_rows_cannot_go()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await SaveAsync(database, [Stream()]);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        var (alertId, eventId) = await connection.QueryFirstAsync<(long, long)>("SELECT alert_id, event_id FROM alert_events ORDER BY event_id");
+
+        async Task<PostgresException> RefusedAsync(string sql)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(sql, new { alertId, eventId }, transaction));
+            await transaction.RollbackAsync();
+            return refused;
+        }
+
+        var copied = "INSERT INTO reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade, probabilities, model_version, kafka_partition, kafka_offset, alert_id) "
+            + "SELECT gen_random_uuid(), 'RW-' || g, 'k', 'informant', 'inf-1', now(), 'c', 's', '{}', 'blue', '{0,1,0,0,0}', 'm', 0, g, CASE WHEN g = 3 THEN -1 ELSE @alertId END FROM generate_series(1, 5) g";
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync(copied)).SqlState);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("UPDATE reports SET alert_id = -1 WHERE alert_id IS NOT NULL")).SqlState);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("INSERT INTO alert_events (alert_id, actor, kind) VALUES (@alertId, 'a', 'k'), (-1, 'a', 'k')")).SqlState);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("INSERT INTO outbox (alert_id, event_id, kind, payload) VALUES (-1, @eventId, 'k', '{}')")).SqlState);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("INSERT INTO outbox (alert_id, event_id, kind, payload) VALUES (@alertId, -1, 'k', '{}')")).SqlState);
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("UPDATE outbox SET event_id = event_id")).SqlState);
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("DELETE FROM alerts WHERE alert_id = @alertId")).SqlState);
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("TRUNCATE alerts CASCADE")).SqlState);
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("UPDATE alerts SET alert_id = alert_id + 1000")).SqlState);
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("DELETE FROM alert_events WHERE event_id = @eventId")).SqlState);
+
+        // What is allowed still is: the relay marking rows published, a report without an alert.
+        await connection.ExecuteAsync("UPDATE outbox SET published_at = now()");
+        await connection.ExecuteAsync("UPDATE reports SET alert_id = NULL WHERE alert_id = @alertId", new { alertId });
+    }
+
     private static async Task WaitUntilSomeoneWaitsForALockAsync(string connectionString)
     {
         const string sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
