@@ -29,12 +29,14 @@ public static class IncidentKey
 
         var folded = text.Normalize(NormalizationForm.FormKC);
         var builder = new StringBuilder(folded.Length);
+        // Every report's key is made at intake (three names each): the kept runes go in through a span, not a string apiece.
+        Span<char> utf16 = stackalloc char[2];
         foreach (var rune in folded.EnumerateRunes())
         {
             var category = Rune.GetUnicodeCategory(rune);
             if (Rune.IsLetterOrDigit(rune) || category == UnicodeCategory.OtherLetter)
             {
-                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+                builder.Append(utf16[..Rune.ToLowerInvariant(rune).EncodeToUtf16(utf16)]);
             }
         }
 
