@@ -9,7 +9,13 @@ using RiskWatch.ServiceDefaults.Metrics;
 namespace RiskWatch.Scoring.Consuming;
 
 /// <summary>A consumed batch read and scored, waiting to be made durable; its dead letters are published already.</summary>
-public sealed record ScoredBatch(IReadOnlyList<ScoredMessage> Reports, ConsumerPosition Position, int Consumed, int DeadLettered, long StartedAt);
+/// <param name="DeadLetterPartitions">The partition of each message that went to the dead-letter topic.</param>
+public sealed record ScoredBatch(IReadOnlyList<ScoredMessage> Reports, IReadOnlyList<int> DeadLetterPartitions, ConsumerPosition Position, long StartedAt)
+{
+    public int Consumed => Reports.Count + DeadLetterPartitions.Count;
+
+    public int DeadLettered => DeadLetterPartitions.Count;
+}
 
 /// <summary>
 /// Handles one batch of consumed messages in two steps, so that the consumer can score the next batch while this one
@@ -59,7 +65,34 @@ public sealed class ReportBatchHandler(
             new ScoredReport(v.Report, predictions[i].Grade, predictions[i].Probabilities, predictions[i].ModelVersion),
             v.Message.Partition.Value,
             v.Message.Offset.Value) { Reasons = predictions[i].Reasons }).ToList();
-        return new ScoredBatch(scored, new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch)), batch.Count, letters.Count, started);
+        return new ScoredBatch(
+            scored, letters.Select(l => l.Message.Partition.Value).ToList(), new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch)), started);
+    }
+
+    /// <summary>
+    /// The batch as <paramref name="lanes"/> batches over disjoint partitions (partition modulo lanes), each with its
+    /// partitions' offsets, dead-lettered messages' included; lanes with no partition in the batch are left out.
+    /// </summary>
+    public static IReadOnlyList<ScoredBatch> Split(ScoredBatch batch, int lanes)
+    {
+        if (lanes <= 1 || batch.Position.NextOffsets.Count <= 1)
+        {
+            return [batch];
+        }
+
+        return batch.Position.NextOffsets
+            .GroupBy(p => p.Key % lanes)
+            .Select(lane =>
+            {
+                var partitions = lane.ToDictionary(p => p.Key, p => p.Value);
+                return batch with
+                {
+                    Reports = batch.Reports.Where(r => partitions.ContainsKey(r.Partition)).ToList(),
+                    DeadLetterPartitions = batch.DeadLetterPartitions.Where(partitions.ContainsKey).ToList(),
+                    Position = batch.Position with { NextOffsets = partitions },
+                };
+            })
+            .ToList();
     }
 
     public async Task<BatchOutcome> SaveAsync(ScoredBatch batch, CancellationToken cancellationToken)

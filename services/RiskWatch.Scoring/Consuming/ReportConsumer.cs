@@ -156,11 +156,14 @@ public sealed class ReportConsumer(
     /// A batch that fails for a passing reason (PostgreSQL restarting, the broker away) is retried with
     /// backoff, holding the same messages: nothing later is saved until it is durable, so nothing is skipped.
     /// </summary>
-    private async Task SaveWithRetryAsync(ScoredBatch batch, CancellationToken stoppingToken)
-    {
-        var outcome = await WithRetryAsync(batch.Consumed, () => handler.SaveAsync(batch, stoppingToken), stoppingToken);
-        logger.LogDebug("Scored batch: {Outcome}", outcome);
-    }
+    /// <remarks>The lanes of a batch (<see cref="ScoringOptions.WriteLanes"/>) are written side by side, each retried
+    /// on its own; the next batch is written only after all of them.</remarks>
+    private Task SaveWithRetryAsync(ScoredBatch batch, CancellationToken stoppingToken) =>
+        Task.WhenAll(ReportBatchHandler.Split(batch, options.Value.WriteLanes).Select(async lane =>
+        {
+            var outcome = await WithRetryAsync(lane.Consumed, () => handler.SaveAsync(lane, stoppingToken), stoppingToken);
+            logger.LogDebug("Scored batch: {Outcome}", outcome);
+        }));
 
     /// <summary>Retries a step that failed for a passing reason (scoring fails so only when the dead-letter topic cannot be written).</summary>
     private async Task<T> WithRetryAsync<T>(int count, Func<Task<T>> attempt, CancellationToken stoppingToken)

@@ -1,0 +1,72 @@
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+using RiskWatch.Data.Scoring;
+using RiskWatch.Scoring.Consuming;
+
+namespace RiskWatch.Integration.Tests.Pipeline;
+
+/// <summary>How a batch is split into transactions written side by side (pure logic, no I/O).</summary>
+public sealed class WriteLanesTests
+{
+    [Fact]
+    public void Each_partition_is_written_by_exactly_one_lane_with_its_reports_dead_letters_and_offsets()
+    {
+        var reports = Enumerable.Range(0, 60).Select(i => Scored(partition: i % 6, offset: i / 6)).ToList();
+        var batch = new ScoredBatch(reports, [1, 4, 4], new ConsumerPosition("g", "t", Enumerable.Range(0, 6).ToDictionary(p => p, p => 100L + p)), 0);
+
+        var lanes = ReportBatchHandler.Split(batch, 2);
+
+        Assert.Equal(2, lanes.Count);
+        Assert.Equal(batch.Reports.OrderBy(r => r.Partition).ThenBy(r => r.Offset), lanes.SelectMany(l => l.Reports).OrderBy(r => r.Partition).ThenBy(r => r.Offset));
+        foreach (var lane in lanes)
+        {
+            var partitions = lane.Position.NextOffsets.Keys.ToHashSet();
+            Assert.All(lane.Reports, r => Assert.Contains(r.Partition, partitions));
+            Assert.All(lane.Position.NextOffsets, p => Assert.Equal(100L + p.Key, p.Value));
+            // Within a lane a partition's reports keep the order they were consumed in.
+            foreach (var partition in lane.Reports.GroupBy(r => r.Partition))
+            {
+                Assert.Equal(partition.Select(r => r.Offset).Order(), partition.Select(r => r.Offset));
+            }
+        }
+
+        Assert.Empty(lanes[0].Position.NextOffsets.Keys.Intersect(lanes[1].Position.NextOffsets.Keys));
+        Assert.Equal(6, lanes.Sum(l => l.Position.NextOffsets.Count));
+        Assert.Equal(batch.Consumed, lanes.Sum(l => l.Consumed));
+        Assert.Equal(3, lanes.Sum(l => l.DeadLettered));
+    }
+
+    [Fact]
+    public void A_batch_from_one_partition_or_with_one_lane_is_written_whole()
+    {
+        var single = new ScoredBatch([Scored(3, 0), Scored(3, 1)], [], new ConsumerPosition("g", "t", new Dictionary<int, long> { [3] = 2 }), 0);
+        Assert.Same(single, Assert.Single(ReportBatchHandler.Split(single, 4)));
+
+        var many = new ScoredBatch([Scored(0, 0), Scored(1, 0)], [], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = 1, [1] = 1 }), 0);
+        Assert.Same(many, Assert.Single(ReportBatchHandler.Split(many, 1)));
+    }
+
+    [Fact]
+    public void A_lane_that_only_holds_dead_letters_still_commits_their_offsets()
+    {
+        var batch = new ScoredBatch([Scored(0, 5)], [1, 1], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = 6, [1] = 9 }), 0);
+
+        var lanes = ReportBatchHandler.Split(batch, 2);
+
+        var deadOnly = Assert.Single(lanes, l => l.Reports.Count == 0);
+        Assert.Equal(9, deadOnly.Position.NextOffsets[1]);
+        Assert.Equal(2, deadOnly.DeadLettered);
+    }
+
+    private static ScoredMessage Scored(int partition, long offset) => new(
+        new ScoredReport(new ReportV1
+        {
+            ReportId = Guid.NewGuid(),
+            Source = "informant",
+            Reporter = "inf-1",
+            OccurredAt = DateTimeOffset.UnixEpoch,
+            Location = new ReportLocation { City = "深圳市" },
+            Subject = new ReportSubject { Kind = "site", Name = "站" },
+            Text = "t",
+        }, Grade.Blue, [0, 1, 0, 0, 0], "m"), partition, offset);
+}
