@@ -123,7 +123,7 @@ public static class BenchCommand
             var change = (few.Rate - lots.Rate) / few.Rate;
             figures.Add(new("pipeline with 1,000 open incidents", few.Rate, "reports/s", "-", null, $"{incidentRun:N0} reports"));
             figures.Add(new($"pipeline with {many:N0} open incidents", lots.Rate, "reports/s", "within 20% of 1,000", Math.Abs(change) <= 0.20,
-                string.Create(CultureInfo.InvariantCulture, $"{change:P0} slower than with 1,000")));
+                string.Create(CultureInfo.InvariantCulture, $"{Math.Abs(change):P0} {(change >= 0 ? "slower" : "faster")} than with 1,000")));
         }
         else
         {

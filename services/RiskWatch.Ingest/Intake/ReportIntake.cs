@@ -93,6 +93,8 @@ public sealed class ReportIntake(ReportProducer producer, KafkaOptions kafka, In
         }
         catch (BrokerUnavailableException)
         {
+            // It may still reach the broker after this wait gave up; the backlog limit's margin below what the broker
+            // keeps covers such stragglers.
             backlog.Release(partition, size);
             RiskWatchMetrics.ObserveProduce("unavailable", started);
             RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.BrokerUnavailable, report.Source, channel);
