@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using Microsoft.Extensions.Configuration;
-using RiskWatch.Cli.Embedded;
 using RiskWatch.Messaging.Embedded;
 using RiskWatch.Reliability.Tests.Support;
 using RiskWatch.Testing;
@@ -24,7 +22,7 @@ public sealed class BrokerOutageTests(PostgresFixture postgres) : IClassFixture<
     [Fact]
     public async Task With_every_broker_down_during_intake_senders_get_503_within_5_s_and_every_202_report_is_stored_exactly_once()
     {
-        await using var system = await StartSystemAsync();
+        await using var system = await FaultSystem.StartAsync(postgres);
         using var ingest = new HttpClient { BaseAddress = new Uri(system.IngestUrl), Timeout = TimeSpan.FromSeconds(30) };
         var broker = system.Broker!;
         var pipeline = new Pipeline(system.ConnectionString, system.BootstrapServers, system.Kafka);
@@ -116,22 +114,5 @@ public sealed class BrokerOutageTests(PostgresFixture postgres) : IClassFixture<
             Assert.True(watch.Elapsed < timeout, $"{failure} (after {timeout})");
             await Task.Delay(50);
         }
-    }
-
-    private async Task<EmbeddedSystem> StartSystemAsync()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = await postgres.CreateEmptyDatabaseAsync(),
-            ["Model:Path"] = await TestModel.PathAsync(),
-            ["Embedded:DataDirectory"] = Path.Combine(Path.GetTempPath(), "riskwatch-tests", Guid.NewGuid().ToString("N")),
-            ["Embedded:IngestUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ResponseUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ScoringUrl"] = "http://127.0.0.1:0",
-            // Four senders from one address post far more than an informant's phone would.
-            ["Ingest:AnonymousRequestsPerMinute"] = "1000000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }).AddInMemoryCollection(FaultSettings.AsConfiguration()).Build();
-        return await EmbeddedSystem.StartAsync(configuration, TextWriter.Null, CancellationToken.None);
     }
 }

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.Configuration;
-using RiskWatch.Cli.Embedded;
 using RiskWatch.Reliability.Tests.Support;
 using RiskWatch.Testing;
 using Xunit.Abstractions;
@@ -20,7 +18,7 @@ public sealed class EmbeddedBrokerTests(PostgresFixture postgres, ITestOutputHel
     [Fact]
     public async Task A_surge_while_scoring_is_stalled_is_answered_503_before_the_broker_would_drop_reports_and_every_202_is_stored_once()
     {
-        await using var system = await StartSystemAsync();
+        await using var system = await FaultSystem.StartAsync(postgres);
         using var ingest = new HttpClient { BaseAddress = new Uri(system.IngestUrl), Timeout = TimeSpan.FromSeconds(30) };
         var pipeline = new Pipeline(system.ConnectionString, system.BootstrapServers, system.Kafka);
 
@@ -77,7 +75,7 @@ public sealed class EmbeddedBrokerTests(PostgresFixture postgres, ITestOutputHel
     [Fact]
     public async Task Stopping_the_embedded_mode_stops_intake_first_and_lets_scoring_store_every_accepted_report()
     {
-        var system = await StartSystemAsync();
+        var system = await FaultSystem.StartAsync(postgres);
         var pipeline = new Pipeline(system.ConnectionString, system.BootstrapServers, system.Kafka);
         var accepted = new List<TestReport>();
         Task? stopping = null;
@@ -117,21 +115,5 @@ public sealed class EmbeddedBrokerTests(PostgresFixture postgres, ITestOutputHel
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var response = await ingest.PostAsync("/api/v1/reports", content);
         return (response.StatusCode, response.Headers.RetryAfter is not null);
-    }
-
-    private async Task<EmbeddedSystem> StartSystemAsync()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = await postgres.CreateEmptyDatabaseAsync(),
-            ["Model:Path"] = await TestModel.PathAsync(),
-            ["Embedded:DataDirectory"] = Path.Combine(Path.GetTempPath(), "riskwatch-tests", Guid.NewGuid().ToString("N")),
-            ["Embedded:IngestUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ResponseUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ScoringUrl"] = "http://127.0.0.1:0",
-            ["Ingest:AnonymousRequestsPerMinute"] = "1000000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }).AddInMemoryCollection(FaultSettings.AsConfiguration()).Build();
-        return await EmbeddedSystem.StartAsync(configuration, TextWriter.Null, CancellationToken.None);
     }
 }
