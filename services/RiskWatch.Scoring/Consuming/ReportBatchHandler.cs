@@ -59,6 +59,7 @@ public sealed class ReportBatchHandler(
         }
 
         // One model for the whole batch, even when a promotion swaps the holder's model meanwhile.
+        RiskWatchMetrics.ScoringBatchSize.Observe(batch.Count);
         using var lease = model.Acquire();
         var predictions = valid.Count == 0 ? [] : lease.Model.PredictBatch(valid.Select(v => v.Report).ToList());
         var scored = valid.Select((v, i) => new ScoredMessage(
@@ -108,7 +109,6 @@ public sealed class ReportBatchHandler(
         RiskWatchMetrics.ScoringDuplicates.Inc(outcome.Duplicates);
         RiskWatchMetrics.AlertsRaised.WithLabels("opened").Inc(outcome.AlertsOpened);
         RiskWatchMetrics.AlertsRaised.WithLabels("joined").Inc(outcome.AlertsJoined);
-        RiskWatchMetrics.ScoringBatchSize.Observe(batch.Consumed);
         RiskWatchMetrics.ScoringBatchDuration.Observe(Stopwatch.GetElapsedTime(batch.StartedAt).TotalSeconds);
         return outcome with { DeadLettered = batch.DeadLettered };
     }

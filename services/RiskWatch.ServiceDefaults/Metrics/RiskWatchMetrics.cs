@@ -109,7 +109,7 @@ public static class RiskWatchMetrics
         new HistogramConfiguration { Buckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] });
 
     public static readonly Histogram ScoringBatchDuration = Prometheus.Metrics.CreateHistogram(
-        "riskwatch_scoring_batch_duration_seconds", "Time to score a batch and make it durable (dead letters, model, transaction).",
+        "riskwatch_scoring_batch_duration_seconds", "Time to score a batch and make it durable (dead letters, model, transaction), observed per write lane.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
 
     public static readonly Counter ScoringErrors = Prometheus.Metrics.CreateCounter(
