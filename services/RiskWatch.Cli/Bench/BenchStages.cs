@@ -3,6 +3,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using RiskWatch.Data.Scoring;
 using NpgsqlTypes;
 using RiskWatch.Core.Access;
 using RiskWatch.Core.Contract;
@@ -380,15 +381,10 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
     /// <returns>When it was seen, and how many were committed then (a whole batch commits at once).</returns>
     private static async Task<(TimeSpan At, long Committed)> WaitForCommittedAsync(string connectionString, KafkaOptions kafka, long count, Process service, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets WHERE group_id = @Group AND topic = @Topic";
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("Group", kafka.ScoringGroupId);
-        command.Parameters.AddWithValue("Topic", kafka.ReportsTopic);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var watch = Stopwatch.StartNew();
         long committed;
-        while ((committed = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture)) < count)
+        while ((committed = (await ConsumerOffsets.ReadAsync(dataSource, kafka.ScoringGroupId, kafka.ReportsTopic, cancellationToken)).Values.Sum()) < count)
         {
             if (service.HasExited)
             {

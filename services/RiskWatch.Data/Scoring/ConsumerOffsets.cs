@@ -4,8 +4,8 @@ using Npgsql;
 namespace RiskWatch.Data.Scoring;
 
 /// <summary>
-/// Scoring's consumed offsets, which live in PostgreSQL beside the rows they cover (written by
-/// <see cref="ScoringStore"/> in each batch's transaction).
+/// Scoring's consumed offsets, which live in PostgreSQL beside the rows they cover (written in each batch's
+/// transaction by <see cref="ScoringStore"/>); every statement on <c>consumer_offsets</c> is here.
 /// </summary>
 public static class ConsumerOffsets
 {
@@ -18,6 +18,24 @@ public static class ConsumerOffsets
         var rows = await connection.QueryAsync<(int Partition, long NextOffset)>(
             new CommandDefinition(sql, new { GroupId = groupId, Topic = topic }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Partition, r => r.NextOffset);
+    }
+
+    /// <summary>Moves the group's offsets forward to <paramref name="position"/>, in the transaction of the rows they cover.</summary>
+    public static async Task SaveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ConsumerPosition position, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO consumer_offsets (group_id, topic, partition, next_offset)
+            SELECT @GroupId, @Topic, p, o FROM unnest(@Partitions, @NextOffsets) AS t(p, o)
+            ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = greatest(consumer_offsets.next_offset, excluded.next_offset)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            position.GroupId,
+            position.Topic,
+            Partitions = position.NextOffsets.Keys.ToArray(),
+            NextOffsets = position.NextOffsets.Values.ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>

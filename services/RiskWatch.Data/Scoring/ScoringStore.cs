@@ -71,7 +71,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         await AlertChanges.RecordManyAsync(connection, transaction,
             plan.Events.Select(e => new AlertChange(IdOf(e.Alert), e.Actor, e.Kind, e.Detail(IdOf), e.Published)).ToList(), now, cancellationToken);
         // Last before the commit: the offsets move only with the rows they cover.
-        await SaveOffsetsAsync(connection, transaction, position, cancellationToken);
+        await ConsumerOffsets.SaveAsync(connection, transaction, position, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new BatchOutcome(fresh.Count, batch.Count - fresh.Count, plan.Opened.Count, plan.Joins);
     }
@@ -350,36 +350,12 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
 
     private static DateTimeOffset? UtcOrNull(DateTime? time) => time is { } t ? Utc(t) : null;
 
-    private static async Task SaveOffsetsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ConsumerPosition position, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            INSERT INTO consumer_offsets (group_id, topic, partition, next_offset)
-            SELECT @GroupId, @Topic, p, o FROM unnest(@Partitions, @NextOffsets) AS t(p, o)
-            ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = greatest(consumer_offsets.next_offset, excluded.next_offset)
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            position.GroupId,
-            position.Topic,
-            Partitions = position.NextOffsets.Keys.ToArray(),
-            NextOffsets = position.NextOffsets.Values.ToArray(),
-        }, transaction, cancellationToken: cancellationToken));
-    }
-
     /// <summary>The stored next offset of each partition asked for; partitions never committed are absent.</summary>
     public async Task<IReadOnlyDictionary<int, long>> ReadOffsetsAsync(
-        string groupId, string topic, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            SELECT partition, next_offset FROM consumer_offsets
-            WHERE group_id = @GroupId AND topic = @Topic AND partition = ANY(@Partitions)
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(int Partition, long NextOffset)>(new CommandDefinition(
-            sql, new { GroupId = groupId, Topic = topic, Partitions = partitions.ToArray() }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Partition, r => r.NextOffset);
-    }
+        string groupId, string topic, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken) =>
+        (await ConsumerOffsets.ReadAsync(dataSource, groupId, topic, cancellationToken))
+            .Where(p => partitions.Contains(p.Key))
+            .ToDictionary(p => p.Key, p => p.Value);
 }
 
 /// <summary>The consumer group, topic and the next offset to read per partition after a batch.</summary>
