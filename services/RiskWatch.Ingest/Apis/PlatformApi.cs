@@ -133,15 +133,7 @@ public static class PlatformApi
             var errors = parsed.Errors.ToList();
             if (parsed.Report is { } report)
             {
-                if (report.Source != "platform")
-                {
-                    errors.Add(new FieldError("source", "must be platform in a platform batch"));
-                }
-
-                if (!string.Equals(report.Reporter, principal, StringComparison.Ordinal))
-                {
-                    errors.Add(new FieldError("reporter", $"must be this key's platform id, {principal}"));
-                }
+                errors.AddRange(IntakeFilters.ReporterMismatches(context.User, report));
             }
 
             if (errors.Count == 0)

@@ -50,10 +50,10 @@ public static class ReportsApi
             return Problems.Invalid(parsed.Errors);
         }
 
-        if (IntakeFilters.ReporterMismatch(context.User, report) is { } mismatch)
+        if (IntakeFilters.ReporterMismatches(context.User, report) is { Count: > 0 } mismatches)
         {
             RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, report.Source, RiskWatchMetrics.Channels.Api);
-            return Problems.Invalid([mismatch]);
+            return Problems.Invalid(mismatches);
         }
 
         // Accepted before (a duplicate): the same answer again, and nothing produced twice.

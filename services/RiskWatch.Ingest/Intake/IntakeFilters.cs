@@ -29,20 +29,29 @@ public static class IntakeFilters
     public static string? Submitter(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
 
     /// <summary>
-    /// A report sent with an informant's or a platform's key speaks for that key: its reporter must be the key's id (and
-    /// its source the key's kind), or it could pass for somebody else's report. Null when it may go on.
+    /// A report sent with an informant's or a platform's key speaks for that key: its source must be the key's kind and
+    /// its reporter the key's id, or it could pass for somebody else's report. Empty when it may go on.
     /// </summary>
-    public static FieldError? ReporterMismatch(ClaimsPrincipal user, ReportV1 report)
+    public static IReadOnlyList<FieldError> ReporterMismatches(ClaimsPrincipal user, ReportV1 report)
     {
         var role = user.IsInRole(Roles.Informant) ? Roles.Informant : user.IsInRole(Roles.Platform) ? Roles.Platform : null;
         if (role is null || Submitter(user) is not { } principal)
         {
-            return null;
+            return [];
         }
 
-        return report.Source != role ? new FieldError("source", $"must be {role} with this {role} key")
-            : report.Reporter != principal ? new FieldError("reporter", $"must be this key's id, {principal}")
-            : null;
+        var errors = new List<FieldError>(2);
+        if (report.Source != role)
+        {
+            errors.Add(new FieldError("source", $"must be {role} with this {role} key"));
+        }
+
+        if (!string.Equals(report.Reporter, principal, StringComparison.Ordinal))
+        {
+            errors.Add(new FieldError("reporter", $"must be this key's id, {principal}"));
+        }
+
+        return errors;
     }
 
     private static string ChannelOf(HttpContext context) =>
