@@ -29,15 +29,6 @@ public sealed class IngestOptions
     /// </summary>
     [Range(1, 64)]
     public int MaxConcurrentBatches { get; set; } = 4;
-
-    /// <summary>
-    /// Most bytes of reports in one partition of the reports topic that Scoring has not committed yet; a report bound for
-    /// a partition that full is answered 503 (send again later). 0, the default, is no limit: a Kafka cluster keeps what
-    /// its retention says. The embedded mode sets it below what its in-memory broker keeps of a partition, which drops
-    /// a partition's oldest messages beyond 5 MiB, read or not, and so would lose reports already answered 202.
-    /// </summary>
-    [Range(0, int.MaxValue)]
-    public int MaxUnscoredBytesPerPartition { get; set; }
 }
 
 /// <summary>The "Security" section: the key that encrypts informant contacts and platform signing secrets.</summary>

@@ -23,8 +23,10 @@ public static class IngestProblems
     public static ProblemHttpResult Signature(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "The request signature is missing, wrong, stale or replayed.", type: BadSignature);
 
-    public static ProblemHttpResult BodyTooLarge(int maxBytes) =>
-        TypedResults.Problem($"The body must be at most {maxBytes / 1024} KiB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large.", type: TooLarge);
+    public static ProblemHttpResult BodyTooLarge(int maxBytes) => BodyTooLarge($"the body must be at most {maxBytes / 1024} KiB");
+
+    public static ProblemHttpResult BodyTooLarge(string reason) =>
+        TypedResults.Problem(char.ToUpperInvariant(reason[0]) + reason[1..] + ".", statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large.", type: TooLarge);
 
     public static ProblemHttpResult Batch(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The batch is not a list of reports.", type: InvalidBatch);

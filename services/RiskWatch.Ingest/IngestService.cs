@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RiskWatch.Data;
+using RiskWatch.Data.Access;
 using RiskWatch.Data.Intake;
 using RiskWatch.Ingest.Apis;
 using RiskWatch.Ingest.Intake;
@@ -14,8 +17,8 @@ public static class IngestService
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(IngestService).Assembly.GetName().Name });
-        builder.AddServiceDefaults();
-        configure?.Invoke(builder);
+        builder.AddServiceDefaults(configure);
+        IngestMetrics.Initialise();
         builder.AddIngestServices();
 
         var app = builder.Build();
@@ -27,9 +30,14 @@ public static class IngestService
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
-        app.MapReportsApi();
-        app.MapFormApi();
-        app.MapPlatformApi();
+        app.MapFormPages();
+        // Every way a report comes in: rate-limited per key, or per address without one.
+        var intake = app.MapGroup("").WithTags("Intake").RequireRateLimiting(IntakeRateLimits.Policy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        intake.MapReportsApi();
+        intake.MapFormApi();
+        intake.MapPlatformApi();
         app.MapInformantsApi();
         app.MapSchemaApi();
         return app;
@@ -39,7 +47,7 @@ public static class IngestService
     {
         builder.Services.AddRiskWatchKafka();
         builder.Services.AddRiskWatchDatabase();
-        builder.Services.AddSingleton<ReportProducer>();
+        builder.Services.AddAcknowledgedProducer();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddValidatedOptions<IngestOptions>(IngestOptions.SectionName);
         builder.Services.AddOptions<IntakeSecurityOptions>().BindConfiguration(IntakeSecurityOptions.SectionName);
@@ -54,10 +62,11 @@ public static class IngestService
         builder.Services.AddSingleton<InformantStore>();
         builder.Services.AddSingleton<PlatformSigning>();
         builder.Services.AddSingleton<PlatformApi.BatchGate>();
-        builder.Services.AddSingleton(sp => new PartitionBacklog(sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxUnscoredBytesPerPartition));
-        builder.Services.AddHostedService<ScoringProgressWatcher>();
+        builder.Services.AddSingleton<KafkaReportSink>();
+        // A host may put a sink of its own in first (the embedded mode guards its in-memory broker's retention).
+        builder.Services.TryAddSingleton<IReportSink>(sp => sp.GetRequiredService<KafkaReportSink>());
         builder.Services.AddSingleton<ReportIntake>();
-        builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddApiKeyAuthentication<ApiKeyStore>();
         builder.Services.AddIntakeRateLimits();
         builder.Services.AddOpenApi();
         // Kestrel's own ceiling; each endpoint reads at most its own limit (64 KiB a report, MaxBatchBytes a batch).

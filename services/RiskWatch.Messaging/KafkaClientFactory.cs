@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using RiskWatch.Messaging.Embedded;
 
 namespace RiskWatch.Messaging;
 

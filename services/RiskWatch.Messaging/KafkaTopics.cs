@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using RiskWatch.Messaging.Embedded;
 
 namespace RiskWatch.Messaging;
 
@@ -11,13 +10,13 @@ public static class KafkaTopics
     /// Creates the reports, dead-letter and alerts topics on a real Kafka cluster if they do not exist;
     /// existing topics are left as they are (partition counts are never changed here: that would re-map
     /// incident keys to other partitions). The embedded broker does not implement the CreateTopics API
-    /// (the call would wait for a controller until it times out); use the <see cref="EmbeddedKafkaBroker"/> overload there.
+    /// (the call would wait for a controller until it times out); the embedded host creates them through the mock cluster itself.
     /// </summary>
     public static async Task EnsureCreatedAsync(KafkaOptions options, short replicationFactor = -1)
     {
         ArgumentNullException.ThrowIfNull(options);
         // -1 takes the cluster's default.replication.factor, which operators set per environment.
-        var topics = TopicNames(options)
+        var topics = Names(options)
             .Select(name => new TopicSpecification { Name = name, NumPartitions = options.ReportsPartitions, ReplicationFactor = replicationFactor })
             .ToList();
 
@@ -33,19 +32,8 @@ public static class KafkaTopics
         }
     }
 
-    /// <summary>Creates the reports, dead-letter and alerts topics on the embedded broker; existing ones are kept.</summary>
-    public static void EnsureCreated(EmbeddedKafkaBroker broker, KafkaOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(broker);
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var name in TopicNames(options))
-        {
-            broker.CreateTopic(name, options.ReportsPartitions);
-        }
-    }
-
     // The dead-letter and alerts topics get as many partitions as the reports topic so their keys
     // (incident key, alert id) spread the same way when they are consumed in parallel.
-    private static string[] TopicNames(KafkaOptions options) =>
+    public static string[] Names(KafkaOptions options) =>
         [options.ReportsTopic, options.DeadLetterTopic, options.AlertsTopic];
 }

@@ -3,14 +3,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RiskWatch.Core.Access;
 using RiskWatch.Core.Policy;
+using RiskWatch.Data;
+using RiskWatch.Data.Access;
 using RiskWatch.Data.Alerts;
-using RiskWatch.Data.Policy;
 using RiskWatch.Messaging;
 using RiskWatch.Response.Apis;
 using RiskWatch.Response.Console;
 using RiskWatch.Response.Handling;
 using RiskWatch.ServiceDefaults;
-using RiskWatch.ServiceDefaults.Metrics;
+using RiskWatch.Response.Metrics;
 using RiskWatch.ServiceDefaults.Security;
 
 namespace RiskWatch.Response;
@@ -23,11 +24,11 @@ public static class ResponseService
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ResponseService).Assembly.GetName().Name });
-        builder.AddServiceDefaults();
-        configure?.Invoke(builder);
+        builder.AddServiceDefaults(configure);
         builder.AddResponseServices();
 
         var app = builder.Build();
+        ResponseMetrics.Initialise(app.Services.GetRequiredService<HandlingPolicy>());
         app.MapDefaultEndpoints();
         // Answers the framework gives without a body (404, 405, 401, 403) become problem details too.
         app.UseStatusCodePages();
@@ -49,21 +50,16 @@ public static class ResponseService
         services.TryAddSingleton(TimeProvider.System);
 
         // The handling policy: a bad policy file stops the service at start with the line of each problem.
-        services.AddSingleton(sp =>
-        {
-            var policy = PolicyFile.LoadOrBuiltIn(sp.GetRequiredService<IConfiguration>()["Policy:Path"]);
-            RiskWatchMetrics.SetPolicyVersion(policy.Version);
-            return policy;
-        });
+        services.AddHandlingPolicy();
 
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertCommands>();
         services.AddSingleton<DeadlineStore>();
         services.AddSingleton<OutboxStore>();
-        services.TryAddSingleton<ReportProducer>();
+        services.AddAcknowledgedProducer();
         services.AddHttpClient(OutboxRelay.HttpClientName);
 
-        services.AddApiKeyAuthentication();
+        services.AddApiKeyAuthentication<ApiKeyStore>();
         services.AddAuthentication()
             .AddCookie(ConsoleApi.CookieScheme, options =>
             {
@@ -88,7 +84,7 @@ public static class ResponseService
         // larger is refused by Kestrel (413 problem) before it is buffered.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
-        services.AddHostedService<Metrics.AlertGaugesRefresher>();
+        services.AddHostedService<AlertGauges>();
         services.AddHostedService<DeadlineTimer>();
         services.AddHostedService<OutboxRelay>();
         return builder;

@@ -1,10 +1,8 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RiskWatch.Data.Models;
 using RiskWatch.Ml;
-using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.Scoring;
 
@@ -117,40 +115,16 @@ public sealed class ModelHolder(IOptions<ModelOptions> options, ModelRegistry re
             }
         }
 
-        RiskWatchMetrics.SetModelVersion(model.Version);
+        ScoringMetrics.SetModelVersion(model.Version);
         logger.LogInformation("Model {Version} now grades new batches (was {Previous}, from {Source})", model.Version, previous ?? "none", source);
     }
 
-    /// <summary>A file holding the version: the registered path when its bytes match, else a copy from the registry.</summary>
-    private async Task<string> LocalFileAsync(CurrentModelVersion wanted, CancellationToken cancellationToken)
+    private Task<string> LocalFileAsync(CurrentModelVersion wanted, CancellationToken cancellationToken)
     {
-        if (File.Exists(wanted.Path) && await Sha256Async(wanted.Path, cancellationToken) == wanted.ContentSha256)
-        {
-            return wanted.Path;
-        }
-
         var cache = string.IsNullOrEmpty(options.Value.CacheDirectory)
             ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Value.Path)) ?? ".", "registry")
             : options.Value.CacheDirectory;
-        var path = System.IO.Path.Combine(cache, wanted.Version, "model.zip");
-        if (File.Exists(path) && await Sha256Async(path, cancellationToken) == wanted.ContentSha256)
-        {
-            return path;
-        }
-
-        var content = await registry.ReadContentAsync(wanted.Version, cancellationToken)
-            ?? throw new InvalidOperationException($"Model {wanted.Version} has no content in the registry.");
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temp, content, cancellationToken);
-        File.Move(temp, path, overwrite: true);
-        return path;
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        return registry.LocalFileAsync(wanted.Version, wanted.ContentSha256, wanted.Path, cache, cancellationToken);
     }
 
     private Loaded EnsureLoaded()
@@ -161,7 +135,7 @@ public sealed class ModelHolder(IOptions<ModelOptions> options, ModelRegistry re
             // First use before the reloader's first look at the registry: the configured file.
             current = new Loaded(RiskModel.Load(options.Value.Path));
             Source = "path";
-            RiskWatchMetrics.SetModelVersion(current.Model.Version);
+            ScoringMetrics.SetModelVersion(current.Model.Version);
         }
 
         return current;

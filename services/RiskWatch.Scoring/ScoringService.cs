@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RiskWatch.Data;
 using RiskWatch.Data.Scoring;
 using RiskWatch.Messaging;
 using RiskWatch.Scoring.Consuming;
@@ -12,8 +13,8 @@ public static class ScoringService
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ScoringService).Assembly.GetName().Name });
-        builder.AddServiceDefaults();
-        configure?.Invoke(builder);
+        builder.AddServiceDefaults(configure);
+        ScoringMetrics.Initialise();
         builder.AddScoringServices();
 
         var app = builder.Build();
@@ -35,10 +36,11 @@ public static class ScoringService
         services.AddHealthChecks().AddCheck<ModelHolder>("model", tags: ["ready"]);
         // Before the consumer: the registry's current model is looked up first, then every PollIntervalMs.
         services.AddHostedService<ModelReloader>();
-        services.AddSingleton<ReportProducer>();
+        services.AddAcknowledgedProducer();
         // The handling policy sets tier and deadlines when an alert opens; a bad policy file stops the service at start.
-        services.AddSingleton(sp => Data.Policy.PolicyFile.LoadOrBuiltIn(sp.GetRequiredService<IConfiguration>()["Policy:Path"]));
+        services.AddHandlingPolicy();
         services.AddSingleton<ScoringStore>();
+        services.AddSingleton<MessageClassifier>();
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<ReportBatchHandler>();
         services.AddHostedService<ReportConsumer>();

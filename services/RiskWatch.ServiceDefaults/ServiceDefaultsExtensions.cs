@@ -9,7 +9,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
-using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.ServiceDefaults;
 
@@ -19,7 +18,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Environment variables that configure RiskWatch start with this prefix: RISKWATCH_Database__ConnectionString.</summary>
     public const string EnvironmentPrefix = "RISKWATCH_";
 
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    /// <param name="host">What a host that runs the service adds before the defaults read the configuration: the embedded
+    /// mode and tests add their settings and services here.</param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, Action<WebApplicationBuilder>? host = null)
     {
         // Defaults first, so that every other source (riskwatch.json, the environment) overrides them. ASP.NET's own
         // lines for every request (starting, endpoint, finished) would be most of the log and a real cost at
@@ -33,6 +34,7 @@ public static class ServiceDefaultsExtensions
             },
         });
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        host?.Invoke(builder);
 
         // One JSON object a line, with the trace and span ids of the request that logged it.
         builder.Logging.ClearProviders();
@@ -50,9 +52,9 @@ public static class ServiceDefaultsExtensions
         // A body that does not bind (not JSON, wrong types, missing, wrong content type) throws BadHttpRequestException,
         // which BadRequestProblems describes; otherwise minimal APIs answer a bare 400 that says nothing.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.AddTracing();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
-        builder.Services.AddRiskWatchMetrics(builder.Environment.ApplicationName);
         // In production a default or placeholder secret stops the service at start, naming the setting.
         Security.ProductionSecretsExtensions.AddProductionSecretsCheck(builder.Services);
         return builder;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
-using RiskWatch.Messaging.Embedded;
+using RiskWatch.Host.Kafka;
 
 namespace RiskWatch.Messaging.Tests;
 
@@ -13,7 +13,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
         using var broker = EmbeddedKafkaBroker.Start(3);
         var options = new KafkaOptions { BootstrapServers = broker.BootstrapServers };
         broker.CreateTopic(options.ReportsTopic, options.ReportsPartitions);
-        using var producer = new ReportProducer(options);
+        using var producer = new AcknowledgedProducer(options);
         await producer.ProduceAsync(options.ReportsTopic, "k", [1], null, CancellationToken.None);
 
         broker.SetBrokerDown(EmbeddedKafkaBroker.AllBrokers);
@@ -42,7 +42,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
             bootstrap = broker.BootstrapServers;
         }
 
-        using var producer = new ReportProducer(new KafkaOptions { BootstrapServers = bootstrap });
+        using var producer = new AcknowledgedProducer(new KafkaOptions { BootstrapServers = bootstrap });
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<BrokerUnavailableException>(
             () => producer.ProduceAsync("riskwatch.reports.v1", "k", [1], null, CancellationToken.None));

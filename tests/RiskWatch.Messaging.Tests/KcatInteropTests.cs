@@ -29,7 +29,7 @@ public sealed class KcatInteropTests(KafkaFixture kafka)
     public async Task A_message_from_our_producer_is_read_by_kcat_with_key_and_headers()
     {
         var options = kafka.CreateIsolatedOptions();
-        using var producer = new ReportProducer(options);
+        using var producer = new AcknowledgedProducer(options);
         await producer.ProduceAsync(
             options.ReportsTopic, "incident-3", "hello"u8.ToArray(), new Dictionary<string, string> { ["report-id"] = "r-3" }, CancellationToken.None);
 

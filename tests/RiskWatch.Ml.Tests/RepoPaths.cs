@@ -7,8 +7,6 @@ internal static class RepoPaths
 
     public static string Corpus => Path.Combine(Root, "ml", "data", "corpus.jsonl");
 
-    /// <summary>The CLB incidents live outside the repository (evaluation only, never copied in).</summary>
-    public static string ClbDirectory => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "clb"));
 
     private static string FindRoot()
     {

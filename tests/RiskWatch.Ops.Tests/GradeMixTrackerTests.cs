@@ -1,4 +1,4 @@
-using RiskWatch.ServiceDefaults.Metrics;
+using RiskWatch.Scoring;
 
 namespace RiskWatch.Ops.Tests;
 

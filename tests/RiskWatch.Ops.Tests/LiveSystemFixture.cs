@@ -3,30 +3,24 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using RiskWatch.Cli.Commands;
-using RiskWatch.Cli.Embedded;
 using RiskWatch.Ml;
 using RiskWatch.Testing;
 
 namespace RiskWatch.Ops.Tests;
 
 /// <summary>
-/// RiskWatch in embedded mode (throwaway PostgreSQL, in-memory Kafka-protocol broker) with a real Prometheus
-/// (Debian's package) scraping the three services every second and evaluating the alert rules, while a few
-/// hundred CLB incidents are replayed through Ingest.
+/// RiskWatch in embedded mode (<see cref="InProcessSystem"/>) with a real Prometheus (Debian's package) scraping the three
+/// services every second and evaluating the alert rules, while a few hundred reports of the seed corpus are replayed
+/// through Ingest by <c>riskwatch replay</c>'s code.
 /// </summary>
-public sealed class LiveSystemFixture : IAsyncLifetime
+public sealed class LiveSystemFixture : InProcessSystem
 {
     public const int ReplayedReports = 300;
 
-    private readonly PostgresFixture postgres = new();
     private readonly string workDirectory = Path.Combine(Path.GetTempPath(), "riskwatch-ops-tests", Guid.NewGuid().ToString("N"));
     private readonly StringBuilder prometheusLog = new();
     private Process? prometheus;
-    private EmbeddedSystem? system;
-
-    public EmbeddedSystem System => system ?? throw new InvalidOperationException("not started");
 
     public HttpClient Prometheus { get; private set; } = new();
 
@@ -50,34 +44,25 @@ public sealed class LiveSystemFixture : IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync()
+    /// <summary>The replayed reports: the seed corpus, in the repository (a clone needs nothing beside it).</summary>
+    private static string ReplayFile => SeedCorpus.DefaultPath;
+
+    protected override async Task Configure(Dictionary<string, string?> settings)
     {
         Directory.CreateDirectory(workDirectory);
-        await postgres.InitializeAsync();
         // The metrics need a model, not a good one: a slice of the seed corpus trains in seconds instead of minutes.
         var corpus = Path.Combine(workDirectory, "corpus.jsonl");
         await File.WriteAllLinesAsync(corpus, File.ReadLines(SeedCorpus.DefaultPath).Take(600));
-        var modelTask = Task.Run(() => ModelTrainer.Train(corpus, Path.Combine(workDirectory, "model.zip"), new TrainingOptions()));
-        var connectionString = await postgres.CreateEmptyDatabaseAsync();
-        await modelTask;
+        await Task.Run(() => ModelTrainer.Train(corpus, Path.Combine(workDirectory, "model.zip"), new TrainingOptions()));
+        settings["Model:Path"] = Path.Combine(workDirectory, "model.zip");
+        settings["Embedded:DataDirectory"] = workDirectory;
+    }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = connectionString,
-            ["Model:Path"] = Path.Combine(workDirectory, "model.zip"),
-            ["Embedded:DataDirectory"] = workDirectory,
-            ["Embedded:IngestUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ResponseUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ScoringUrl"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
-            // The replay stands for many informants, but it comes from one address: lift the anonymous per-address limit.
-            ["Ingest:AnonymousRequestsPerMinute"] = "1000000",
-        }).Build();
-        system = await EmbeddedSystem.StartAsync(configuration, TextWriter.Null, CancellationToken.None);
+    protected override async Task StartedAsync()
+    {
         await StartPrometheusAsync();
-
         using var ingest = new HttpClient { BaseAddress = new Uri(System.IngestUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        Replay = await ReplayCommand.ReplayAsync(ingest, RepoPaths.ClbReports, perSecond: null, limit: ReplayedReports, TextWriter.Null, CancellationToken.None);
+        Replay = await ReplayCommand.ReplayAsync(ingest, ReplayFile, perSecond: null, limit: ReplayedReports, TextWriter.Null, CancellationToken.None);
     }
 
     private async Task StartPrometheusAsync()
@@ -164,7 +149,7 @@ public sealed class LiveSystemFixture : IAsyncLifetime
             : (null, $"{body["errorType"]}: {body["error"]}");
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StoppingAsync()
     {
         Prometheus.Dispose();
         if (prometheus is { HasExited: false })
@@ -174,20 +159,6 @@ public sealed class LiveSystemFixture : IAsyncLifetime
         }
 
         prometheus?.Dispose();
-        if (system is not null)
-        {
-            await system.DisposeAsync();
-        }
-
-        await postgres.DisposeAsync();
-        try
-        {
-            Directory.Delete(workDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a temp folder left behind is harmless
-        }
     }
 
     private void Log(string? line)

@@ -15,9 +15,6 @@ internal static class RepoPaths
 
     public static IReadOnlyList<string> Dashboards => Directory.GetFiles(Path.Combine(Helm, "dashboards"), "*.json").Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The CLB incidents live beside the repository (test data only, never copied in).</summary>
-    public static string ClbReports => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "clb", "clb-reports-2011-2015.jsonl"));
-
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using RiskWatch.Messaging.Embedded;
+using RiskWatch.Host.Kafka;
 using RiskWatch.Reliability.Tests.Support;
 using RiskWatch.Testing;
 

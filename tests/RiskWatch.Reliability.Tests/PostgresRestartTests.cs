@@ -1,6 +1,6 @@
 using Npgsql;
 using RiskWatch.Data;
-using RiskWatch.Data.Embedded;
+using RiskWatch.Host.Postgres;
 using RiskWatch.Reliability.Tests.Support;
 using RiskWatch.Testing;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using RiskWatch.Messaging;
-using RiskWatch.Messaging.Embedded;
+using RiskWatch.Host.Kafka;
 
 namespace RiskWatch.Testing;
 
@@ -26,7 +26,7 @@ public sealed class KafkaFixture : IAsyncLifetime, IDisposable
     public Task InitializeAsync()
     {
         broker = EmbeddedKafkaBroker.Start(BrokerCount);
-        KafkaTopics.EnsureCreated(broker, Options);
+        broker.CreateTopics(Options);
         return Task.CompletedTask;
     }
 
@@ -49,7 +49,7 @@ public sealed class KafkaFixture : IAsyncLifetime, IDisposable
             AlertsTopic = UniqueName("alerts"),
             ScoringGroupId = UniqueName("scoring"),
         };
-        KafkaTopics.EnsureCreated(Broker, options);
+        Broker.CreateTopics(options);
         return options;
     }
 

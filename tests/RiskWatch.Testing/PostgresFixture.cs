@@ -1,7 +1,7 @@
 using System.Reflection;
 using Npgsql;
 using RiskWatch.Data;
-using RiskWatch.Data.Embedded;
+using RiskWatch.Host.Postgres;
 
 namespace RiskWatch.Testing;
 

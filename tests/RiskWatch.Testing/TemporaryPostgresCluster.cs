@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using RiskWatch.Data.Embedded;
+using RiskWatch.Host.Postgres;
 
 namespace RiskWatch.Testing;
 

@@ -3,9 +3,9 @@ using Confluent.Kafka;
 using Npgsql;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data;
-using RiskWatch.Data.Embedded;
+using RiskWatch.Host.Postgres;
 using RiskWatch.Messaging;
-using RiskWatch.Messaging.Embedded;
+using RiskWatch.Host.Kafka;
 using RiskWatch.Ml;
 
 namespace RiskWatch.Cli.Bench;
@@ -100,7 +100,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             options.ReportsPartitions = count;
         }
 
-        KafkaTopics.EnsureCreated(Broker, options);
+        Broker.CreateTopics(options);
         return options;
     }
 

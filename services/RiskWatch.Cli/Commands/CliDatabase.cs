@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using RiskWatch.Cli.Embedded;
+using RiskWatch.Host;
 using RiskWatch.Data;
-using RiskWatch.Data.Embedded;
+using RiskWatch.Host.Postgres;
 
 namespace RiskWatch.Cli.Commands;
 

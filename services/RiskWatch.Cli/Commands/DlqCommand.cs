@@ -156,7 +156,7 @@ public static class DlqCommand
     /// <summary>Produces each letter's key and value to the reports topic, acknowledged by the broker; returns how many.</summary>
     public static async Task<int> ReplayAsync(KafkaOptions kafka, IReadOnlyList<DeadLetterView> letters, CancellationToken cancellationToken)
     {
-        using var producer = new ReportProducer(kafka);
+        using var producer = new AcknowledgedProducer(kafka);
         await Task.WhenAll(letters.Select(letter => producer.ProduceAsync(
             kafka.ReportsTopic,
             letter.Key ?? "",

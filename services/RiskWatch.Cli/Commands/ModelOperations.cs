@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
-using RiskWatch.Cli.Embedded;
+using RiskWatch.Host;
 using RiskWatch.Data.Models;
 using RiskWatch.Ml;
 using RiskWatch.Ml.Registry;
@@ -110,8 +110,8 @@ public static class ModelOperations
                     trainCount = result.TrainCount,
                     finalFit = request.FinalOnTrainAndValidation ? "train+validation" : "train",
                     feedbackUsed = data.FeedbackForTraining.Count,
-                    validation = Figures(validationResult),
-                    heldOut = Figures(heldOut),
+                    validation = validationResult.Figures(),
+                    heldOut = heldOut.Figures(),
                     comparison,
                 });
                 var registered = await new ModelRegistry(dataSource).RegisterAsync(new ModelRegistration(
@@ -132,14 +132,6 @@ public static class ModelOperations
         }
     }
 
-    private static object Figures(EvaluationResult r) => new
-    {
-        n = r.Count,
-        macroF1 = Math.Round(r.MacroF1, 4),
-        redRecall = Math.Round(r.RedRecall, 4),
-        accuracy = Math.Round(r.Accuracy, 4),
-    };
-
     public static TrainerKind ParseTrainer(string name) => name switch
     {
         "sdca" => TrainerKind.SdcaMaximumEntropy,
@@ -155,42 +147,11 @@ public static class ModelOperations
         _ => "fasttree",
     };
 
-    /// <summary>Registers the model file as the first current version when the registry has none (the first start).</summary>
-    public static async Task<string> RegisterInitialAsync(string connectionString, string modelPath, EvaluationResult? validation, CancellationToken cancellationToken)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var registry = new ModelRegistry(dataSource);
-        if (await registry.CurrentAsync(cancellationToken) is { } current)
-        {
-            return current.Version;
-        }
-
-        string version, trainer, sha;
-        DateTimeOffset trainedAt;
-        using (var model = RiskModel.Load(modelPath))
-        {
-            (version, trainer, sha, trainedAt) = (model.Version, model.Metadata.Trainer, model.Metadata.TrainingDataSha256, model.Metadata.TrainedAt);
-        }
-
-        var metrics = JsonSerializer.Serialize(new { registeredAs = "initial", validation = validation is null ? null : Figures(validation) });
-        return await registry.RegisterInitialAsync(
-            new ModelRegistration(version, trainer, trainedAt, sha, metrics, modelPath, await File.ReadAllBytesAsync(modelPath, cancellationToken)),
-            "riskwatch up", cancellationToken);
-    }
-
     /// <summary>A local file for a registered version: its path when the bytes are there, else a temporary copy from the registry.</summary>
     public static async Task<string> LocalModelFileAsync(ModelRegistry registry, string version, CancellationToken cancellationToken)
     {
         var info = await registry.GetAsync(version, cancellationToken) ?? throw new KeyNotFoundException($"No model version '{version}' is registered.");
-        if (File.Exists(info.Path) && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(info.Path, cancellationToken))) == info.ContentSha256)
-        {
-            return info.Path;
-        }
-
-        var path = Path.Combine(Path.GetTempPath(), "riskwatch-models", version, "model.zip");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllBytesAsync(path, await registry.ReadContentAsync(version, cancellationToken) ?? [], cancellationToken);
-        return path;
+        return await registry.LocalFileAsync(version, info.ContentSha256, info.Path, Path.Combine(Path.GetTempPath(), "riskwatch-models"), cancellationToken);
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Policy;
-using RiskWatch.Data.Policy;
 
 namespace RiskWatch.Cli.Commands;
 

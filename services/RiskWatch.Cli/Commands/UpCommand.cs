@@ -1,5 +1,5 @@
 using System.CommandLine;
-using RiskWatch.Cli.Embedded;
+using RiskWatch.Host;
 
 namespace RiskWatch.Cli.Commands;
 

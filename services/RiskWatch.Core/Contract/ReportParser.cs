@@ -16,7 +16,9 @@ public static class ReportParser
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
-    public static ParseResult Parse(ReadOnlyMemory<byte> utf8Json, DateTimeOffset now)
+    /// <param name="identity">Who sends the report, when the server knows better than the body (the informant form):
+    /// <c>source</c> and <c>reporter</c> are then taken from it and never read from the body.</param>
+    public static ParseResult Parse(ReadOnlyMemory<byte> utf8Json, DateTimeOffset now, ReportIdentity? identity = null)
     {
         JsonDocument document;
         try
@@ -30,11 +32,11 @@ public static class ReportParser
 
         using (document)
         {
-            return Parse(document.RootElement, now);
+            return Parse(document.RootElement, now, identity);
         }
     }
 
-    public static ParseResult Parse(JsonElement root, DateTimeOffset now)
+    public static ParseResult Parse(JsonElement root, DateTimeOffset now, ReportIdentity? identity = null)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -43,8 +45,8 @@ public static class ReportParser
 
         var reader = new FieldReader(root);
         var reportId = reader.RequiredGuid("reportId");
-        var source = reader.RequiredEnum("source", ContractValues.Sources);
-        var reporter = reader.RequiredString("reporter", maxLength: 128);
+        var source = identity is null ? reader.RequiredEnum("source", ContractValues.Sources) : identity.Source;
+        var reporter = identity is null ? reader.RequiredString("reporter", maxLength: 128) : identity.Reporter;
         var occurredAt = reader.RequiredTimestamp("occurredAt");
         if (occurredAt is { } at && at > now + ContractValues.MaxFutureSkew)
         {
@@ -336,3 +338,6 @@ public sealed record ParseResult(ReportV1? Report, IReadOnlyList<FieldError> Err
 
     public static ParseResult Invalid(FieldError error) => new(null, [error]);
 }
+
+/// <summary>The sender of a report as the server established it: a contract source and a reporter id.</summary>
+public sealed record ReportIdentity(string Source, string Reporter);

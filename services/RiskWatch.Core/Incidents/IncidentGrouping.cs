@@ -194,8 +194,8 @@ public static class IncidentGrouping
         var scored = report.Scored;
         var routing = IncidentDecisions.Route(scored.Grade, now, policy);
         var alert = PlannedAlert.Opening(index, report, routing, Corroborates(scored, policy));
-        var (reportId, grade) = (scored.Report.ReportId, scored.Grade.ToWire());
-        events.Add(new PlannedEvent(alert, AlertActors.Model(scored.ModelVersion), "opened", _ => new { reportId, grade }));
+        var (reportId, grade, traceId) = (scored.Report.ReportId, scored.Grade.ToWire(), scored.TraceId);
+        events.Add(new PlannedEvent(alert, AlertActors.Model(scored.ModelVersion), "opened", _ => new { reportId, grade, traceId }));
         events.Add(Routed(alert, scored, policy));
         return alert;
     }
@@ -228,7 +228,8 @@ public static class IncidentGrouping
         var model = AlertActors.Model(scored.ModelVersion);
         var reportId = report.ReportId;
         var grade = scored.Grade.ToWire();
-        events.Add(new PlannedEvent(alert, model, "report_joined", _ => new { reportId, grade, informants }));
+        var traceId = scored.TraceId;
+        events.Add(new PlannedEvent(alert, model, "report_joined", _ => new { reportId, grade, informants, traceId }));
         if (raised)
         {
             var (from, to) = (before.Grade.ToWire(), byReport.ToWire());

@@ -6,20 +6,12 @@ using RiskWatch.Core.Access;
 
 namespace RiskWatch.Data.Access;
 
-/// <summary>An API key's row, without its secret.</summary>
-public sealed record ApiKeyInfo(
-    string KeyId, string Role, string Principal, string? City, string? District, string? Street, string? Description,
-    DateTime CreatedAt, DateTime? RevokedAt)
-{
-    public Jurisdiction Jurisdiction => new(City, District, Street);
-}
-
 /// <summary>
 /// Creates, lists, revokes and checks API keys. A key reads <c>rwk_&lt;keyId&gt;_&lt;secret&gt;</c>: the key id
 /// finds the row, the secret is compared by its SHA-256 in constant time. The secret has 256 random bits,
 /// so a fast hash is enough; a slow password hash would only cost every request.
 /// </summary>
-public sealed class ApiKeyStore(NpgsqlDataSource dataSource)
+public sealed class ApiKeyStore(NpgsqlDataSource dataSource) : IApiKeyAuthenticator
 {
     private const string Prefix = "rwk_";
 

@@ -95,6 +95,40 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(sql, new { version }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// A file holding <paramref name="version"/> (whose bytes hash to <paramref name="contentSha256"/>): the registered
+    /// path when its bytes match, else a copy from the registry under <paramref name="cacheDirectory"/>, written whole
+    /// (a temporary file moved into place) so a reader never sees half a model.
+    /// </summary>
+    public async Task<string> LocalFileAsync(
+        string version, string contentSha256, string registeredPath, string cacheDirectory, CancellationToken cancellationToken = default)
+    {
+        if (File.Exists(registeredPath) && await Sha256Async(registeredPath, cancellationToken) == contentSha256)
+        {
+            return registeredPath;
+        }
+
+        var path = System.IO.Path.Combine(cacheDirectory, version, "model.zip");
+        if (File.Exists(path) && await Sha256Async(path, cancellationToken) == contentSha256)
+        {
+            return path;
+        }
+
+        var content = await ReadContentAsync(version, cancellationToken)
+            ?? throw new InvalidOperationException($"Model {version} has no content in the registry.");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllBytesAsync(temp, content, cancellationToken);
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
     public async Task<IReadOnlyList<ModelPromotion>> HistoryAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -17,9 +17,9 @@ namespace RiskWatch.Data.Scoring;
 internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
 {
     public const string Columns = "report_id, tracking_code, incident_key, source, reporter, occurred_at, city, district, street, subject_name, "
-        + "body, grade, probabilities, model_version, kafka_partition, kafka_offset, reasons, alert_id";
+        + "body, grade, probabilities, model_version, kafka_partition, kafka_offset, reasons, alert_id, trace_id";
 
-    private const short FieldCount = 18;
+    private const short FieldCount = 19;
     private const uint Float4Oid = 700;
     private const byte JsonbVersion = 1;
 
@@ -87,6 +87,8 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
         {
             WriteNull();
         }
+
+        WriteText(message.Scored.TraceId);
     }
 
     /// <summary>The end-of-data marker; nothing may be added after it.</summary>

@@ -1,15 +1,10 @@
-using System.Reflection;
-using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RiskWatch.Core.Access;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data.Intake;
 using RiskWatch.Ingest.Intake;
 using RiskWatch.ServiceDefaults;
-using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.Ingest.Apis;
 
@@ -20,18 +15,15 @@ public sealed record FollowUpStatus(string TrackingCode, string Status, DateTime
 public sealed record FollowUpRequest(Guid ReportId, string Text, string? Language);
 
 /// <summary>
-/// The informant web form and its follow-up page, and the two small APIs they call. Anyone may report through the form
+/// The informant web form and its follow-up page, and the small APIs they call. Anyone may report through the form
 /// without a key (a worker on a borrowed phone has none): the report's source is <c>informant</c> and its reporter
 /// <c>anonymous</c>, or the key's pseudonym when the device sends an informant key.
 /// </summary>
 public static class FormApi
 {
-    public const string AnonymousReporter = "anonymous";
-
-    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = ReportParser.MaxDepth };
 
-    public static IEndpointRouteBuilder MapFormApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapFormPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/report", () => Page("report.html", "text/html; charset=utf-8"))
             .WithName("ReportForm").WithSummary("The informant form (HTML, Simplified Chinese with an English switch).").WithTags("Form");
@@ -41,72 +33,37 @@ public static class FormApi
             .WithName("FormScript").WithSummary("The form's script (no inline script: the CSP forbids it).").WithTags("Form");
         app.MapGet("/report/app.css", () => Page("app.css", "text/css; charset=utf-8"))
             .WithName("FormStyles").WithSummary("The form's styles.").WithTags("Form");
+        return app;
+    }
 
-        app.MapPost("/api/v1/form/reports", SubmitFormReport)
+    public static RouteGroupBuilder MapFormApi(this RouteGroupBuilder intake)
+    {
+        intake.MapPost("/api/v1/form/reports", SubmitFormReport)
             .WithName("SubmitFormReport")
             .WithSummary("A report from the informant form (contract v1; source and reporter are set by the server). 202 once Kafka acknowledged it; the same reportId again is a no-op with the same receipt.")
             .WithTags("Form")
             .Accepts<ReportV1>("application/json")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .AddEndpointFilter(IntakeFilters.RejectUnknownKey)
-            .RequireRateLimiting(IntakeRateLimits.Policy);
+            .AddEndpointFilter(IntakeFilters.RejectUnknownKey);
 
-        app.MapGet("/api/v1/follow-ups/{trackingCode}", GetStatus)
+        intake.MapGet("/api/v1/follow-ups/{trackingCode}", GetStatus)
             .WithName("FollowUpStatus")
             .WithSummary("The state of a report by its tracking code: received, being_handled or closed.")
-            .WithTags("Form")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(IntakeRateLimits.Policy);
+            .WithTags("Form");
 
-        app.MapPost("/api/v1/follow-ups/{trackingCode}", AddInformation)
+        intake.MapPost("/api/v1/follow-ups/{trackingCode}", AddInformation)
             .WithName("AddFollowUp")
             .WithSummary("Adds information to a report: a new report about the same subject and place, its text marked as a follow-up, that joins the same alert.")
             .WithTags("Form")
             .Accepts<FollowUpRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .AddEndpointFilter(IntakeFilters.RejectUnknownKey)
-            .RequireRateLimiting(IntakeRateLimits.Policy);
-        return app;
+            .AddEndpointFilter(IntakeFilters.RejectUnknownKey);
+        return intake;
     }
 
     public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> SubmitFormReport(
-        HttpContext context, ReportIntake intake, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext context, ReportIntake intake, CancellationToken cancellationToken)
     {
-        var body = await RequestBody.ReadAsync(context.Request, ReportsApi.MaxReportBytes, cancellationToken);
-        if (body.Error is { } tooLarge)
-        {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.TooLarge, null, RiskWatchMetrics.Channels.Form);
-            return Problems.Invalid([tooLarge]);
-        }
-
-        // The server, not the page, says who reports: the page cannot claim another informant's pseudonym. Rewriting the
-        // JSON cannot carry text that is not text (invalid UTF-8 would silently become U+FFFD; a lone surrogate cannot be
-        // written at all), so such a body is refused as the API refuses it, naming the fields.
-        var bytes = body.Bytes;
-        if (TryParseObject(bytes) is { } node)
-        {
-            if (!Utf8.IsValid(bytes.Span) || WithReporter(node, Reporter(context.User)) is not { } rewritten)
-            {
-                RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, "informant", RiskWatchMetrics.Channels.Form);
-                var invalid = ReportParser.Parse(bytes, clock.GetUtcNow()).Errors.Where(e => e.Field is not ("source" or "reporter")).ToList();
-                return Problems.Invalid(invalid.Count > 0 ? invalid : [new FieldError("$", "the body holds text that is not valid Unicode")]);
-            }
-
-            bytes = rewritten;
-        }
-
-        var parsed = ReportParser.Parse(bytes, clock.GetUtcNow());
-        if (parsed.Report is not { } report)
-        {
-            RiskWatchMetrics.RecordRejected(
-                parsed.Errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
-                "informant", RiskWatchMetrics.Channels.Form);
-            return Problems.Invalid(parsed.Errors);
-        }
-
-        return await AcceptAsync(context, intake, report, followUpOf: null, report.ReportId, cancellationToken);
+        var result = await ReportsApi.ReadAndSubmitAsync(context, intake, IntakeChannel.Form, cancellationToken);
+        return IntakeAnswers.ToHttp(result, context, $"/api/v1/follow-ups/{(result as IntakeResult.Accepted)?.TrackingCode ?? (result as IntakeResult.Duplicate)?.TrackingCode}");
     }
 
     public static async Task<Results<Ok<FollowUpStatus>, ProblemHttpResult>> GetStatus(
@@ -126,15 +83,13 @@ public static class FormApi
         var body = await RequestBody.ReadAsync(context.Request, ReportsApi.MaxReportBytes, cancellationToken);
         if (body.Error is { } tooLarge)
         {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.TooLarge, null, RiskWatchMetrics.Channels.Form);
-            return Problems.Invalid([tooLarge]);
+            return IntakeAnswers.ToHttp(ReportIntake.Reject(IngestMetrics.Reasons.TooLarge, null, IntakeChannel.Form, [tooLarge]), context, "");
         }
 
         var request = ReadFollowUp(body.Bytes, out var errors);
         if (request is null)
         {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, "informant", RiskWatchMetrics.Channels.Form);
-            return Problems.Invalid(errors);
+            return IntakeAnswers.ToHttp(ReportIntake.Reject(IngestMetrics.Reasons.InvalidReport, "informant", IntakeChannel.Form, errors), context, "");
         }
 
         if (Normalise(trackingCode) is not { } code || await ledger.FindOriginalAsync(code, cancellationToken) is not { } original)
@@ -173,24 +128,11 @@ public static class FormApi
         if (parsed.Report is not { } report)
         {
             var reasons = parsed.Errors.Select(e => e.Field == "text" ? e with { Reason = $"with the follow-up mark, {e.Reason}" } : e).ToList();
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.InvalidReport, "informant", RiskWatchMetrics.Channels.Form);
-            return Problems.Invalid(reasons);
+            return IntakeAnswers.ToHttp(ReportIntake.Reject(IngestMetrics.Reasons.InvalidReport, "informant", IntakeChannel.Form, reasons), context, "");
         }
 
-        return await AcceptAsync(context, intake, report, original.ReportId, original.ReportId, cancellationToken);
-    }
-
-    private static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> AcceptAsync(
-        HttpContext context, ReportIntake intake, ReportV1 report, Guid? followUpOf, Guid receiptFor, CancellationToken cancellationToken)
-    {
-        var outcome = await intake.AcceptAsync(report, RiskWatchMetrics.Channels.Form, followUpOf, IntakeFilters.Submitter(context.User), cancellationToken);
-        if (outcome == IntakeOutcome.Unavailable)
-        {
-            return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the report in time, or holds as many reports not yet scored as it safely can.");
-        }
-
-        // A follow-up's receipt is the original's tracking code: the one code the informant keeps.
-        return TypedResults.Accepted($"/api/v1/follow-ups/{TrackingCode.For(receiptFor)}", new ReportReceipt(report.ReportId, TrackingCode.For(receiptFor)));
+        var result = (await intake.AcceptAsync([report], IntakeChannel.Form, original.ReportId, ReportIntake.Submitter(context.User), cancellationToken))[0];
+        return IntakeAnswers.ToHttp(result, context, $"/api/v1/follow-ups/{original.TrackingCode}");
     }
 
     private static FollowUpRequest? ReadFollowUp(ReadOnlyMemory<byte> bytes, out List<FieldError> errors)
@@ -260,35 +202,6 @@ public static class FormApi
         text = "";
         return value.ValueKind == JsonValueKind.String && ReportParser.TryGetText(value, out text);
     }
-
-    private static byte[]? WithReporter(JsonObject node, string reporter)
-    {
-        node["source"] = "informant";
-        node["reporter"] = reporter;
-        try
-        {
-            return JsonSerializer.SerializeToUtf8Bytes(node);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return null; // a string that is not valid UTF-16 (a lone surrogate escape)
-        }
-    }
-
-    private static JsonObject? TryParseObject(ReadOnlyMemory<byte> bytes)
-    {
-        try
-        {
-            return JsonNode.Parse(bytes.Span, NodeOptions, DocumentOptions) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null; // the parser names the problem
-        }
-    }
-
-    private static string Reporter(ClaimsPrincipal user) =>
-        user.IsInRole(Roles.Informant) && user.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } pseudonym ? pseudonym : AnonymousReporter;
 
     /// <summary>Forgives case, spaces and a missing RW- prefix; null when it cannot be a tracking code.</summary>
     private static string? Normalise(string trackingCode)

@@ -8,7 +8,6 @@ using RiskWatch.Core.Contract;
 using RiskWatch.Data.Intake;
 using RiskWatch.Ingest.Intake;
 using RiskWatch.ServiceDefaults;
-using RiskWatch.ServiceDefaults.Metrics;
 using RiskWatch.ServiceDefaults.Security;
 
 namespace RiskWatch.Ingest.Apis;
@@ -37,9 +36,9 @@ public static class PlatformApi
         public const string Unavailable = "unavailable";
     }
 
-    public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapPlatformApi(this RouteGroupBuilder intake)
     {
-        app.MapPost("/api/v1/platform/reports", SubmitBatch)
+        intake.MapPost("/api/v1/platform/reports", SubmitBatch)
             .WithName("SubmitPlatformBatch")
             .WithSummary("A signed batch of up to 1,000 reports (a JSON array, or {\"reports\": [...]}) from a platform key; answers per report.")
             .WithDescription($"Headers: Authorization: Bearer <platform key>; {TimestampHeader}: unix seconds (within 5 minutes); {SignatureHeader}: hex HMAC-SHA256 over \"{{timestamp}}.{{body}}\" with the key's signing secret. A signature is accepted once.")
@@ -47,10 +46,8 @@ public static class PlatformApi
             .Accepts<ReportV1[]>("application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(IntakeRateLimits.Policy);
-        return app;
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        return intake;
     }
 
     public static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> SubmitBatch(
@@ -65,13 +62,13 @@ public static class PlatformApi
         var user = context.User;
         if (user.FindFirstValue(RiskWatchClaims.KeyId) is not { } keyId)
         {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.Unauthorized, "platform", RiskWatchMetrics.Channels.Platform);
+            IngestMetrics.RecordRejected(IngestMetrics.Reasons.Unauthorized, "platform", IntakeChannel.Platform);
             return IngestProblems.NotAuthenticated("Send the platform's API key: Authorization: Bearer rwk_...");
         }
 
         if (!user.IsInRole(Roles.Platform))
         {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.Unauthorized, "platform", RiskWatchMetrics.Channels.Platform);
+            IngestMetrics.RecordRejected(IngestMetrics.Reasons.Unauthorized, "platform", IntakeChannel.Platform);
             return IngestProblems.Forbidden("Only a platform key may send platform batches.");
         }
 
@@ -86,7 +83,7 @@ public static class PlatformApi
 
         try
         {
-            return await ReadAndAcceptAsync(context, keyId, user.FindFirstValue(ClaimTypes.NameIdentifier)!, intake, signing, options.Value, clock, cancellationToken);
+            return await ReadAndAcceptAsync(context, keyId, intake, signing, options.Value, clock, cancellationToken);
         }
         finally
         {
@@ -95,20 +92,20 @@ public static class PlatformApi
     }
 
     private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> ReadAndAcceptAsync(
-        HttpContext context, string keyId, string principal, ReportIntake intake, PlatformSigning signing, IngestOptions limits, TimeProvider clock,
+        HttpContext context, string keyId, ReportIntake intake, PlatformSigning signing, IngestOptions limits, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync(context.Request, limits.MaxBatchBytes, cancellationToken);
         if (body.Error is not null)
         {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.TooLarge, "platform", RiskWatchMetrics.Channels.Platform);
+            IngestMetrics.RecordRejected(IngestMetrics.Reasons.TooLarge, "platform", IntakeChannel.Platform);
             return IngestProblems.BodyTooLarge(limits.MaxBatchBytes);
         }
 
         var now = clock.GetUtcNow();
         if (await CheckSignatureAsync(context.Request, body.Bytes, keyId, signing, now, cancellationToken) is { } refusal)
         {
-            RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.Unauthorized, "platform", RiskWatchMetrics.Channels.Platform);
+            IngestMetrics.RecordRejected(IngestMetrics.Reasons.Unauthorized, "platform", IntakeChannel.Platform);
             return IngestProblems.Signature(refusal);
         }
 
@@ -117,53 +114,33 @@ public static class PlatformApi
         {
             if (split.Malformed)
             {
-                RiskWatchMetrics.RecordRejected(RiskWatchMetrics.RejectReasons.MalformedJson, "platform", RiskWatchMetrics.Channels.Platform);
+                IngestMetrics.RecordRejected(IngestMetrics.Reasons.MalformedJson, "platform", IntakeChannel.Platform);
             }
 
             return IngestProblems.Batch(problem);
         }
 
-        var count = split.Reports.Count;
-        var results = new BatchItemResult[count];
-        var valid = new List<(int Index, ReportV1 Report)>(count);
-        for (var index = 0; index < count; index++)
+        var items = new (ReportV1?, IntakeResult.Rejected?)[split.Reports.Count];
+        var ids = new Guid?[split.Reports.Count];
+        for (var index = 0; index < items.Length; index++)
         {
             var (start, length) = split.Reports[index];
             var (parsed, id) = PlatformBatchReader.Parse(body.Bytes.Slice(start, length), now);
-            var errors = parsed.Errors.ToList();
-            if (parsed.Report is { } report)
-            {
-                errors.AddRange(IntakeFilters.ReporterMismatches(context.User, report));
-            }
-
-            if (errors.Count == 0)
-            {
-                valid.Add((index, parsed.Report!));
-            }
-            else
-            {
-                RiskWatchMetrics.RecordRejected(
-                    errors.Any(e => e.Field == "$") ? RiskWatchMetrics.RejectReasons.MalformedJson : RiskWatchMetrics.RejectReasons.InvalidReport,
-                    "platform", RiskWatchMetrics.Channels.Platform);
-                results[index] = new BatchItemResult(index, id, Statuses.Rejected, null, errors);
-            }
+            items[index] = (parsed.Report, ReportIntake.Check(parsed, context.User));
+            ids[index] = id;
         }
 
-        var outcomes = await intake.AcceptManyAsync(valid.Select(v => v.Report).ToList(), RiskWatchMetrics.Channels.Platform, null, principal, cancellationToken);
-        for (var n = 0; n < valid.Count; n++)
+        var outcomes = await intake.AcceptBatchAsync(items, context.User, cancellationToken);
+        var results = outcomes.Select((outcome, i) => outcome switch
         {
-            var (i, report) = valid[n];
-            var status = outcomes[n] switch
-            {
-                IntakeOutcome.Accepted => Statuses.Accepted,
-                IntakeOutcome.Duplicate => Statuses.Duplicate,
-                _ => Statuses.Unavailable,
-            };
-            results[i] = new BatchItemResult(i, report.ReportId, status, status == Statuses.Unavailable ? null : TrackingCode.For(report.ReportId), null);
-        }
+            IntakeResult.Accepted a => new BatchItemResult(i, ids[i], Statuses.Accepted, a.TrackingCode, null),
+            IntakeResult.Duplicate d => new BatchItemResult(i, ids[i], Statuses.Duplicate, d.TrackingCode, null),
+            IntakeResult.Rejected r => new BatchItemResult(i, ids[i], Statuses.Rejected, null, r.Errors),
+            _ => new BatchItemResult(i, ids[i], Statuses.Unavailable, null, null),
+        }).ToList();
 
         var unavailable = results.Count(r => r.Status == Statuses.Unavailable);
-        if (unavailable > 0 && unavailable == valid.Count && valid.Count == count)
+        if (unavailable > 0 && unavailable == results.Count)
         {
             return Problems.Unavailable(context, TimeSpan.FromSeconds(5), "The message broker did not acknowledge the batch in time, or holds as many reports not yet scored as it safely can.");
         }

@@ -4,7 +4,7 @@ using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Data.Alerts;
 using RiskWatch.Response.Console;
-using RiskWatch.ServiceDefaults.Metrics;
+using RiskWatch.Response.Metrics;
 using RiskWatch.ServiceDefaults.Security;
 
 namespace RiskWatch.Response.Apis;
@@ -83,7 +83,7 @@ public static class AlertActionsApi
             default:
                 if (command.Action is AlertAction.Acknowledge && result.Alert is { } alert)
                 {
-                    RiskWatchMetrics.TimeToAcknowledge.WithLabels(alert.Grade).Observe(Math.Max(0, (clock.GetUtcNow().UtcDateTime - alert.OpenedAt).TotalSeconds));
+                    ResponseMetrics.TimeToAcknowledge.WithLabels(alert.Grade).Observe(Math.Max(0, (clock.GetUtcNow().UtcDateTime - alert.OpenedAt).TotalSeconds));
                 }
 
                 return TypedResults.Ok(AlertView.From(result.Alert!));

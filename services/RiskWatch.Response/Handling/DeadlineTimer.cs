@@ -1,9 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Core.Policy;
 using RiskWatch.Data.Alerts;
-using RiskWatch.ServiceDefaults.Metrics;
+using RiskWatch.Response.Metrics;
 
 namespace RiskWatch.Response.Handling;
 
@@ -32,9 +33,12 @@ public sealed class DeadlineTimer(DeadlineStore store, TimeProvider clock, IOpti
         while (await Tick(timer, stoppingToken));
     }
 
+    public static readonly ActivitySource Tracing = new("RiskWatch.Response");
+
     /// <summary>Applies every decision due now; returns how many alerts changed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
+        using var activity = Tracing.StartActivity("apply due deadlines");
         var total = 0;
         while (true)
         {
@@ -43,17 +47,17 @@ public sealed class DeadlineTimer(DeadlineStore store, TimeProvider clock, IOpti
             {
                 if (a.Decision.AcknowledgeDeadlineMissed)
                 {
-                    RiskWatchMetrics.DeadlinesMissed.WithLabels(a.Grade, Bounded(a.TierBefore), "acknowledge").Inc();
+                    ResponseMetrics.DeadlinesMissed.WithLabels(a.Grade, Bounded(a.TierBefore), "acknowledge").Inc();
                 }
 
                 if (a.Decision.ActDeadlineMissed)
                 {
-                    RiskWatchMetrics.DeadlinesMissed.WithLabels(a.Grade, Bounded(a.TierBefore), "act").Inc();
+                    ResponseMetrics.DeadlinesMissed.WithLabels(a.Grade, Bounded(a.TierBefore), "act").Inc();
                 }
 
                 if (a.Decision is { Kind: EscalationKind.Escalate, ToTier: { } to })
                 {
-                    RiskWatchMetrics.Escalations.WithLabels(a.Grade, to.ToWire()).Inc();
+                    ResponseMetrics.Escalations.WithLabels(a.Grade, to.ToWire()).Inc();
                     logger.LogWarning("Alert {AlertId} ({Grade}) was not acknowledged in time and went up to {Tier}", a.AlertId, a.Grade, to.ToWire());
                 }
             }

@@ -13,7 +13,7 @@ namespace RiskWatch.Response.Handling;
 /// </summary>
 public sealed class OutboxRelay(
     OutboxStore store,
-    ReportProducer producer,
+    AcknowledgedProducer producer,
     KafkaOptions kafka,
     IHttpClientFactory httpClients,
     TimeProvider clock,

@@ -5,13 +5,13 @@ using RiskWatch.Messaging;
 namespace RiskWatch.Scoring.Consuming;
 
 /// <summary>A consumed message that can never be processed, and why.</summary>
-public sealed record DeadLetter(ConsumeResult<string, byte[]> Message, string Reason);
+public sealed record DeadLetter(ConsumeResult<string, byte[]> Message, ReadResult.Unreadable Why);
 
 /// <summary>
 /// Moves messages that can never be processed to the dead-letter topic, with the reason and where they came
 /// from in headers, so the consumer can move on and an operator can inspect and replay them.
 /// </summary>
-public sealed class DeadLetterPublisher(ReportProducer producer, KafkaOptions kafka)
+public sealed class DeadLetterPublisher(AcknowledgedProducer producer, KafkaOptions kafka)
 {
     public const string ReasonHeader = "dlq-reason";
     public const string TopicHeader = "dlq-original-topic";
@@ -27,11 +27,15 @@ public sealed class DeadLetterPublisher(ReportProducer producer, KafkaOptions ka
             letter.Message.Message.Value ?? [],
             new Dictionary<string, string>
             {
-                [ReasonHeader] = letter.Reason,
+                [ReasonHeader] = letter.Why.Text,
                 [TopicHeader] = letter.Message.Topic,
                 [PartitionHeader] = letter.Message.Partition.Value.ToString(CultureInfo.InvariantCulture),
                 [OffsetHeader] = letter.Message.Offset.Value.ToString(CultureInfo.InvariantCulture),
             },
             cancellationToken)));
+        foreach (var letter in letters)
+        {
+            ScoringMetrics.DeadLetters.WithLabels(letter.Why.Reason.ToLabel()).Inc();
+        }
     }
 }

@@ -1,37 +1,35 @@
 using System.Diagnostics;
-using System.Text;
 using Confluent.Kafka;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Data.Scoring;
+using RiskWatch.Messaging;
 using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.Scoring.Consuming;
 
-/// <summary>A consumed batch read and scored, waiting to be made durable; its dead letters are published already.</summary>
-/// <param name="DeadLetterPartitions">The partition of each message that went to the dead-letter topic.</param>
-public sealed record ScoredBatch(IReadOnlyList<ScoredMessage> Reports, IReadOnlyList<int> DeadLetterPartitions, ConsumerPosition Position, long StartedAt)
+/// <summary>A consumed batch read and scored, waiting to be made durable: its reports, its dead letters and the offsets after it.</summary>
+public sealed record ScoredBatch(IReadOnlyList<ScoredMessage> Reports, IReadOnlyList<DeadLetter> DeadLetters, ConsumerPosition Position, long StartedAt)
 {
-    public int Consumed => Reports.Count + DeadLetterPartitions.Count;
-
-    public int DeadLettered => DeadLetterPartitions.Count;
+    public int Consumed => Reports.Count + DeadLetters.Count;
 }
 
 /// <summary>
 /// Handles one batch of consumed messages in two steps, so that the consumer can score the next batch while this one
-/// is written: <see cref="ScoreAsync"/> reads the messages, dead-letters the unreadable ones and grades the rest with
-/// one model; <see cref="SaveAsync"/> writes the scored reports and the offsets in one PostgreSQL transaction. It owns
-/// no consumer; <see cref="ReportConsumer"/> does.
+/// is written: <see cref="Score"/> (the consumer's thread, this process's CPU) reads the messages and grades the readable
+/// ones with one model; <see cref="SaveAsync"/> (the writer, mostly PostgreSQL's CPU) publishes the dead letters and
+/// writes the scored reports and the offsets in one PostgreSQL transaction. It owns no consumer; <see cref="ReportConsumer"/> does.
 /// </summary>
 public sealed class ReportBatchHandler(
     ModelHolder model,
     ScoringStore store,
     DeadLetterPublisher deadLetters,
-    ScoringOptions options,
+    MessageClassifier classifier,
     TimeProvider clock)
 {
-    public async Task<ScoredBatch> ScoreAsync(
-        IReadOnlyList<ConsumeResult<string, byte[]>> batch, string groupId, CancellationToken cancellationToken)
+    public static readonly ActivitySource Tracing = new("RiskWatch.Scoring");
+
+    public ScoredBatch Score(IReadOnlyList<ConsumeResult<string, byte[]>> batch, string groupId)
     {
         var started = Stopwatch.GetTimestamp();
         var valid = new List<(ReportV1 Report, ConsumeResult<string, byte[]> Message)>(batch.Count);
@@ -39,40 +37,34 @@ public sealed class ReportBatchHandler(
         var now = clock.GetUtcNow();
         foreach (var message in batch)
         {
-            if (Read(message, now) is { } report)
+            switch (classifier.Classify(message, now))
             {
-                valid.Add((report, message));
-            }
-            else
-            {
-                letters.Add(new DeadLetter(message, WhyUnreadable(message, now)));
-            }
-        }
-
-        if (letters.Count > 0)
-        {
-            await deadLetters.PublishAsync(letters, cancellationToken);
-            foreach (var letter in letters)
-            {
-                RiskWatchMetrics.DeadLetters.WithLabels(ReasonClass(letter.Reason)).Inc();
+                case ReadResult.Readable readable:
+                    valid.Add((readable.Report, message));
+                    break;
+                case ReadResult.Unreadable why:
+                    letters.Add(new DeadLetter(message, why));
+                    break;
             }
         }
 
         // One model for the whole batch, even when a promotion swaps the holder's model meanwhile.
-        RiskWatchMetrics.ScoringBatchSize.Observe(batch.Count);
+        ScoringMetrics.BatchSize.Observe(batch.Count);
         using var lease = model.Acquire();
         var predictions = valid.Count == 0 ? [] : lease.Model.PredictBatch(valid.Select(v => v.Report).ToList());
         var scored = valid.Select((v, i) => new ScoredMessage(
-            new ScoredReport(v.Report, predictions[i].Grade, predictions[i].Probabilities, predictions[i].ModelVersion),
+            new ScoredReport(v.Report, predictions[i].Grade, predictions[i].Probabilities, predictions[i].ModelVersion)
+            {
+                TraceId = TraceHeaders.Extract(v.Message.Message.Headers) is { TraceId: var trace } context && context != default ? trace.ToHexString() : null,
+            },
             v.Message.Partition.Value,
             v.Message.Offset.Value) { Reasons = predictions[i].Reasons }).ToList();
-        return new ScoredBatch(
-            scored, letters.Select(l => l.Message.Partition.Value).ToList(), new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch)), started);
+        return new ScoredBatch(scored, letters, new ConsumerPosition(groupId, batch[0].Topic, NextOffsets(batch)), started);
     }
 
     /// <summary>
     /// The batch as <paramref name="lanes"/> batches over disjoint partitions (partition modulo lanes), each with its
-    /// partitions' offsets, dead-lettered messages' included; lanes with no partition in the batch are left out.
+    /// partitions' offsets and dead letters; lanes with no partition in the batch are left out.
     /// </summary>
     public static IReadOnlyList<ScoredBatch> Split(ScoredBatch batch, int lanes)
     {
@@ -89,29 +81,59 @@ public sealed class ReportBatchHandler(
                 return batch with
                 {
                     Reports = batch.Reports.Where(r => partitions.ContainsKey(r.Partition)).ToList(),
-                    DeadLetterPartitions = batch.DeadLetterPartitions.Where(partitions.ContainsKey).ToList(),
+                    DeadLetters = batch.DeadLetters.Where(d => partitions.ContainsKey(d.Message.Partition.Value)).ToList(),
                     Position = batch.Position with { NextOffsets = partitions },
                 };
             })
             .ToList();
     }
 
+    /// <summary>
+    /// Makes a batch (or a lane of one) durable: its dead letters acknowledged by the broker first, then its reports,
+    /// alerts and offsets in one transaction, so the offsets never move past a message that is nowhere.
+    /// </summary>
     public async Task<BatchOutcome> SaveAsync(ScoredBatch batch, CancellationToken cancellationToken)
     {
+        using var activity = StartBatchActivity(batch);
+        if (batch.DeadLetters.Count > 0)
+        {
+            await deadLetters.PublishAsync(batch.DeadLetters, cancellationToken);
+        }
+
         var outcome = await StoreAsync(batch.Reports, batch.Position, cancellationToken);
         var scored = batch.Reports;
         if (scored.Count > 0)
         {
-            RiskWatchMetrics.SetModelVersion(scored[0].Scored.ModelVersion);
-            RiskWatchMetrics.RecordScored(scored.Select(s => (int)s.Scored.Grade), scored[0].Scored.ModelVersion);
+            ScoringMetrics.SetModelVersion(scored[0].Scored.ModelVersion);
+            ScoringMetrics.RecordScored(scored.Select(s => s.Scored.Grade), scored[0].Scored.ModelVersion);
         }
 
-        RiskWatchMetrics.ScoringDuplicates.Inc(outcome.Duplicates);
-        RiskWatchMetrics.AlertsRaised.WithLabels("opened").Inc(outcome.AlertsOpened);
-        RiskWatchMetrics.AlertsRaised.WithLabels("joined").Inc(outcome.AlertsJoined);
-        RiskWatchMetrics.ScoringBatchDuration.Observe(Stopwatch.GetElapsedTime(batch.StartedAt).TotalSeconds);
-        return outcome with { DeadLettered = batch.DeadLettered };
+        ScoringMetrics.Duplicates.Inc(outcome.Duplicates);
+        ScoringMetrics.AlertsRaised.WithLabels("opened").Inc(outcome.AlertsOpened);
+        ScoringMetrics.AlertsRaised.WithLabels("joined").Inc(outcome.AlertsJoined);
+        ScoringMetrics.BatchDuration.Observe(Stopwatch.GetElapsedTime(batch.StartedAt).TotalSeconds);
+        return outcome with { DeadLettered = batch.DeadLetters.Count };
     }
+
+    /// <summary>
+    /// A span for the batch's write, linked to the trace of each report it holds (at most <see cref="MaxLinks"/>): a batch
+    /// has many parents, so it links them rather than belonging to one. Null when nobody listens.
+    /// </summary>
+    private static Activity? StartBatchActivity(ScoredBatch batch)
+    {
+        if (!Tracing.HasListeners())
+        {
+            return null;
+        }
+
+        var links = batch.Reports.Select(r => r.Scored.TraceId).OfType<string>().Distinct().Take(MaxLinks)
+            .Select(t => new ActivityLink(new ActivityContext(ActivityTraceId.CreateFromString(t), default, ActivityTraceFlags.Recorded)));
+        var activity = Tracing.StartActivity("score batch", ActivityKind.Consumer, parentContext: default, links: links);
+        activity?.SetTag("messaging.batch.message_count", batch.Consumed);
+        return activity;
+    }
+
+    private const int MaxLinks = 128;
 
     private async Task<BatchOutcome> StoreAsync(IReadOnlyList<ScoredMessage> scored, ConsumerPosition position, CancellationToken cancellationToken)
     {
@@ -122,64 +144,14 @@ public sealed class ReportBatchHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            RiskWatchMetrics.DatabaseErrors.WithLabels(RiskWatchMetrics.Operations.SaveBatch).Inc();
+            ServiceMetrics.DatabaseErrors.WithLabels(ScoringMetrics.SaveBatch).Inc();
             throw;
         }
         finally
         {
-            RiskWatchMetrics.DatabaseTransactionDuration.WithLabels(RiskWatchMetrics.Operations.SaveBatch)
-                .Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            ServiceMetrics.ObserveTransaction(ScoringMetrics.SaveBatch, started);
         }
     }
-
-    /// <summary>The reason class of a <see cref="WhyUnreadable"/> text, for the dead-letter metric; keep the two in step.</summary>
-    private static string ReasonClass(string reason) =>
-        reason.StartsWith("empty", StringComparison.Ordinal) ? RiskWatchMetrics.DeadLetterReasons.Empty
-        : reason.StartsWith("oversized", StringComparison.Ordinal) ? RiskWatchMetrics.DeadLetterReasons.Oversized
-        : reason.StartsWith("unknown contract version", StringComparison.Ordinal) ? RiskWatchMetrics.DeadLetterReasons.UnknownVersion
-        : RiskWatchMetrics.DeadLetterReasons.InvalidReport;
-
-    private ReportV1? Read(ConsumeResult<string, byte[]> message, DateTimeOffset now)
-    {
-        if (message.Message.Value is not { } value || value.Length > options.MaxMessageBytes || !IsKnownVersion(message))
-        {
-            return null;
-        }
-
-        // A report scored long after it was sent is still valid: "not in the future" is checked at intake
-        // against the clock of the time, so here the clock is stretched by the age of the message.
-        var sentAt = message.Message.Timestamp.UtcDateTime;
-        var reference = sentAt > DateTime.UnixEpoch ? new DateTimeOffset(sentAt, TimeSpan.Zero) : now;
-        return ReportParser.Parse(value, Max(reference, now)).Report;
-    }
-
-    private string WhyUnreadable(ConsumeResult<string, byte[]> message, DateTimeOffset now)
-    {
-        if (message.Message.Value is not { } value)
-        {
-            return "empty message";
-        }
-
-        if (value.Length > options.MaxMessageBytes)
-        {
-            return $"oversized: {value.Length} bytes, at most {options.MaxMessageBytes}";
-        }
-
-        if (!IsKnownVersion(message))
-        {
-            return $"unknown contract version '{HeaderValue(message, ContractValues.VersionHeader)}'";
-        }
-
-        var errors = ReportParser.Parse(value, now).Errors;
-        return "invalid report: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Reason}"));
-    }
-
-    /// <summary>Ingest stamps the version; a platform producing straight to Kafka may leave it out (then it is 1).</summary>
-    private static bool IsKnownVersion(ConsumeResult<string, byte[]> message) =>
-        HeaderValue(message, ContractValues.VersionHeader) is null or "1";
-
-    private static string? HeaderValue(ConsumeResult<string, byte[]> message, string name) =>
-        message.Message.Headers is { } headers && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
     private static Dictionary<int, long> NextOffsets(IReadOnlyList<ConsumeResult<string, byte[]>> batch)
     {
@@ -192,6 +164,4 @@ public sealed class ReportBatchHandler(
 
         return next;
     }
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 }

@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskWatch.Core.Access;
-using RiskWatch.Data.Access;
 
 namespace RiskWatch.ServiceDefaults.Security;
 
@@ -33,7 +32,7 @@ public static class RiskWatchClaims
 }
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer rwk_...</c> (or <c>X-Api-Key</c>) against <see cref="ApiKeyStore"/>.
+/// Authenticates <c>Authorization: Bearer rwk_...</c> (or <c>X-Api-Key</c>) against the key store (<see cref="IApiKeyAuthenticator"/>).
 /// Checked keys are remembered for <see cref="CacheFor"/> by the SHA-256 of the whole key, so intake at
 /// thousands of requests a second does not ask PostgreSQL each time; a revocation takes effect within that time.
 /// </summary>
@@ -41,7 +40,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyStore store,
+    IApiKeyAuthenticator store,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -122,10 +121,15 @@ public sealed class ApiKeyAuthenticationHandler(
 
 public static class ApiKeyAuthenticationExtensions
 {
-    /// <summary>API-key authentication plus one authorisation policy per role (admins pass every role's policy).</summary>
-    public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
+    /// <summary>
+    /// API-key authentication against <typeparamref name="TStore"/> (registered here as a singleton), plus one
+    /// authorisation policy per role (admins pass every role's policy).
+    /// </summary>
+    public static IServiceCollection AddApiKeyAuthentication<TStore>(this IServiceCollection services)
+        where TStore : class, IApiKeyAuthenticator
     {
-        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<TStore>();
+        services.AddSingleton<IApiKeyAuthenticator>(sp => sp.GetRequiredService<TStore>());
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -17,6 +17,29 @@ public sealed class HandlingPolicyTests
         Assert.Equal(TimeSpan.FromHours(72), Policy.GroupingWindow);
     }
 
+    [Fact]
+    public void The_shipped_policy_file_says_exactly_what_the_built_in_default_says()
+    {
+        // policy/riskwatch.policy.yaml is what runs when no file is configured; HandlingPolicy.Default is MODEL-211 in code,
+        // used for sections a file leaves out. The file adds only its version and the jurisdictions (deployment data).
+        var shipped = PolicyFile.BuiltIn;
+        Assert.Equal(Policy.GroupingWindow, shipped.GroupingWindow);
+        Assert.Equal(Describe(Policy.Corroboration), Describe(shipped.Corroboration));
+        Assert.Equal(Describe(Policy.Escalation), Describe(shipped.Escalation));
+        Assert.Equal(Grades.All.Where(g => g != Grade.None).Select(g => Describe(g, Policy)), Grades.All.Where(g => g != Grade.None).Select(g => Describe(g, shipped)));
+        Assert.NotEmpty(shipped.Jurisdictions);
+    }
+
+    private static string Describe(CorroborationRule r) => $"{r.IndependentInformants} {r.RaiseBy} {r.UpTo} [{string.Join(",", r.Sources)}]";
+
+    private static string Describe(EscalationRule r) => $"[{string.Join(",", r.Chain)}] {r.AcknowledgeWithinAfterEscalation} {r.RemindEvery} {r.Reminders}";
+
+    private static string Describe(Grade grade, HandlingPolicy policy)
+    {
+        var rule = policy.RuleFor(grade);
+        return $"{grade}: {rule.LeadingTier} [{string.Join(",", rule.AlsoTold)}] {rule.AcknowledgeWithin} {rule.ActWithin}";
+    }
+
     [Theory]
     [InlineData(Grade.Red, Tier.City, 15, 120)]
     [InlineData(Grade.Orange, Tier.City, 60, 720)]

@@ -294,9 +294,4 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
         p[0] += 0.25f;
         return p;
     }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

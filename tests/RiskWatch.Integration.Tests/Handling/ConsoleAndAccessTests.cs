@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using RiskWatch.Core.Access;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Handling;
 
@@ -31,7 +32,7 @@ public sealed class ConsoleAndAccessTests(HandlingFixture riskWatch)
         await page.EvaluateAsync("window.notReloaded = true");
 
         var station = $"console-{Guid.NewGuid():N}"[..20];
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-console", red: true));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-console", red: true));
 
         var row = page.Locator("tr.alert-row[data-grade=red]", new() { HasText = station });
         await row.WaitForAsync(new() { Timeout = 30_000 });
@@ -54,7 +55,7 @@ public sealed class ConsoleAndAccessTests(HandlingFixture riskWatch)
     public async Task A_street_responder_cannot_open_another_streets_alert_in_the_console_or_the_api()
     {
         var station = $"street-{Guid.NewGuid():N}"[..18];
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-s", street: "布吉街道"));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-s", street: "布吉街道"));
         var alertId = await riskWatch.AlertIdAsync(station);
         var own = await riskWatch.CreateKeyAsync(Roles.Responder, "resp-bantian", new Jurisdiction("深圳市", "龙岗区", "坂田街道"));
         var theirs = await riskWatch.CreateKeyAsync(Roles.Responder, "resp-buji", new Jurisdiction("深圳", "龙岗", "布吉"));

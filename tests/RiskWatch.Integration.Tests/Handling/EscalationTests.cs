@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RiskWatch.Response;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Handling;
 
@@ -13,7 +14,7 @@ public sealed class EscalationTests(HandlingFixture riskWatch)
     public async Task A_red_alert_not_acknowledged_in_15_minutes_escalates_once_while_two_response_instances_run()
     {
         var station = $"escalation-{Guid.NewGuid():N}"[..24];
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-e", red: true));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-e", red: true));
         var alertId = await riskWatch.AlertIdAsync(station);
         Assert.Equal("city", await riskWatch.ScalarAsync<string>("SELECT tier FROM alerts WHERE alert_id = @p", alertId));
 

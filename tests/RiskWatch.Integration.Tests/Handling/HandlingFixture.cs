@@ -5,12 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Npgsql;
-using RiskWatch.Cli.Embedded;
-using RiskWatch.Core.Access;
-using RiskWatch.Data.Access;
 using RiskWatch.Response.Handling;
 using RiskWatch.Testing;
 
@@ -20,58 +15,35 @@ namespace RiskWatch.Integration.Tests.Handling;
 /// RiskWatch embedded with fast handling timers and one webhook subscriber: a Kestrel receiver in the test that
 /// checks signatures and answers 500 to the first attempt of every delivery about a subject starting "webhook-".
 /// </summary>
-public sealed class HandlingFixture : IAsyncLifetime
+public sealed class HandlingFixture : InProcessSystem
 {
     public const string WebhookSecret = "test-webhook-secret-0123456789";
 
-    private readonly PostgresFixture postgres = new();
-    private EmbeddedSystem? system;
     private WebApplication? receiver;
-
-    public EmbeddedSystem System => system ?? throw new InvalidOperationException("The fixture has not started.");
-
-    public HttpClient Ingest { get; private set; } = new();
-
-    /// <summary>Response as an admin.</summary>
-    public HttpClient Response { get; private set; } = new();
-
-    public Dictionary<string, string?> Settings { get; } = [];
 
     public ConcurrentQueue<WebhookCall> WebhookCalls { get; } = new();
 
-    public async Task InitializeAsync()
+    protected override async Task Configure(Dictionary<string, string?> settings)
     {
         var app = StartReceiver();
         await app.StartAsync();
         receiver = app;
+        settings["Handling:TimerInterval"] = "00:00:00.200";
+        settings["Handling:RelayInterval"] = "00:00:00.200";
+        settings["Handling:StreamPollInterval"] = "00:00:00.200";
+        settings["Handling:WebhookRetryBase"] = "00:00:00.300";
+        settings["Handling:Webhooks:0:Name"] = "test-receiver";
+        settings["Handling:Webhooks:0:Url"] = app.Urls.First() + "/hook";
+        settings["Handling:Webhooks:0:Secret"] = WebhookSecret;
+    }
 
-        await postgres.InitializeAsync();
-        var connectionString = await postgres.CreateEmptyDatabaseAsync();
-        foreach (var (key, value) in new Dictionary<string, string?>
+    protected override async Task StoppingAsync()
+    {
+        if (receiver is not null)
         {
-            ["Database:ConnectionString"] = connectionString,
-            ["Model:Path"] = await TestModel.PathAsync(),
-            ["Embedded:DataDirectory"] = Path.Combine(Path.GetTempPath(), "riskwatch-tests", Guid.NewGuid().ToString("N")),
-            ["Embedded:IngestUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ResponseUrl"] = "http://127.0.0.1:0",
-            ["Embedded:ScoringUrl"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Handling:TimerInterval"] = "00:00:00.200",
-            ["Handling:RelayInterval"] = "00:00:00.200",
-            ["Handling:StreamPollInterval"] = "00:00:00.200",
-            ["Handling:WebhookRetryBase"] = "00:00:00.300",
-            ["Handling:Webhooks:0:Name"] = "test-receiver",
-            ["Handling:Webhooks:0:Url"] = app.Urls.First() + "/hook",
-            ["Handling:Webhooks:0:Secret"] = WebhookSecret,
-        })
-        {
-            Settings[key] = value;
+            await receiver.StopAsync();
+            await receiver.DisposeAsync();
         }
-
-        system = await EmbeddedSystem.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build(), TextWriter.Null, CancellationToken.None);
-        Ingest = new HttpClient { BaseAddress = new Uri(system.IngestUrl), Timeout = TimeSpan.FromSeconds(30) };
-        Response = new HttpClient { BaseAddress = new Uri(system.ResponseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        Response.DefaultRequestHeaders.Authorization = new("Bearer", await CreateKeyAsync(Roles.Admin, "test-admin", Jurisdiction.Everywhere));
     }
 
     private WebApplication StartReceiver()
@@ -98,38 +70,6 @@ public sealed class HandlingFixture : IAsyncLifetime
         return app;
     }
 
-    public async Task DisposeAsync()
-    {
-        Ingest.Dispose();
-        Response.Dispose();
-        if (system is not null)
-        {
-            await system.DisposeAsync();
-        }
-
-        if (receiver is not null)
-        {
-            await receiver.StopAsync();
-            await receiver.DisposeAsync();
-        }
-
-        await postgres.DisposeAsync();
-    }
-
-    public async Task<string> CreateKeyAsync(string role, string principal, Jurisdiction jurisdiction)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(System.ConnectionString);
-        var (key, _) = await new ApiKeyStore(dataSource).CreateAsync(role, principal, jurisdiction, null, CancellationToken.None);
-        return key;
-    }
-
-    public HttpClient ResponseAs(string key)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(System.ResponseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
-        return client;
-    }
-
     /// <summary>Posts a report through Ingest and returns its id.</summary>
     public async Task<Guid> SubmitAsync(JsonObject report)
     {
@@ -138,52 +78,9 @@ public sealed class HandlingFixture : IAsyncLifetime
         return Guid.Parse(report["reportId"]!.GetValue<string>());
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, object? parameter = null)
-    {
-        await using var connection = new NpgsqlConnection(System.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        if (parameter is not null)
-        {
-            command.Parameters.AddWithValue("p", parameter);
-        }
-
-        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), global::System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Polls until the query returns the expected value (or fails after the timeout).</summary>
-    public async Task<T> EventuallyAsync<T>(string sql, object? parameter, Func<T, bool> until, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        T value;
-        do
-        {
-            value = await ScalarAsync<T>(sql, parameter);
-            if (until(value))
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"{sql} never matched; last value {value}");
-    }
-
     /// <summary>The id of the only current alert about a subject, once Scoring has opened it.</summary>
     public Task<long> AlertIdAsync(string subject) =>
         EventuallyAsync<long>("SELECT coalesce(max(alert_id), 0) FROM alerts WHERE subject_name = @p", subject, id => id > 0);
-
-    public static JsonObject ReportAbout(string station, string reporter, string district = "龙岗区", string street = "坂田街道", bool red = false)
-    {
-        var report = red
-            ? Reports.RedStrike(station: station, district: district)
-            : Reports.Report(null, station, district, "我一个人上个月被扣了200元罚款,申诉没人理。", workers: 1, status: "none");
-        report["reporter"] = reporter;
-        report["location"]!["street"] = street;
-        return report;
-    }
 }
 
 public sealed record WebhookCall(string Delivery, string Kind, string Subject, bool SignatureValid, int Status, string Body);

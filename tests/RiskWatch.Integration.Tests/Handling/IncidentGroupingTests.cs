@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using RiskWatch.Core.Grading;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Handling;
 
@@ -14,7 +15,7 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
         // Two independent informants among the first three reports: below the policy's three.
         foreach (var reporter in new[] { "inf-a", "inf-a", "inf-b" })
         {
-            await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, reporter));
+            await riskWatch.SubmitAsync(TestReports.About(station, reporter));
         }
 
         await riskWatch.EventuallyAsync<long>("SELECT coalesce(sum(report_count), 0) FROM alerts WHERE subject_name = @p", station, n => n == 3);
@@ -25,7 +26,7 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
         var gradeBefore = Grades.Parse(before["alert"]!["grade"]!.GetValue<string>());
         Assert.True(gradeBefore < Grade.Red, "the test needs a grade that can still go up");
 
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-c"));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-c"));
 
         await riskWatch.EventuallyAsync<long>("SELECT report_count FROM alerts WHERE alert_id = @p", alertId, n => n == 4);
         var after = (await riskWatch.Response.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/{alertId}"))!;
@@ -42,8 +43,8 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
     {
         var station = $"twin-{Guid.NewGuid():N}"[..16];
 
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-x", district: "龙岗区"));
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-y", district: "南山区", street: "粤海街道"));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-x", district: "龙岗区"));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-y", district: "南山区", street: "粤海街道"));
 
         await riskWatch.EventuallyAsync<long>("SELECT count(*) FROM alerts WHERE subject_name = @p", station, n => n == 2);
         var alerts = (await riskWatch.Response.GetFromJsonAsync<JsonArray>("/api/v1/alerts?limit=1000"))!
@@ -61,13 +62,13 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
     public async Task A_report_after_the_grouping_window_opens_a_new_alert_and_the_old_one_is_superseded_not_lost()
     {
         var station = $"window-{Guid.NewGuid():N}"[..18];
-        var first = HandlingFixture.ReportAbout(station, "inf-w");
+        var first = TestReports.About(station, "inf-w");
         first["occurredAt"] = DateTimeOffset.UtcNow.AddDays(-5).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
         await riskWatch.SubmitAsync(first);
         await riskWatch.EventuallyAsync<long>("SELECT count(*) FROM alerts WHERE subject_name = @p", station, n => n == 1);
 
         // Five days later than the first: outside the policy's 72-hour window.
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-w"));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-w"));
 
         await riskWatch.EventuallyAsync<long>("SELECT count(*) FROM alerts WHERE subject_name = @p", station, n => n == 2);
         Assert.Equal(1, await riskWatch.ScalarAsync<long>(

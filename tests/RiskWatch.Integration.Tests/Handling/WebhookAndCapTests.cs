@@ -1,6 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using RiskWatch.Core.Incidents;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Handling;
 
@@ -11,7 +12,7 @@ public sealed class WebhookAndCapTests(HandlingFixture riskWatch)
     public async Task Webhook_deliveries_are_signed_a_500_is_retried_and_nothing_is_delivered_twice_after_success()
     {
         var station = $"webhook-{Guid.NewGuid():N}"[..20];
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-w"));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-w"));
         var alertId = await riskWatch.AlertIdAsync(station);
 
         // Every event of the alert (opened, routed, acknowledged) reaches the receiver with a 200 in the end.
@@ -40,7 +41,7 @@ public sealed class WebhookAndCapTests(HandlingFixture riskWatch)
     public async Task A_red_alert_exports_as_cap_1_2_with_the_required_elements_and_extreme_severity()
     {
         var station = $"cap-{Guid.NewGuid():N}"[..16];
-        await riskWatch.SubmitAsync(HandlingFixture.ReportAbout(station, "inf-cap", red: true));
+        await riskWatch.SubmitAsync(TestReports.About(station, "inf-cap", red: true));
         var alertId = await riskWatch.AlertIdAsync(station);
 
         var response = await riskWatch.Response.GetAsync($"/api/v1/alerts/{alertId}/cap");

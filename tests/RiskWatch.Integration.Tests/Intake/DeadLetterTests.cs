@@ -3,6 +3,7 @@ using System.Text;
 using RiskWatch.Cli.Commands;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Intake;
 
@@ -12,7 +13,7 @@ public sealed class DeadLetterTests(IntakeFixture riskWatch) : IClassFixture<Int
     [Fact]
     public async Task Poison_messages_from_kcat_land_in_the_dead_letter_topic_with_a_reason_and_good_messages_after_them_are_scored()
     {
-        var good = Reports.RedStrike(station: "after-poison-station");
+        var good = TestReports.RedStrike(station: "after-poison-station");
         var goodId = Guid.Parse(good["reportId"]!.GetValue<string>());
         var key = IncidentKey.For(ReportParser.Parse(Encoding.UTF8.GetBytes(good.ToJsonString()), DateTimeOffset.UtcNow).Report!);
         var megabyte = new string('x', 1024 * 1024);

@@ -32,7 +32,7 @@ public sealed class IntakeFuzzTests(IntakeFixture riskWatch) : IClassFixture<Int
         var seed = Environment.TickCount;
         var random = new Random(seed);
         var (key, secret) = await riskWatch.CreatePlatformAsync("plat-fuzz");
-        var seedReport = Reports.RedStrike(station: "fuzz-station");
+        var seedReport = TestReports.RedStrike(station: "fuzz-station");
         using (var first = await riskWatch.Ingest.PostAsync("/api/v1/form/reports", Json(seedReport.ToJsonString())))
         {
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
@@ -90,7 +90,7 @@ public sealed class IntakeFuzzTests(IntakeFixture riskWatch) : IClassFixture<Int
         var (platformKey, secret) = await riskWatch.CreatePlatformAsync("plat-hostile");
         var responder = await riskWatch.CreateKeyAsync(Roles.Responder, "resp-hostile");
         var admin = await riskWatch.CreateKeyAsync(Roles.Admin, "admin-hostile");
-        var original = Reports.RedStrike(station: "hostile-station");
+        var original = TestReports.RedStrike(station: "hostile-station");
         using var first = await riskWatch.Ingest.PostAsync("/api/v1/reports", Json(original.ToJsonString()));
         var code = JsonNode.Parse(await first.Content.ReadAsStringAsync())!["trackingCode"]!.GetValue<string>();
         // A real alert, so a body that gets past binding would reach the database (where a NUL fails a write).
@@ -109,7 +109,7 @@ public sealed class IntakeFuzzTests(IntakeFixture riskWatch) : IClassFixture<Int
             return [$"Authorization: Bearer {platformKey}", $"{PlatformApi.TimestampHeader}: {timestamp}", $"{PlatformApi.SignatureHeader}: {signature}"];
         }
 
-        var report = Reports.RedStrike(station: "hostile-station");
+        var report = TestReports.RedStrike(station: "hostile-station");
         report["text"] = Marker;
         var platformReport = report.DeepClone().AsObject();
         platformReport["source"] = "platform";
@@ -146,7 +146,7 @@ public sealed class IntakeFuzzTests(IntakeFixture riskWatch) : IClassFixture<Int
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
-            var report = Reports.BlueComplaint(station: $"before-hostile-{i}");
+            var report = TestReports.BlueComplaint(station: $"before-hostile-{i}");
             using var accepted = await riskWatch.Ingest.PostAsync("/api/v1/reports", Json(report.ToJsonString()));
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             ids.Add(Guid.Parse(report["reportId"]!.GetValue<string>()));
@@ -156,7 +156,7 @@ public sealed class IntakeFuzzTests(IntakeFixture riskWatch) : IClassFixture<Int
         {
             await riskWatch.WaitForCountAsync("SELECT count(*) FROM reports WHERE report_id = ANY(@p)", ids.ToArray(), ids.Count);
             Assert.Equal(ids.Count, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE report_id = ANY(@p)", ids.ToArray()));
-            using var after = await riskWatch.Ingest.PostAsync("/api/v1/reports", Json(Reports.BlueComplaint(station: "after-hostile").ToJsonString()));
+            using var after = await riskWatch.Ingest.PostAsync("/api/v1/reports", Json(TestReports.BlueComplaint(station: "after-hostile").ToJsonString()));
             Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
         };
     }
@@ -329,7 +329,7 @@ public sealed class IntakeFuzzTests(IntakeFixture riskWatch) : IClassFixture<Int
 
     private static JsonObject Mutated(Random random)
     {
-        var report = random.Next(2) == 0 ? Reports.RedStrike() : Reports.BlueComplaint();
+        var report = random.Next(2) == 0 ? TestReports.RedStrike() : TestReports.BlueComplaint();
         report["category"] = "wage_arrears";
         report["amountOwedCny"] = 1200.5;
         report["collectiveAction"] = new JsonObject { ["status"] = "planned", ["expectedAt"] = "2026-11-22T09:00:00+08:00" };

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using RiskWatch.Core.Access;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Intake;
 
@@ -12,8 +13,8 @@ public sealed class PlatformBatchTests(IntakeFixture riskWatch) : IClassFixture<
     private static JsonObject PlatformReport(string principal, int i)
     {
         var report = i % 3 == 0
-            ? Reports.RedStrike(station: $"batch-station-{i % 40}", district: "南山区")
-            : Reports.BlueComplaint(station: $"batch-station-{i % 40}");
+            ? TestReports.RedStrike(station: $"batch-station-{i % 40}", district: "南山区")
+            : TestReports.BlueComplaint(station: $"batch-station-{i % 40}");
         report["source"] = "platform";
         report["reporter"] = principal;
         return report;

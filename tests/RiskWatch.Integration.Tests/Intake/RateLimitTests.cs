@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Intake;
 
@@ -15,7 +16,7 @@ public sealed class RateLimitTests(RateLimitedIntakeFixture riskWatch) : IClassF
     [Fact]
     public async Task Past_the_limit_an_anonymous_client_gets_429_with_retry_after_and_problem_details_and_keys_have_their_own_budget()
     {
-        using var badKey = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = JsonContent.Create(Reports.BlueComplaint()) };
+        using var badKey = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = JsonContent.Create(TestReports.BlueComplaint()) };
         badKey.Headers.Authorization = new("Bearer", "rwk_000000000000_" + new string('a', 43));
         // An unknown key is told so, not taken as anonymous (it counts against the address's budget).
         Assert.Equal(HttpStatusCode.Unauthorized, (await riskWatch.Ingest.SendAsync(badKey)).StatusCode);
@@ -23,7 +24,7 @@ public sealed class RateLimitTests(RateLimitedIntakeFixture riskWatch) : IClassF
         var answers = new List<HttpResponseMessage>();
         for (var i = 0; i < 7; i++)
         {
-            answers.Add(await riskWatch.Ingest.PostAsJsonAsync("/api/v1/form/reports", Reports.BlueComplaint(station: $"limit-{i}")));
+            answers.Add(await riskWatch.Ingest.PostAsJsonAsync("/api/v1/form/reports", TestReports.BlueComplaint(station: $"limit-{i}")));
         }
 
         Assert.Equal(4, answers.Count(a => a.StatusCode == HttpStatusCode.Accepted));
@@ -34,7 +35,7 @@ public sealed class RateLimitTests(RateLimitedIntakeFixture riskWatch) : IClassF
         Assert.EndsWith("/rate-limited", problem["type"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var informantKey = await riskWatch.CreateKeyAsync("informant", "inf-limited");
-        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/form/reports") { Content = JsonContent.Create(Reports.BlueComplaint(station: "limit-keyed")) };
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/form/reports") { Content = JsonContent.Create(TestReports.BlueComplaint(station: "limit-keyed")) };
         keyed.Headers.Authorization = new("Bearer", informantKey);
         var keyedAnswer = await riskWatch.Ingest.SendAsync(keyed);
         Assert.Equal(HttpStatusCode.Accepted, keyedAnswer.StatusCode);

@@ -7,6 +7,7 @@ using RiskWatch.Cli.Commands;
 using RiskWatch.Core.Grading;
 using RiskWatch.Data.Models;
 using RiskWatch.Ml;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Model;
 
@@ -42,7 +43,7 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
         {
             for (var i = 0; i < total; i++)
             {
-                var report = Reports.RedStrike(station: $"hot-reload-{newVersion}-{i}");
+                var report = TestReports.RedStrike(station: $"hot-reload-{newVersion}-{i}");
                 lock (ids)
                 {
                     ids.Add(Guid.Parse(report["reportId"]!.GetValue<string>()));
@@ -155,7 +156,7 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var report = Reports.RedStrike(station: "warm-up-" + Guid.NewGuid().ToString("N"));
+            var report = TestReports.RedStrike(station: "warm-up-" + Guid.NewGuid().ToString("N"));
             var id = Guid.Parse(report["reportId"]!.GetValue<string>());
             await producer.ProduceAsync(riskWatch.System.Kafka.ReportsTopic, new Message<string, byte[]> { Key = "warm-up", Value = Encoding.UTF8.GetBytes(report.ToJsonString()) });
             await riskWatch.WaitForReportsAsync([id]);

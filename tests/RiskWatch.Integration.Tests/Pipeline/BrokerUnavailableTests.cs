@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using RiskWatch.Messaging.Embedded;
+using RiskWatch.Host.Kafka;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Pipeline;
 
@@ -17,7 +18,7 @@ public sealed class BrokerUnavailableTests(RiskWatchFixture riskWatch) : IClassF
         try
         {
             var watch = Stopwatch.StartNew();
-            var response = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", Reports.BlueComplaint());
+            var response = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", TestReports.BlueComplaint());
             watch.Stop();
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -32,7 +33,7 @@ public sealed class BrokerUnavailableTests(RiskWatchFixture riskWatch) : IClassF
         }
 
         // And it recovers by itself once the broker is back.
-        var again = Reports.BlueComplaint(station: "after-outage");
+        var again = TestReports.BlueComplaint(station: "after-outage");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         HttpResponseMessage accepted;
         do

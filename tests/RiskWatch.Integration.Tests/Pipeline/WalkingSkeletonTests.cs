@@ -7,6 +7,7 @@ using Confluent.Kafka;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Messaging;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Pipeline;
 
@@ -16,7 +17,7 @@ public sealed class WalkingSkeletonTests(RiskWatchFixture riskWatch) : IClassFix
     [Fact]
     public async Task A_report_posted_over_http_becomes_an_alert_with_grade_probabilities_and_model_version()
     {
-        var report = Reports.RedStrike(station: "skeleton-station-1");
+        var report = TestReports.RedStrike(station: "skeleton-station-1");
         var id = Guid.Parse(report["reportId"]!.GetValue<string>());
 
         var response = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", report);
@@ -42,7 +43,7 @@ public sealed class WalkingSkeletonTests(RiskWatchFixture riskWatch) : IClassFix
     [Fact]
     public async Task A_report_produced_straight_into_kafka_by_kcat_becomes_an_alert()
     {
-        var report = Reports.RedStrike(station: "kcat-station");
+        var report = TestReports.RedStrike(station: "kcat-station");
         var parsed = ReportParser.Parse(Encoding.UTF8.GetBytes(report.ToJsonString()), DateTimeOffset.UtcNow).Report!;
 
         await Kcat.ProduceAsync(riskWatch.System.BootstrapServers, riskWatch.System.Kafka.ReportsTopic, IncidentKey.For(parsed), [report.ToJsonString()]);
@@ -53,7 +54,7 @@ public sealed class WalkingSkeletonTests(RiskWatchFixture riskWatch) : IClassFix
     [Fact]
     public async Task Resubmitting_a_report_over_http_leaves_one_report_and_one_alert()
     {
-        var report = Reports.RedStrike(station: "resubmitted-station");
+        var report = TestReports.RedStrike(station: "resubmitted-station");
         var id = Guid.Parse(report["reportId"]!.GetValue<string>());
 
         for (var i = 0; i < 3; i++)
@@ -63,7 +64,7 @@ public sealed class WalkingSkeletonTests(RiskWatchFixture riskWatch) : IClassFix
         }
 
         // A later report of another incident proves the resubmissions were all consumed before we count.
-        var marker = Reports.BlueComplaint(station: "resubmission-marker");
+        var marker = TestReports.BlueComplaint(station: "resubmission-marker");
         await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", marker);
         await riskWatch.WaitForReportsAsync([id, Guid.Parse(marker["reportId"]!.GetValue<string>())]);
         await WaitForConsumerToPassAllAsync();
@@ -76,7 +77,7 @@ public sealed class WalkingSkeletonTests(RiskWatchFixture riskWatch) : IClassFix
     [Fact]
     public async Task Redelivering_a_kafka_message_leaves_one_report_and_one_alert()
     {
-        var report = Reports.RedStrike(station: "redelivered-station");
+        var report = TestReports.RedStrike(station: "redelivered-station");
         var id = Guid.Parse(report["reportId"]!.GetValue<string>());
         var parsed = ReportParser.Parse(Encoding.UTF8.GetBytes(report.ToJsonString()), DateTimeOffset.UtcNow).Report!;
 
@@ -116,14 +117,14 @@ public sealed class WalkingSkeletonTests(RiskWatchFixture riskWatch) : IClassFix
 
     private static string Without(string field)
     {
-        var report = Reports.BlueComplaint();
+        var report = TestReports.BlueComplaint();
         report.Remove(field);
         return report.ToJsonString();
     }
 
     private static string With(string field, string json)
     {
-        var report = Reports.BlueComplaint();
+        var report = TestReports.BlueComplaint();
         report[field] = JsonNode.Parse(json);
         return report.ToJsonString();
     }

@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Data.Scoring;
@@ -12,7 +13,7 @@ public sealed class WriteLanesTests
     public void Each_partition_is_written_by_exactly_one_lane_with_its_reports_dead_letters_and_offsets()
     {
         var reports = Enumerable.Range(0, 60).Select(i => Scored(partition: i % 6, offset: i / 6)).ToList();
-        var batch = new ScoredBatch(reports, [1, 4, 4], new ConsumerPosition("g", "t", Enumerable.Range(0, 6).ToDictionary(p => p, p => 100L + p)), 0);
+        var batch = new ScoredBatch(reports, [Letter(1), Letter(4), Letter(4)], new ConsumerPosition("g", "t", Enumerable.Range(0, 6).ToDictionary(p => p, p => 100L + p)), 0);
 
         var lanes = ReportBatchHandler.Split(batch, 2);
 
@@ -33,7 +34,7 @@ public sealed class WriteLanesTests
         Assert.Empty(lanes[0].Position.NextOffsets.Keys.Intersect(lanes[1].Position.NextOffsets.Keys));
         Assert.Equal(6, lanes.Sum(l => l.Position.NextOffsets.Count));
         Assert.Equal(batch.Consumed, lanes.Sum(l => l.Consumed));
-        Assert.Equal(3, lanes.Sum(l => l.DeadLettered));
+        Assert.Equal(3, lanes.Sum(l => l.DeadLetters.Count));
     }
 
     [Fact]
@@ -49,13 +50,13 @@ public sealed class WriteLanesTests
     [Fact]
     public void A_lane_that_only_holds_dead_letters_still_commits_their_offsets()
     {
-        var batch = new ScoredBatch([Scored(0, 5)], [1, 1], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = 6, [1] = 9 }), 0);
+        var batch = new ScoredBatch([Scored(0, 5)], [Letter(1), Letter(1)], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = 6, [1] = 9 }), 0);
 
         var lanes = ReportBatchHandler.Split(batch, 2);
 
         var deadOnly = Assert.Single(lanes, l => l.Reports.Count == 0);
         Assert.Equal(9, deadOnly.Position.NextOffsets[1]);
-        Assert.Equal(2, deadOnly.DeadLettered);
+        Assert.Equal(2, deadOnly.DeadLetters.Count);
     }
 
     private static ScoredMessage Scored(int partition, long offset) => new(
@@ -69,4 +70,8 @@ public sealed class WriteLanesTests
             Subject = new ReportSubject { Kind = "site", Name = "站" },
             Text = "t",
         }, Grade.Blue, [0, 1, 0, 0, 0], "m"), partition, offset);
+
+    private static DeadLetter Letter(int partition) => new(
+        new ConsumeResult<string, byte[]> { TopicPartitionOffset = new TopicPartitionOffset("t", partition, 0), Message = new Message<string, byte[]>() },
+        new ReadResult.Unreadable(DeadLetterReason.Empty, "empty message"));
 }

@@ -10,6 +10,7 @@ using RiskWatch.Core.Access;
 using RiskWatch.Data.Access;
 using RiskWatch.Data.Intake;
 using RiskWatch.Integration.Tests.Intake;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Security;
 
@@ -89,8 +90,8 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         AnyMethod("Ingest", "/health/live"),
         AnyMethod("Ingest", "/health/ready"),
         // Anybody may report; a report sent with an informant's or platform's key speaks for that key.
-        new("Ingest", "POST", "/api/v1/reports", (_, c) => Json(HttpMethod.Post, "/api/v1/reports", ReportAs(c, Reports.Report(null, "matrix-other", "龙岗区", "matrix other report, wages owed to 2 riders"))), Public),
-        new("Ingest", "POST", "/api/v1/form/reports", (_, _) => Json(HttpMethod.Post, "/api/v1/form/reports", Reports.Report(null, "matrix-form", "龙岗区", "matrix form report, wages owed to 2 riders")), Public),
+        new("Ingest", "POST", "/api/v1/reports", (_, c) => Json(HttpMethod.Post, "/api/v1/reports", ReportAs(c, TestReports.Report(null, "matrix-other", district: "龙岗区", text: "matrix other report, wages owed to 2 riders"))), Public),
+        new("Ingest", "POST", "/api/v1/form/reports", (_, _) => Json(HttpMethod.Post, "/api/v1/form/reports", TestReports.Report(null, "matrix-form", district: "龙岗区", text: "matrix form report, wages owed to 2 riders")), Public),
         // The tracking code is the credential: whoever holds it reads the status and adds information, whatever their key.
         new("Ingest", "GET", "/api/v1/follow-ups/{trackingCode}", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/follow-ups/{w.TrackingCode}"), Public),
         new("Ingest", "POST", "/api/v1/follow-ups/{trackingCode}", (w, _) => Json(HttpMethod.Post, $"/api/v1/follow-ups/{w.TrackingCode}",
@@ -133,7 +134,7 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
 
     private static HttpRequestMessage PlatformBatch(World world, Caller caller)
     {
-        var report = Reports.Report(null, "matrix-platform", "龙岗区", "platform notice: matrix test, 3 riders unpaid");
+        var report = TestReports.Report(null, "matrix-platform", district: "龙岗区", text: "platform notice: matrix test, 3 riders unpaid");
         report["source"] = "platform";
         report["reporter"] = PlatformPrincipal;
         var body = new JsonArray(report).ToJsonString();
@@ -242,8 +243,7 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         var informant = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync(World.Contact, consentToShare: true, CancellationToken.None);
         var reportId = Guid.NewGuid();
         var station = $"matrix-{reportId:N}"[..24];
-        var report = Reports.Report(reportId, station, "龙岗区",
-            $"站点三十多名骑手被拖欠工资,matrix-secret-{reportId:N},有人号召周五去区政府讨薪。", workers: 35, status: "planned");
+        var report = TestReports.Report(reportId, station, district: "龙岗区", text: $"站点三十多名骑手被拖欠工资,matrix-secret-{reportId:N},有人号召周五去区政府讨薪。", workers: 35, status: "planned");
         report["reporter"] = informant.InformantId;
         var keys = new ApiKeyStore(dataSource);
         async Task<string> Key(string role, string principal, Jurisdiction where) => (await keys.CreateAsync(role, principal, where, null, CancellationToken.None)).Key;
@@ -283,7 +283,7 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
     private List<(string Service, string Method, string Pattern)> RunningEndpoints()
     {
         // The embedded system keeps its running apps privately; the matrix reads their routes as they are served.
-        var field = typeof(Cli.Embedded.EmbeddedSystem).GetField("apps", BindingFlags.NonPublic | BindingFlags.Instance)
+        var field = typeof(RiskWatch.Host.EmbeddedSystem).GetField("apps", BindingFlags.NonPublic | BindingFlags.Instance)
             ?? throw new InvalidOperationException("EmbeddedSystem no longer keeps its apps in a field named 'apps'; update the matrix test.");
         var apps = (List<WebApplication>)field.GetValue(riskWatch.System)!;
         var result = new List<(string, string, string)>();

@@ -9,6 +9,7 @@ using RiskWatch.Core.Access;
 using RiskWatch.Data.Access;
 using RiskWatch.Data.Intake;
 using RiskWatch.Integration.Tests.Intake;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Integration.Tests.Security;
 
@@ -29,7 +30,7 @@ public sealed class ContactRevealTests(IntakeFixture riskWatch) : IClassFixture<
         var informant = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync(contact, consent, CancellationToken.None);
         var (deviceKey, _) = await new ApiKeyStore(dataSource).CreateAsync(Roles.Informant, informant.InformantId, Jurisdiction.Everywhere, null, CancellationToken.None);
 
-        var report = Reports.RedStrike(station: $"reveal-{informant.InformantId}", district: district);
+        var report = TestReports.RedStrike(station: $"reveal-{informant.InformantId}", district: district);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/form/reports") { Content = JsonContent.Create(report) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", deviceKey);
         using var accepted = await riskWatch.Ingest.SendAsync(request);
@@ -143,7 +144,7 @@ public sealed class ContactRevealTests(IntakeFixture riskWatch) : IClassFixture<
         // The informant is real and consented, but the report naming them came without their key: a responder who
         // sent it, or anybody, must not be able to reach the informant through it.
         var (informantId, contact, _) = await InformantWithAlertAsync(consent: true);
-        var forged = Reports.RedStrike(station: $"forged-{informantId}");
+        var forged = TestReports.RedStrike(station: $"forged-{informantId}");
         forged["reporter"] = informantId;
         using (var anonymous = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", forged))
         {
@@ -165,7 +166,7 @@ public sealed class ContactRevealTests(IntakeFixture riskWatch) : IClassFixture<
         await using var dataSource = riskWatch.DataSource();
         var other = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync("手机 13900000000", true, CancellationToken.None);
         var otherKey = await KeyAsync(Roles.Informant, other.InformantId, Jurisdiction.Everywhere);
-        var impersonation = Reports.RedStrike(station: $"impersonated-{informantId}");
+        var impersonation = TestReports.RedStrike(station: $"impersonated-{informantId}");
         impersonation["reporter"] = informantId;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = JsonContent.Create(impersonation) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", otherKey);

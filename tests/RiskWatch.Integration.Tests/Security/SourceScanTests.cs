@@ -14,8 +14,6 @@ public sealed partial class SourceScanTests
     [
         ("AlertCommands.cs", "{string.Join(\", \", set)}",
             "the SET list is joined from string literals chosen by a switch on the action; every value is a @parameter"),
-        ("AlertGaugesRefresher.cs", "{tier}", "one of two string literals, chosen by whether a column exists"),
-        ("AlertGaugesRefresher.cs", "{unacknowledged}", "one of two string literals, chosen by whether a column exists"),
     ];
 
     public static string RepositoryRoot { get; } = FindRoot();

@@ -1,4 +1,3 @@
-using RiskWatch.Ml;
 
 namespace RiskWatch.Reliability.Tests.Support;
 
@@ -21,17 +20,4 @@ public static class FaultSettings
     /// <summary>The same settings as configuration keys, for in-process hosts.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>
         Scoring.Select(s => new KeyValuePair<string, string?>(s.Key["RISKWATCH_".Length..].Replace("__", ":", StringComparison.Ordinal), s.Value));
-}
-
-/// <summary>One model per test run, trained from the seed corpus into a temporary folder.</summary>
-public static class TestModel
-{
-    private static readonly Lazy<Task<string>> Model = new(() => Task.Run(() =>
-    {
-        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", $"reliability-model-{Environment.ProcessId}", "model.zip");
-        ModelTrainer.Train(SeedCorpus.DefaultPath, path, new TrainingOptions());
-        return path;
-    }));
-
-    public static Task<string> PathAsync() => Model.Value;
 }

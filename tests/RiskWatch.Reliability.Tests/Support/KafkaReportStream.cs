@@ -13,7 +13,7 @@ public sealed class KafkaReportStream : IAsyncDisposable
 {
     private const int Chunk = 20;
 
-    private readonly ReportProducer producer;
+    private readonly AcknowledgedProducer producer;
     private readonly KafkaOptions kafka;
     private readonly ConcurrentDictionary<Guid, TestReport> sent = new();
     private readonly ConcurrentDictionary<Guid, TestReport> acknowledged = new();
@@ -23,7 +23,7 @@ public sealed class KafkaReportStream : IAsyncDisposable
     private KafkaReportStream(KafkaOptions kafka)
     {
         this.kafka = kafka;
-        producer = new ReportProducer(kafka);
+        producer = new AcknowledgedProducer(kafka);
     }
 
     public int AcknowledgedCount => acknowledged.Count;

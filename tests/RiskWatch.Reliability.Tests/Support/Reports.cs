@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using RiskWatch.Core.Contract;
-using RiskWatch.Core.Incidents;
+using RiskWatch.Testing;
 
 namespace RiskWatch.Reliability.Tests.Support;
 
@@ -21,10 +19,6 @@ public sealed record TestReport(Guid ReportId, string IncidentKey, JsonObject Js
 /// </summary>
 public static class Reports
 {
-    private const string Strike = "站点三百多名骑手今天上午在区政府门口聚集讨薪,已经堵了路,代理商拖欠两个月工资共约600万元。";
-    private const string Arrears = "配送站拖欠三十多名骑手上个月工资约十二万元,有人在群里号召周五去区政府讨薪。";
-    private const string Complaint = "我一个人上个月被扣了200元罚款,申诉没人理。";
-
     /// <summary>Report <paramref name="index"/> of a stream over <paramref name="incidents"/> stations named after <paramref name="run"/>.</summary>
     public static TestReport ForStream(string run, int index, int incidents)
     {
@@ -32,32 +26,16 @@ public static class Reports
         // Mostly collective cases (they raise alerts), some single complaints (which may be graded lower or none).
         var report = (index / incidents % 5) switch
         {
-            0 or 1 => Create(station, Strike, workers: 320, status: "underway"),
-            2 or 3 => Create(station, Arrears, workers: 35, status: "planned"),
-            _ => Create(station, Complaint, workers: 1, status: "none"),
+            0 or 1 => Create(station, TestReports.StrikeText, workers: 320, status: "underway"),
+            2 or 3 => Create(station, TestReports.ArrearsText, workers: 35, status: "planned"),
+            _ => Create(station, TestReports.ComplaintText, workers: 1, status: "none"),
         };
         return report with { Sequence = index };
     }
 
     public static TestReport Create(string station, string text, int workers, string status)
     {
-        var id = Guid.NewGuid();
-        var json = new JsonObject
-        {
-            ["reportId"] = id.ToString(),
-            ["source"] = "informant",
-            ["reporter"] = "inf-0042",
-            ["occurredAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
-            ["location"] = new JsonObject { ["city"] = "深圳市", ["district"] = "龙岗区", ["street"] = "坂田街道" },
-            ["subject"] = new JsonObject { ["kind"] = "site", ["name"] = station, ["platform"] = "某外卖平台" },
-            ["sector"] = "food_delivery",
-            ["workersAffected"] = workers,
-            ["collectiveAction"] = new JsonObject { ["status"] = status },
-            ["text"] = text,
-        };
-        var parsed = ReportParser.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()), DateTimeOffset.UtcNow);
-        var report = parsed.Report ?? throw new InvalidOperationException(
-            "test report is invalid: " + string.Join("; ", parsed.Errors.Select(e => $"{e.Field}: {e.Reason}")));
-        return new TestReport(id, IncidentKey.For(report), json);
+        var json = TestReports.Report(null, station, text, workers: workers, status: status);
+        return new TestReport(Guid.Parse(json["reportId"]!.GetValue<string>()), TestReports.IncidentKeyOf(json), json);
     }
 }

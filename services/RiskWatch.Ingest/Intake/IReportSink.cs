@@ -1,0 +1,27 @@
+namespace RiskWatch.Ingest.Intake;
+
+/// <summary>What became of a report handed to an <see cref="IReportSink"/>.</summary>
+public enum SinkResult
+{
+    /// <summary>The broker acknowledged it (acks=all).</summary>
+    Delivered,
+
+    /// <summary>The broker did not acknowledge it in time.</summary>
+    BrokerUnavailable,
+
+    /// <summary>The sink holds as much not yet consumed as it safely can; nothing was sent.</summary>
+    Full,
+}
+
+/// <summary>
+/// Where intake writes a valid report: the reports topic, keyed by the report's incident so one partition holds an
+/// incident. Two implementations exist: <see cref="KafkaReportSink"/> for a Kafka cluster, and the embedded host's, which
+/// also keeps the in-memory broker from dropping what it was given.
+/// </summary>
+public interface IReportSink
+{
+    /// <param name="incidentKey">The message key.</param>
+    /// <param name="report">The report's contract JSON.</param>
+    /// <exception cref="Confluent.Kafka.ProduceException{TKey, TValue}">The broker refused the message for good.</exception>
+    Task<SinkResult> SendAsync(string incidentKey, byte[] report, IntakeChannel channel, CancellationToken cancellationToken);
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using RiskWatch.Core.Contract;
+using RiskWatch.Messaging;
+
+namespace RiskWatch.Ingest.Intake;
+
+/// <summary>
+/// Sends reports to the reports topic through the process's <see cref="AcknowledgedProducer"/>, with the contract version,
+/// the channel and the trace context of the request in headers (Scoring goes on with the same trace).
+/// </summary>
+public sealed class KafkaReportSink(AcknowledgedProducer producer, KafkaOptions kafka) : IReportSink
+{
+    /// <summary>Header naming how the report came in (api, form, platform).</summary>
+    public const string ChannelHeader = "channel";
+
+    public static readonly ActivitySource Tracing = new("RiskWatch.Ingest");
+
+    public async Task<SinkResult> SendAsync(string incidentKey, byte[] report, IntakeChannel channel, CancellationToken cancellationToken) =>
+        await SendAndLocateAsync(incidentKey, report, channel, cancellationToken) is null ? SinkResult.BrokerUnavailable : SinkResult.Delivered;
+
+    /// <summary>Sends a report and answers where the broker put it; null when it did not acknowledge in time.</summary>
+    public async Task<TopicPartitionOffset?> SendAndLocateAsync(string incidentKey, byte[] report, IntakeChannel channel, CancellationToken cancellationToken)
+    {
+        var headers = new Dictionary<string, string>(4) { [ContractValues.VersionHeader] = "1", [ChannelHeader] = channel.ToLabel() };
+        // A span of its own when traces are exported; the request's context (from its traceparent) otherwise.
+        using var activity = Tracing.StartActivity("send report", ActivityKind.Producer);
+        TraceHeaders.Inject(activity ?? Activity.Current, headers);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var delivered = await producer.ProduceAsync(kafka.ReportsTopic, incidentKey, report, headers, cancellationToken);
+            IngestMetrics.ObserveProduce("acked", started);
+            return delivered.TopicPartitionOffset;
+        }
+        catch (BrokerUnavailableException)
+        {
+            IngestMetrics.ObserveProduce("unavailable", started);
+            return null;
+        }
+        catch (ProduceException<string, byte[]>)
+        {
+            IngestMetrics.ObserveProduce("failed", started);
+            throw;
+        }
+    }
+}
