@@ -57,77 +57,139 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-policy" (include "riskwatch.fullname" .)) .Values.policy.existingConfigMap -}}
 {{- end -}}
 
+{{/* The handling policy the chart ships: policy.content, else the built-in policy/riskwatch.policy.yaml. */}}
+{{- define "riskwatch.policy" -}}
+{{- default (.Files.Get "files/policy.yaml") .Values.policy.content | trim -}}
+{{- end -}}
+
+{{/* Where Scoring and Response read the policy (Policy:Path): the key policy.yaml of the policy ConfigMap, mounted here. */}}
+{{- define "riskwatch.policyPath" -}}
+/etc/riskwatch/policy/policy.yaml
+{{- end -}}
+
+{{/* Components that read the handling policy (Policy:Path). */}}
+{{- define "riskwatch.readsPolicy" -}}
+{{- if has . (list "scoring" "response") }}true{{ end -}}
+{{- end -}}
+
 {{/*
-Environment every RiskWatch process gets. Each name is RISKWATCH_<Section>__<Key> and must name a property of an
-options class (tests/RiskWatch.Ops.Tests checks this against the code).
+Environment every RiskWatch process gets; call with (dict "root" $ "component" "scoring"). Each name is
+RISKWATCH_<Section>__<Key> and must name a setting a service reads (tests/RiskWatch.Ops.Tests checks this against
+the code). Secrets come only by reference (secretKeyRef), never as values.
 */}}
 {{- define "riskwatch.env" -}}
+{{- $v := .root.Values -}}
 - name: RISKWATCH_Database__ConnectionString
   valueFrom:
     secretKeyRef:
-      name: {{ include "riskwatch.secretName" . }}
-      key: {{ .Values.database.connectionStringKey }}
+      name: {{ include "riskwatch.secretName" .root }}
+      key: {{ $v.database.connectionStringKey }}
 - name: RISKWATCH_Kafka__BootstrapServers
-  value: {{ required "kafka.bootstrapServers is required (host:port of the Kafka bootstrap service)" .Values.kafka.bootstrapServers | quote }}
+  value: {{ required "kafka.bootstrapServers is required (host:port of the Kafka bootstrap service)" $v.kafka.bootstrapServers | quote }}
 - name: RISKWATCH_Kafka__ReportsTopic
-  value: {{ .Values.kafka.reportsTopic | quote }}
+  value: {{ $v.kafka.reportsTopic | quote }}
 - name: RISKWATCH_Kafka__DeadLetterTopic
-  value: {{ .Values.kafka.deadLetterTopic | quote }}
+  value: {{ $v.kafka.deadLetterTopic | quote }}
 - name: RISKWATCH_Kafka__AlertsTopic
-  value: {{ .Values.kafka.alertsTopic | quote }}
+  value: {{ $v.kafka.alertsTopic | quote }}
 - name: RISKWATCH_Kafka__ScoringGroupId
-  value: {{ .Values.kafka.scoringGroupId | quote }}
+  value: {{ $v.kafka.scoringGroupId | quote }}
 - name: RISKWATCH_Kafka__ReportsPartitions
-  value: {{ .Values.kafka.reportsPartitions | quote }}
+  value: {{ $v.kafka.reportsPartitions | quote }}
 - name: RISKWATCH_Kafka__DeliveryTimeoutMs
-  value: {{ .Values.kafka.deliveryTimeoutMs | quote }}
-{{- range $key, $value := .Values.kafka.producer }}
+  value: {{ $v.kafka.deliveryTimeoutMs | quote }}
+{{- range $key, $value := $v.kafka.producer }}
 - name: {{ printf "RISKWATCH_Kafka__Producer__%s" $key }}
   value: {{ $value | quote }}
 {{- end }}
-{{- range $key, $value := .Values.kafka.consumer }}
+{{- range $key, $value := $v.kafka.consumer }}
 - name: {{ printf "RISKWATCH_Kafka__Consumer__%s" $key }}
   value: {{ $value | quote }}
 {{- end }}
+{{- with $v.kafka.sasl }}
+{{- if .mechanism }}
+{{- $user := required "kafka.sasl.username is required with kafka.sasl.mechanism" .username }}
+{{- $secret := required "kafka.sasl.existingSecret (the Secret holding the Kafka password) is required with kafka.sasl.mechanism" .existingSecret }}
+{{- /* Producers, consumers and the readiness check (which takes their sasl.* settings) log in alike. */}}
+- name: RISKWATCH_Kafka__Producer__sasl.mechanism
+  value: {{ .mechanism | quote }}
+- name: RISKWATCH_Kafka__Producer__sasl.username
+  value: {{ $user | quote }}
+- name: RISKWATCH_Kafka__Producer__sasl.password
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ .passwordKey }}
+- name: RISKWATCH_Kafka__Consumer__sasl.mechanism
+  value: {{ .mechanism | quote }}
+- name: RISKWATCH_Kafka__Consumer__sasl.username
+  value: {{ $user | quote }}
+- name: RISKWATCH_Kafka__Consumer__sasl.password
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ .passwordKey }}
+{{- end }}
+{{- end }}
+{{- if include "riskwatch.readsPolicy" .component }}
+- name: RISKWATCH_Policy__Path
+  value: {{ include "riskwatch.policyPath" .root | quote }}
+{{- end }}
 - name: RISKWATCH_Logging__LogLevel__Default
-  value: {{ .Values.logLevel | quote }}
+  value: {{ $v.logLevel | quote }}
 - name: ASPNETCORE_HTTP_PORTS
-  value: "8080"
-{{- with .Values.extraEnv }}
+  value: {{ include "riskwatch.containerPort" .root | quote }}
+{{- with $v.extraEnv }}
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
 
-{{/* Volumes every RiskWatch pod mounts: a writable /tmp (the root filesystem is read-only), policy, keys, Kafka credentials. */}}
+{{/* The port every service listens on inside its container (the images' ASPNETCORE_HTTP_PORTS). */}}
+{{- define "riskwatch.containerPort" -}}
+8080
+{{- end -}}
+
+{{/* Volumes of a RiskWatch pod, (dict "root" $ "component" ...): a writable /tmp (the root filesystem is read-only), the policy, keys, Kafka credentials. */}}
 {{- define "riskwatch.volumes" -}}
+{{- $v := .root.Values -}}
 - name: tmp
   emptyDir:
     sizeLimit: 256Mi
+{{- if include "riskwatch.readsPolicy" .component }}
 - name: policy
   configMap:
-    name: {{ include "riskwatch.policyConfigMapName" . }}
-    optional: true
+    name: {{ include "riskwatch.policyConfigMapName" .root }}
+    items:
+      - key: policy.yaml
+        path: policy.yaml
+{{- end }}
 - name: keys
   secret:
-    secretName: {{ include "riskwatch.keysSecretName" . }}
+    secretName: {{ include "riskwatch.keysSecretName" .root }}
+    {{- if ne .component "ingest" }}
+    # Only Ingest needs a key (contacts are sealed with it); the others may read webhook secrets here (...SecretFile).
     optional: true
-{{- if .Values.kafka.credentialsSecret }}
+    {{- end }}
+{{- if $v.kafka.credentialsSecret }}
 - name: kafka-credentials
   secret:
-    secretName: {{ .Values.kafka.credentialsSecret }}
+    secretName: {{ $v.kafka.credentialsSecret }}
 {{- end }}
 {{- end -}}
 
 {{- define "riskwatch.volumeMounts" -}}
+{{- $v := .root.Values -}}
 - name: tmp
   mountPath: /tmp
+{{- if include "riskwatch.readsPolicy" .component }}
 - name: policy
-  mountPath: /etc/riskwatch/policy
+  mountPath: {{ include "riskwatch.policyPath" .root | dir }}
   readOnly: true
+{{- end }}
 - name: keys
   mountPath: /etc/riskwatch/keys
   readOnly: true
-{{- if .Values.kafka.credentialsSecret }}
+{{- if $v.kafka.credentialsSecret }}
 - name: kafka-credentials
   mountPath: /etc/riskwatch/kafka
   readOnly: true
