@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
-using RiskWatch.Data.Policy;
+using RiskWatch.Core.Policy;
 
 namespace RiskWatch.Ops.Tests;
 
