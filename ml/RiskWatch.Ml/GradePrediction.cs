@@ -16,6 +16,9 @@ public sealed record GradePrediction(Grade Grade, float[] Probabilities, string 
     /// <summary>The grade the learned model alone gave, before floors.</summary>
     public Grade ModelGrade { get; init; }
 
+    /// <summary>The hard signs found in the report (by the sign models, or the keyword patterns for a model without them).</summary>
+    public HardSignals Signs { get; init; }
+
     /// <summary>Top reasons in words a responder understands (floors first, then the strongest features).</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
 }

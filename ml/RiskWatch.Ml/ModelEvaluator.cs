@@ -12,15 +12,6 @@ public sealed record EvaluationResult(int Count, IReadOnlyList<GradeMetrics> Per
 {
     public double RedRecall => PerGrade[(int)Grade.Red].Recall;
 
-    /// <summary>The headline figures, rounded, as the model registry stores them with a version.</summary>
-    public object Figures() => new
-    {
-        n = Count,
-        macroF1 = Math.Round(MacroF1, 4),
-        redRecall = Math.Round(RedRecall, 4),
-        accuracy = Math.Round(Accuracy, 4),
-    };
-
     public override string ToString() => Format();
 
     public string Format()

@@ -4,12 +4,14 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Model;
+using RiskWatch.Ml.Signals;
 
 namespace RiskWatch.Ml;
 
@@ -24,9 +26,17 @@ public sealed record TrainingOptions
 {
     public TrainerKind Trainer { get; init; } = TrainerKind.SdcaMaximumEntropy;
 
-    /// <summary>Which parts of the corpus to train on. The default keeps validation and test unseen;
-    /// the shipped model may train on train and validation once the trainer has been chosen.</summary>
-    public IReadOnlySet<CorpusPart> TrainOn { get; init; } = new HashSet<CorpusPart> { CorpusPart.Train };
+    /// <summary>
+    /// SDCA's L1 threshold. Null lets SDCA choose, which is 1 with this many features and zeroes every n-gram weight (the
+    /// model then reads only the dense facts); 0 keeps every n-gram the data supports.
+    /// </summary>
+    public float? L1 { get; init; } = 0;
+
+    /// <summary>SDCA's L2 regularisation; null lets SDCA choose.</summary>
+    public float? L2 { get; init; } = 1e-4f;
+
+    /// <summary>Writer groups the sign thresholds are chosen on (each trained without its group, scored on it).</summary>
+    public int ThresholdFolds { get; init; } = 4;
 
     public int Seed { get; init; } = 211;
 
@@ -40,74 +50,61 @@ public sealed record TrainingOptions
     public string? Version { get; init; }
 }
 
-public sealed record TrainingResult(
-    string Version,
-    string ModelPath,
-    TrainerKind Trainer,
-    int TrainCount,
-    TimeSpan Elapsed,
-    EvaluationResult? Validation);
+/// <summary>One labelled example: a report, its grade, its hard signs when its source labels them (null otherwise), its writer.</summary>
+public sealed record TrainingExample(ReportV1 Report, Grade Label, HardSignals? Signals, string Writer)
+{
+    public static TrainingExample From(WrittenReport r) =>
+        new(r.Report, r.Label, r.Writer == WrittenCorpus.GeneratedWriter ? null : r.Signals, r.Writer);
+}
+
+public sealed record TrainingResult(string Version, string ModelPath, TrainerKind Trainer, int TrainCount, TimeSpan Elapsed);
 
 /// <summary>Metadata stored inside model.zip (entry <see cref="ModelTrainer.MetadataEntry"/>).</summary>
 public sealed record ModelMetadata(string Version, string Trainer, DateTimeOffset TrainedAt, string TrainingDataSha256, int TrainCount, int FeatureVersion);
 
-/// <summary>Trains the grading model from the labelled corpus.</summary>
+/// <summary>
+/// Trains the grading model: a multiclass learner over the report's feature vector for the grade, and one logistic
+/// regression per hard sign (<see cref="SignalModels"/>), whose thresholds are chosen on writers held out while training.
+/// </summary>
 public static class ModelTrainer
 {
     public const string MetadataEntry = "riskwatch/metadata.json";
 
     /// <summary>Bumped whenever <see cref="FeatureBuilder"/> changes meaning, so that an old model.zip is not fed new features.
-    /// 3: hashed n-grams (<see cref="TextNgramHasher"/>) in place of ML.NET's dictionary FeaturizeText.</summary>
-    public const int FeatureVersion = 3;
+    /// 3: hashed n-grams (<see cref="TextNgramHasher"/>) in place of ML.NET's dictionary FeaturizeText; 4: jieba words
+    /// beside the characters, and the hard-sign models.</summary>
+    public const int FeatureVersion = 4;
 
-    public static TrainingResult Train(string corpusPath, string outputModelPath, TrainingOptions options)
+    /// <summary>Trains on the corpora shipped with RiskWatch: the written corpus and the generated seed corpus.</summary>
+    public static TrainingResult TrainDefault(string outputModelPath, TrainingOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var sw = Stopwatch.StartNew();
-        var sha = Sha256OfFile(corpusPath);
-        var corpus = LabelledCorpus.Read(corpusPath);
-        var train = corpus.Where(r => options.TrainOn.Contains(CorpusSplit.Of(r.Report.ReportId))).ToList();
-        if (train.Count == 0)
-        {
-            throw new InvalidOperationException($"No report of {corpusPath} falls in the parts to train on.");
-        }
-
-        var result = TrainRows(train, sha, outputModelPath, options);
-        var elapsed = sw.Elapsed;
-
-        EvaluationResult? validation = null;
-        if (!options.TrainOn.Contains(CorpusPart.Validation))
-        {
-            using var trained = RiskModel.Load(outputModelPath);
-            validation = ModelEvaluator.Evaluate(trained, corpus.Where(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Validation));
-        }
-
-        return result with { Elapsed = elapsed, Validation = validation };
+        var corpus = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, SeedCorpus.DefaultPath);
+        return Train(corpus.Examples, corpus.Sha256, outputModelPath, options);
     }
 
     /// <summary>
-    /// Trains on exactly the given rows (the caller chose them: corpus parts, responders' feedback) and
-    /// saves the model; <paramref name="dataSha256"/> identifies the training data in the model's metadata.
+    /// Trains on exactly the given examples and saves the model; <paramref name="dataSha256"/> identifies the training data
+    /// in the model's metadata. The sign models train on the examples with sign labels; without any, the model has none.
     /// </summary>
-    public static TrainingResult TrainRows(
-        IReadOnlyList<(ReportV1 Report, Grade Label)> train, string dataSha256, string outputModelPath, TrainingOptions options)
+    public static TrainingResult Train(IReadOnlyList<TrainingExample> examples, string dataSha256, string outputModelPath, TrainingOptions options)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(dataSha256);
-        if (train.Count == 0)
+        if (examples.Count == 0)
         {
             throw new InvalidOperationException("Nothing to train on.");
         }
 
         var sw = Stopwatch.StartNew();
-        var sha = dataSha256;
+        var features = examples.Select(e => Features(e.Report)).ToList();
         var ml = new MLContext(options.Seed);
-        var data = ml.Data.LoadFromEnumerable(ToInputs(train));
-        var model = BuildPipeline(ml, options.Trainer, options.Threads).Fit(data);
+        var data = ml.Data.LoadFromEnumerable(examples.Select((e, i) => new ModelInput { Grade = e.Label.ToWire(), Features = features[i] }));
+        var model = BuildPipeline(ml, options).Fit(data);
+        var signals = TrainSignals(examples, features, options);
 
         var now = options.Now ?? DateTimeOffset.UtcNow;
-        var version = options.Version ?? string.Create(CultureInfo.InvariantCulture, $"m-{now:yyyyMMdd}-{sha[..Math.Min(8, sha.Length)]}");
+        var version = options.Version ?? string.Create(CultureInfo.InvariantCulture, $"m-{now:yyyyMMdd}-{dataSha256[..Math.Min(8, dataSha256.Length)]}");
         var dir = Path.GetDirectoryName(Path.GetFullPath(outputModelPath));
         if (!string.IsNullOrEmpty(dir))
         {
@@ -115,90 +112,122 @@ public static class ModelTrainer
         }
 
         // Write next to the target and move into place, so a reader never sees half a model.
-        var temp = outputModelPath + ".tmp";
+        var temp = outputModelPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
         ml.Model.Save(model, data.Schema, temp);
-        var meta = new ModelMetadata(version, options.Trainer.ToString(), now, sha, train.Count, FeatureVersion);
+        var meta = new ModelMetadata(version, options.Trainer.ToString(), now, dataSha256, examples.Count, FeatureVersion);
         using (var zip = ZipFile.Open(temp, ZipArchiveMode.Update))
         {
-            var entry = zip.CreateEntry(MetadataEntry);
-            using var stream = entry.Open();
-            JsonSerializer.Serialize(stream, meta, LabelledCorpus.JsonOptions);
+            using (var stream = zip.CreateEntry(MetadataEntry).Open())
+            {
+                JsonSerializer.Serialize(stream, meta, LabelledCorpus.JsonOptions);
+            }
+
+            if (signals is not null)
+            {
+                using var stream = zip.CreateEntry(SignalModels.Entry).Open();
+                signals.Write(stream);
+            }
         }
 
         File.Move(temp, outputModelPath, overwrite: true);
-        return new TrainingResult(version, outputModelPath, options.Trainer, train.Count, sw.Elapsed, null);
+        return new TrainingResult(version, outputModelPath, options.Trainer, examples.Count, sw.Elapsed);
+    }
+
+    /// <summary>
+    /// The sign models, trained on every example with sign labels; each sign's threshold is chosen on scores of examples
+    /// whose writers were held out (<see cref="TrainingOptions.ThresholdFolds"/> groups of writers, each scored by models
+    /// trained without it), so the threshold reflects writers the model has not read. Null without sign labels.
+    /// </summary>
+    private static SignalModels? TrainSignals(IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features, TrainingOptions options)
+    {
+        var labelled = Enumerable.Range(0, examples.Count).Where(i => examples[i].Signals is not null).ToList();
+        if (labelled.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = labelled.Select(i => (features[i], examples[i].Signals!.Value)).ToList();
+        var final = SignalModels.Train(rows, options.Seed, options.Threads);
+        var groups = WriterGroups(labelled.Select(i => examples[i]).ToList(), options.ThresholdFolds);
+        if (groups.Max() < 1)
+        {
+            return final; // one group: nothing to hold out
+        }
+
+        var heldOut = new List<(float[] Probabilities, HardSignals Signals)>(labelled.Count);
+        for (var g = 0; g <= groups.Max(); g++)
+        {
+            var train = rows.Where((_, i) => groups[i] != g).ToList();
+            var fold = SignalModels.Train(train, options.Seed, options.Threads);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (groups[i] == g)
+                {
+                    var p = new float[fold.Models.Count];
+                    fold.Detect(rows[i].Item1.GetIndices(), rows[i].Item1.GetValues(), p);
+                    heldOut.Add((p, rows[i].Item2));
+                }
+            }
+        }
+
+        return final.ChooseThresholds(heldOut);
+    }
+
+    /// <summary>
+    /// A group number per example: writers spread over <paramref name="folds"/> groups (by a hash of the writer, so the
+    /// same writers always group together); with a single writer, the examples themselves are spread by report id.
+    /// </summary>
+    internal static int[] WriterGroups(IReadOnlyList<TrainingExample> examples, int folds)
+    {
+        var writers = examples.Select(e => e.Writer).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (folds < 2)
+        {
+            return new int[examples.Count];
+        }
+
+        if (writers.Count < folds)
+        {
+            return examples.Select(e => (int)(BitConverter.ToUInt32(SHA256.HashData(e.Report.ReportId.ToByteArray()), 0) % (uint)folds)).ToArray();
+        }
+
+        var groupOf = writers.Select((w, i) => (w, i % folds)).ToDictionary(x => x.w, x => x.Item2, StringComparer.Ordinal);
+        return examples.Select(e => groupOf[e.Writer]).ToArray();
     }
 
     /// <summary>SHA-256 (lower-case hex) of a file: the corpus's identity in a model's metadata.</summary>
     public static string Sha256OfFile(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    /// <summary>k-fold cross-validated macro-F1 of the learned model (without floors) on the given reports.</summary>
-    public static double CrossValidateMacroF1(IReadOnlyList<(ReportV1 Report, Grade Label)> rows, TrainerKind trainer, int folds = 5, int seed = 211)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var ml = new MLContext(seed);
-        var data = ml.Data.LoadFromEnumerable(ToInputs(rows));
-        var results = ml.MulticlassClassification.CrossValidate(data, BuildPipeline(ml, trainer, 2), folds, "Label", seed: seed);
-        return results.Average(r => MacroF1(r.Metrics.ConfusionMatrix));
-    }
-
-    private static double MacroF1(Microsoft.ML.Data.ConfusionMatrix cm)
-    {
-        var f1s = new List<double>();
-        for (var c = 0; c < cm.NumberOfClasses; c++)
-        {
-            double tp = cm.Counts[c][c], fp = 0, fn = 0;
-            for (var o = 0; o < cm.NumberOfClasses; o++)
-            {
-                if (o != c)
-                {
-                    fp += cm.Counts[o][c];
-                    fn += cm.Counts[c][o];
-                }
-            }
-
-            if (tp + fn > 0)
-            {
-                var p = tp + fp == 0 ? 0 : tp / (tp + fp);
-                var r = tp / (tp + fn);
-                f1s.Add(p + r == 0 ? 0 : 2 * p * r / (p + r));
-            }
-        }
-
-        return f1s.Count == 0 ? 0 : f1s.Average();
-    }
-
-    internal static IEnumerable<ModelInput> ToInputs(IEnumerable<(ReportV1 Report, Grade Label)> rows) =>
-        rows.Select(r => FeatureBuilder.Build(r.Report, ReportFacts.Of(r.Report), r.Label));
+    /// <summary>One report's feature vector, in arrays of its own (training keeps every row).</summary>
+    internal static VBuffer<float> Features(ReportV1 report) => FeatureBuilder.Build(report, ReportFacts.Of(report)).Features;
 
     /// <summary>The feature slots tree trainers see: those non-zero in at least one training report.</summary>
     private const string TreeFeatures = "UsedFeatures";
 
-    internal static IEstimator<ITransformer> BuildPipeline(MLContext ml, TrainerKind kind, int threads)
+    internal static IEstimator<ITransformer> BuildPipeline(MLContext ml, TrainingOptions options)
     {
         // The features come ready-made from FeatureBuilder (hashed n-grams + dense block, one sparse
         // vector): ML.NET only maps the label to a key and trains. Keys follow the order of
         // Grades.All, so score slot i is grade i; RiskModel still checks the slot names on load.
         var keys = ml.Data.LoadFromEnumerable(Grades.All.Select(g => new GradeKeyRow { Grade = g.ToWire() }));
         IEstimator<ITransformer> features = ml.Transforms.Conversion.MapValueToKey("Label", nameof(ModelInput.Grade), keyData: keys);
-        if (kind != TrainerKind.SdcaMaximumEntropy)
+        if (options.Trainer != TrainerKind.SdcaMaximumEntropy)
         {
-            // Tree trainers pay per column: LightGbm took 83 s on the 262,222-slot vector against 14 s on
-            // the dictionary's 46,720, though about 216,000 hashed slots are zero in every training
-            // report. Dropping the slots that are never non-zero in training (saved in the pipeline,
-            // applied at scoring too) gives the trees the same splits on a vector of the dictionary's
-            // size. SDCA handles the sparse vector at no such cost and keeps the full one.
+            // Tree trainers pay per column: most hashed slots are zero in every training report. Dropping the slots that
+            // are never non-zero in training (saved in the pipeline, applied at scoring too) gives the trees the same
+            // splits on a much shorter vector. SDCA handles the sparse vector at no such cost and keeps the full one.
             features = features.Append(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnCount(TreeFeatures, nameof(ModelInput.Features), count: 1));
         }
 
-        IEstimator<ITransformer> trainer = kind switch
+        IEstimator<ITransformer> trainer = options.Trainer switch
         {
             TrainerKind.SdcaMaximumEntropy => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
             {
                 LabelColumnName = "Label",
                 FeatureColumnName = nameof(ModelInput.Features),
-                MaximumNumberOfIterations = 15,
-                NumberOfThreads = threads,
+                L1Regularization = options.L1,
+                L2Regularization = options.L2,
+                MaximumNumberOfIterations = 30,
+                NumberOfThreads = options.Threads,
             }),
             TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
@@ -208,8 +237,8 @@ public static class ModelTrainer
                 LearningRate = 0.1,
                 NumberOfLeaves = 31,
                 MinimumExampleCountPerLeaf = 10,
-                NumberOfThreads = threads,
-                Seed = 211,
+                NumberOfThreads = options.Threads,
+                Seed = options.Seed,
                 UseSoftmax = true,
             }),
             TrainerKind.FastTreeOva => ml.MulticlassClassification.Trainers.OneVersusAll(
@@ -219,11 +248,37 @@ public static class ModelTrainer
                     FeatureColumnName = TreeFeatures,
                     NumberOfTrees = 100,
                     NumberOfLeaves = 20,
-                    NumberOfThreads = threads,
+                    NumberOfThreads = options.Threads,
                 }),
                 labelColumnName: "Label"),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Trainer, null),
         };
         return features.Append(trainer);
+    }
+}
+
+/// <summary>
+/// What a model trains on: the written corpus (every writer) and, as one more source, the generated seed corpus, with the
+/// SHA-256 of all their files as the data's identity.
+/// </summary>
+public sealed record TrainingCorpus(IReadOnlyList<TrainingExample> Examples, string Sha256)
+{
+    public static TrainingCorpus Load(string writtenDirectory, string? generatedPath)
+    {
+        var written = WrittenCorpus.Read(writtenDirectory).Select(TrainingExample.From);
+        var generated = generatedPath is null ? [] : WrittenCorpus.ReadGenerated(generatedPath).Select(TrainingExample.From);
+        var files = Directory.GetFiles(writtenDirectory, "*.jsonl").Order(StringComparer.Ordinal).ToList();
+        if (generatedPath is not null)
+        {
+            files.Add(generatedPath);
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return new TrainingCorpus([.. written, .. generated], Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

@@ -7,6 +7,7 @@ using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Grading;
 using RiskWatch.Ml.Model;
+using RiskWatch.Ml.Signals;
 using RiskWatch.Ml.Text;
 
 namespace RiskWatch.Ml;
@@ -43,11 +44,12 @@ public sealed class RiskModel : IDisposable
     // every n-gram weight; the scorers then skip the n-grams altogether.
     private readonly SlotMask? _textSlotsRead;
 
-    private RiskModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, ModelMetadata metadata)
+    private RiskModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, ModelMetadata metadata, SignalModels? signals)
     {
         _ml = ml;
         _transformer = transformer;
         Metadata = metadata;
+        Signals = signals;
         var features = inputSchema.GetColumnOrNull(nameof(ModelInput.Features));
         if (features?.Type is not VectorDataViewType { Size: FeatureBuilder.Length })
         {
@@ -57,15 +59,26 @@ public sealed class RiskModel : IDisposable
         var output = transformer.GetOutputSchema(inputSchema);
         _slotGrades = SlotGrades(output);
         _weights = LinearWeights(transformer);
-        _textSlotsRead = _weights is null ? null : TextSlotsWithWeight(_weights);
+        _textSlotsRead = _weights is null ? null : TextSlotsWithWeight(_weights, signals);
     }
+
+    /// <summary>The hard-sign models and their thresholds; null for a model trained without sign labels (the keyword patterns then stand in).</summary>
+    public SignalModels? Signals { get; }
 
     /// <summary>How many of the <see cref="FeatureBuilder.TextSlots"/> text slots the model reads (all for tree models).</summary>
     public int TextSlotsRead => _textSlotsRead?.Count ?? FeatureBuilder.TextSlots;
 
-    private static SlotMask TextSlotsWithWeight(VBuffer<float>[] weights)
+    private static SlotMask TextSlotsWithWeight(VBuffer<float>[] weights, SignalModels? signals)
     {
         var mask = new SlotMask(FeatureBuilder.TextSlots);
+        foreach (var slot in signals?.Models.SelectMany(m => m.Slots) ?? [])
+        {
+            if (slot < FeatureBuilder.TextSlots)
+            {
+                mask.Add(slot);
+            }
+        }
+
         foreach (var w in weights)
         {
             foreach (var (slot, value) in w.Items())
@@ -160,13 +173,22 @@ public sealed class RiskModel : IDisposable
         }
 
         ModelMetadata? metadata = null;
+        SignalModels? signals = null;
         using (var zip = ZipFile.OpenRead(path))
         {
-            var entry = zip.GetEntry(ModelTrainer.MetadataEntry);
-            if (entry is not null)
+            if (zip.GetEntry(ModelTrainer.MetadataEntry) is { } entry)
             {
                 using var s = entry.Open();
                 metadata = JsonSerializer.Deserialize<ModelMetadata>(s, LabelledCorpus.JsonOptions);
+            }
+
+            if (zip.GetEntry(SignalModels.Entry) is { } signalEntry)
+            {
+                using var s = signalEntry.Open();
+                using var buffered = new MemoryStream();
+                s.CopyTo(buffered);
+                buffered.Position = 0;
+                signals = SignalModels.Read(buffered);
             }
         }
 
@@ -180,7 +202,7 @@ public sealed class RiskModel : IDisposable
             throw new InvalidDataException($"{path} was trained on feature version {metadata.FeatureVersion}; this build computes version {ModelTrainer.FeatureVersion}. Retrain the model.");
         }
 
-        return new RiskModel(ml, transformer, inputSchema, metadata);
+        return new RiskModel(ml, transformer, inputSchema, metadata, signals);
     }
 
     public GradePrediction Predict(ReportV1 report)
@@ -244,15 +266,22 @@ public sealed class RiskModel : IDisposable
     private Scorer RentScorer() =>
         _scorers.TryTake(out var scorer) ? scorer : new Scorer(_ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(_transformer), _textSlotsRead);
 
-    /// <summary>One report through facts (the text normalised once), floors, features and the engine.</summary>
+    /// <summary>One report through facts (the text normalised once), features, the engine, the sign models and the floors.</summary>
     private GradePrediction Grade(ReportV1 report, Scorer scorer)
     {
         var text = PreparedText.Of(report.Text);
         var facts = ReportFacts.Of(report, text);
-        var floors = GradeFloors.Evaluate(facts);
-        var floor = GradeFloors.Highest(floors);
-        var scores = scorer.Score(scorer.Features.Build(report, facts, text.Text, floor));
-        return Combine(scores, facts, floors, floor);
+        var keywordFloor = GradeFloors.Highest(GradeFloors.Evaluate(facts));
+        var features = scorer.Features.Build(report, facts, text.Text, keywordFloor);
+        HardSignals? signs = null;
+        if (Signals is { } signals)
+        {
+            signs = signals.Detect(features.GetIndices(), features.GetValues(), scorer.SignProbabilities);
+        }
+
+        var floors = GradeFloors.Evaluate(facts, signs);
+        var scores = scorer.Score(features);
+        return Combine(scores, facts, floors, GradeFloors.Highest(floors)) with { Signs = signs ?? GradeFloors.KeywordSigns(facts) };
     }
 
     private GradePrediction Combine(float[] scores, ReportFacts facts, IReadOnlyList<FiredFloor> floors, Grade floor)
@@ -394,6 +423,9 @@ public sealed class RiskModel : IDisposable
     {
         private readonly ModelInput _input = new();
         private ModelOutput _output = new();
+
+        /// <summary>Each hard sign's probability for the report being scored.</summary>
+        public float[] SignProbabilities { get; } = new float[HardSignalNames.All.Count];
 
         public FeatureVectorBuilder Features { get; } = new(textSlotsRead);
 

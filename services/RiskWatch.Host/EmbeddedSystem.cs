@@ -104,17 +104,15 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         var modelPath = configuration["Model:Path"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.Combine(dataDirectory, "models", "model.zip");
-        EvaluationResult? firstValidation = null;
         if (!File.Exists(modelPath))
         {
-            log.WriteLine($"No model at {modelPath}: training one from the seed corpus ...");
-            var result = ModelTrainer.Train(SeedCorpus.DefaultPath, modelPath, new TrainingOptions());
-            firstValidation = result.Validation;
+            log.WriteLine($"No model at {modelPath}: training one from the corpora (a minute or two) ...");
+            var result = ModelTrainer.TrainDefault(modelPath, new TrainingOptions());
             log.WriteLine($"Trained model {result.Version}.");
         }
 
         // The registry decides which model Scoring uses; on a first start it is empty and this file becomes current.
-        var currentModel = await RegisterInitialModelAsync(connectionString, modelPath, firstValidation, cancellationToken);
+        var currentModel = await RegisterInitialModelAsync(connectionString, modelPath, cancellationToken);
         log.WriteLine($"Current model: {currentModel}.");
 
         var system = new EmbeddedSystem
@@ -200,7 +198,7 @@ public sealed class EmbeddedSystem : IAsyncDisposable
     /// The registry decides which model Scoring uses; on a first start it is empty and the model file becomes current.
     /// Returns the current version.
     /// </summary>
-    private static async Task<string> RegisterInitialModelAsync(string connectionString, string modelPath, EvaluationResult? validation, CancellationToken cancellationToken)
+    private static async Task<string> RegisterInitialModelAsync(string connectionString, string modelPath, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var registry = new ModelRegistry(dataSource);
@@ -216,7 +214,7 @@ public sealed class EmbeddedSystem : IAsyncDisposable
             (version, trainer, sha, trainedAt) = (model.Version, model.Metadata.Trainer, model.Metadata.TrainingDataSha256, model.Metadata.TrainedAt);
         }
 
-        var metrics = System.Text.Json.JsonSerializer.Serialize(new { registeredAs = "initial", validation = validation?.Figures() });
+        var metrics = System.Text.Json.JsonSerializer.Serialize(new { registeredAs = "initial" });
         return await registry.RegisterInitialAsync(
             new ModelRegistration(version, trainer, trainedAt, sha, metrics, modelPath, await File.ReadAllBytesAsync(modelPath, cancellationToken)),
             "riskwatch up", cancellationToken);

@@ -177,7 +177,7 @@ public static class TestModel
     private static readonly Lazy<Task<string>> Model = new(() => Task.Run(() =>
     {
         var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", $"model-{Environment.ProcessId}", "model.zip");
-        ModelTrainer.Train(SeedCorpus.DefaultPath, path, new TrainingOptions());
+        ModelTrainer.TrainDefault(path, new TrainingOptions());
         return path;
     }));
 

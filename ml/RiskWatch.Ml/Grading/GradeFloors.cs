@@ -22,10 +22,28 @@ public static class GradeFloors
 
     public static IReadOnlyList<FiredFloor> Evaluate(ReportV1 report) => Evaluate(ReportFacts.Of(report));
 
-    public static IReadOnlyList<FiredFloor> Evaluate(ReportFacts facts)
+    /// <summary>The hard signs as the keyword patterns read them: the fallback of a model trained without sign labels.</summary>
+    public static HardSignals KeywordSigns(ReportFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var s = facts.Signals;
+        var signs = HardSignals.None;
+        signs |= s.Death ? HardSignals.Death : 0;
+        signs |= s.SelfHarm ? HardSignals.SelfHarm : 0;
+        signs |= s.Violence ? HardSignals.Violence : 0;
+        signs |= s.Arrests ? HardSignals.Arrest : 0;
+        signs |= s.RoadBlock && facts.Action != ActionStatus.Rumoured ? HardSignals.RoadBlock : 0;
+        signs |= (s.GovernmentGathering || s.PlatformOfficeGathering) && facts.Action != ActionStatus.Rumoured ? HardSignals.OfficeGathering : 0;
+        signs |= s.SeriousInjury || s.MultipleInjuries ? HardSignals.SeriousInjury : 0;
+        return signs;
+    }
+
+    /// <param name="signs">The hard signs the model's sign classifiers found; null to read them with the keyword patterns.</param>
+    public static IReadOnlyList<FiredFloor> Evaluate(ReportFacts facts, HardSignals? signs = null)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var s = facts.Signals;
+        var hard = signs ?? KeywordSigns(facts);
         var fired = new List<FiredFloor>();
         var acting = facts.Action is ActionStatus.Underway or ActionStatus.Planned;
 
@@ -33,34 +51,35 @@ public static class GradeFloors
         // ("急招普工500名"): those are not disputes at all.
         var numbersCount = !s.NonLabourNoise || acting || facts.ActionFromField;
 
-        if (s.SelfHarm)
+        if ((hard & HardSignals.SelfHarm) != 0)
         {
             fired.Add(new("self_harm", Grade.Red, "someone threatens self-harm"));
         }
 
-        if (s.Death)
+        if ((hard & HardSignals.Death) != 0)
         {
             fired.Add(new("death", Grade.Red, "a death at work"));
         }
 
-        if (s.MultipleInjuries)
+        var injured = (hard & HardSignals.SeriousInjury) != 0;
+        if (injured && s.MultipleInjuries)
         {
             fired.Add(new("several_serious_injuries", Grade.Red, "several serious injuries"));
         }
 
-        if (s.Arrests || s.Violence)
+        if ((hard & (HardSignals.Arrest | HardSignals.Violence)) != 0)
         {
-            fired.Add(new("arrests_or_violence", Grade.Red, s.Arrests ? "arrests reported" : "violence reported"));
+            fired.Add(new("arrests_or_violence", Grade.Red, (hard & HardSignals.Arrest) != 0 ? "arrests reported" : "violence reported"));
         }
 
-        if (s.RoadBlock && facts.Action != ActionStatus.Rumoured)
+        if ((hard & HardSignals.RoadBlock) != 0)
         {
             fired.Add(new("road_block", Grade.Red, "a road is blocked or a block is planned"));
         }
 
-        if ((s.GovernmentGathering || s.PlatformOfficeGathering) && facts.Action != ActionStatus.Rumoured)
+        if ((hard & HardSignals.OfficeGathering) != 0)
         {
-            fired.Add(new("office_gathering", Grade.Red, s.GovernmentGathering ? "workers gather at government offices" : "workers gather at platform offices"));
+            fired.Add(new("office_gathering", Grade.Red, "workers gather at government or company offices"));
         }
 
         if (numbersCount && facts.Workers is >= LargeActionWorkers
@@ -102,7 +121,7 @@ public static class GradeFloors
             fired.Add(new("group_action", Grade.Orange, "a group of workers of unknown size is acting together"));
         }
 
-        if (s.SeriousInjury && !s.MultipleInjuries)
+        if (injured && !s.MultipleInjuries)
         {
             fired.Add(new("serious_injury", Grade.Orange, "a serious injury"));
         }

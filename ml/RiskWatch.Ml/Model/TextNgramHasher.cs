@@ -1,10 +1,13 @@
 using System.Text;
+using RiskWatch.Ml.Text;
 
 namespace RiskWatch.Ml.Model;
 
 /// <summary>
 /// The text part of the feature vector: character 1-3-grams and word 1-2-grams of the normalised
-/// text, counted, each family scaled to unit L2 norm, and hashed into <see cref="Slots"/> slots.
+/// text, counted, each family scaled to unit L2 norm, and hashed into <see cref="Slots"/> slots. Words are
+/// the text split on spaces and, in runs of Chinese ideographs, the words jieba's algorithm finds
+/// (<see cref="ChineseSegmenter"/>), so 拖欠 and 工资 are features beside their characters.
 /// It computes the same kind of features ML.NET's FeaturizeText gave this model (the whole text as
 /// one character sequence between a start and an end marker, words split on spaces, raw counts,
 /// char and word vectors normalised separately) without its dictionary, strings or per-row
@@ -102,10 +105,11 @@ public sealed class TextNgramHasher
         // groups equal n-gram slots, which gives the counts, the two families' norms and the
         // ascending slot order ML.NET's sparse vectors need, without a comparison sort (which took
         // most of the time) or a hash table.
-        var capacity = 5 * chars.Length;
+        var capacity = 7 * chars.Length;
         var keys = Grow(ref _keys, capacity);
         var count = CharKeys(chars, keys);
         count += WordKeys(chars[1..^1], keys.AsSpan(count));
+        count += ChineseWordKeys(chars[1..^1], keys.AsSpan(count));
         RadixSort(keys.AsSpan(0, count), Grow(ref _sortScratch, capacity).AsSpan(0, count));
         Grow(ref _indices, count);
         Grow(ref _values, count);
@@ -149,6 +153,16 @@ public sealed class TextNgramHasher
             if (i + 1 < words.Length)
             {
                 Add(SlotOfWords(words[i], words[i + 1]), words[i] + " " + words[i + 1]);
+            }
+        }
+
+        var chinese = ChineseWords(folded[1..^1]);
+        for (var i = 0; i < chinese.Count; i++)
+        {
+            Add(SlotOfWords(chinese[i].Word), chinese[i].Word);
+            if (i + 1 < chinese.Count && chinese[i].End == chinese[i + 1].Start)
+            {
+                Add(SlotOfWords(chinese[i].Word, chinese[i + 1].Word), chinese[i].Word + " " + chinese[i + 1].Word);
             }
         }
 
@@ -230,6 +244,52 @@ public sealed class TextNgramHasher
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Keys of the jieba words of every ideograph run and of each pair of adjacent words (a pair never spans a gap
+    /// of other characters), in the word family: 拖欠 from jieba and 拖欠 between spaces are the same feature.
+    /// </summary>
+    private static int ChineseWordKeys(ReadOnlySpan<char> text, Span<int> keys)
+    {
+        var state = new ChineseKeys(text, keys);
+        ChineseSegmenter.Default.Segment(text, ref state, static (ref ChineseKeys s, int start, int length) =>
+        {
+            var h = WordHash(s.Text.Slice(start, length));
+            s.Keys[s.Count++] = (WordUnigramSlot(h) << 1) | 1;
+            if (s.PreviousEnd == start)
+            {
+                s.Keys[s.Count++] = (WordBigramSlot(s.Previous, h) << 1) | 1;
+            }
+
+            s.Previous = h;
+            s.PreviousEnd = start + length;
+        });
+        return state.Count;
+    }
+
+    /// <summary>The jieba words of <paramref name="folded"/> with where they start and end (for <see cref="Describe"/>).</summary>
+    private static List<(string Word, int Start, int End)> ChineseWords(string folded)
+    {
+        var list = new List<(string, int, int)>();
+        var position = 0;
+        foreach (var word in ChineseSegmenter.Default.Cut(folded))
+        {
+            var start = folded.IndexOf(word, position, StringComparison.Ordinal);
+            list.Add((word, start, start + word.Length));
+            position = start + word.Length;
+        }
+
+        return list;
+    }
+
+    private ref struct ChineseKeys(ReadOnlySpan<char> text, Span<int> keys)
+    {
+        public readonly ReadOnlySpan<char> Text = text;
+        public readonly Span<int> Keys = keys;
+        public int Count;
+        public uint Previous;
+        public int PreviousEnd = -1;
     }
 
     private static uint WordHash(ReadOnlySpan<char> word)

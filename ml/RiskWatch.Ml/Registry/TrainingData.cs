@@ -9,61 +9,49 @@ namespace RiskWatch.Ml.Registry;
 public sealed record FeedbackExample(ReportV1 Report, Grade Label, long FeedbackId);
 
 /// <summary>
-/// What a model trains on and is judged by. The corpus and the feedback are split alike, by the report id
-/// (<see cref="CorpusSplit"/>): feedback in the test part is held out with the corpus's test part, the rest
-/// may train. The hash covers the corpus file and the feedback used, so a version says what it learned from.
+/// What a model trains on: the corpora (written and generated) and, when asked, responders' corrections. Feedback is split
+/// by report id (<see cref="CorpusSplit"/>): the test part is held out and judged at promotion, the rest may train, where a
+/// correction replaces the corpus's label of the same report. The hash covers the corpora and the feedback trained on, so a
+/// version says what it learned from.
 /// </summary>
 public sealed class TrainingData
 {
-    private TrainingData(
-        IReadOnlyList<(ReportV1 Report, Grade Label)> corpus, IReadOnlyList<FeedbackExample> feedback, string corpusSha256, bool includeFeedback)
+    public const string FeedbackWriter = "feedback";
+
+    private TrainingData(TrainingCorpus corpus, IReadOnlyList<FeedbackExample> feedback, bool includeFeedback)
     {
         Corpus = corpus;
         Feedback = feedback;
-        IncludeFeedback = includeFeedback;
-        var trainingFeedback = includeFeedback ? feedback.Where(f => CorpusSplit.Of(f.Report.ReportId) != CorpusPart.Test).ToList() : [];
-        FeedbackForTraining = trainingFeedback;
-        Sha256 = trainingFeedback.Count == 0 ? corpusSha256 : Hash(corpusSha256, trainingFeedback);
+        FeedbackForTraining = includeFeedback ? feedback.Where(f => CorpusSplit.Of(f.Report.ReportId) != CorpusPart.Test).ToList() : [];
+        HeldOutFeedback = feedback.Where(f => CorpusSplit.Of(f.Report.ReportId) == CorpusPart.Test).Select(f => (f.Report, f.Label)).ToList();
+        var corrected = FeedbackForTraining.Select(f => f.Report.ReportId).ToHashSet();
+        Examples = corpus.Examples.Where(e => !corrected.Contains(e.Report.ReportId))
+            .Concat(FeedbackForTraining.Select(f => new TrainingExample(f.Report, f.Label, null, FeedbackWriter)))
+            .ToList();
+        Sha256 = FeedbackForTraining.Count == 0 ? corpus.Sha256 : Hash(corpus.Sha256, FeedbackForTraining);
     }
 
-    public IReadOnlyList<(ReportV1 Report, Grade Label)> Corpus { get; }
+    public TrainingCorpus Corpus { get; }
 
     public IReadOnlyList<FeedbackExample> Feedback { get; }
 
     public IReadOnlyList<FeedbackExample> FeedbackForTraining { get; }
 
-    public bool IncludeFeedback { get; }
+    /// <summary>Corrections in the test part: never trained on, judged at every promotion.</summary>
+    public IReadOnlyList<(ReportV1 Report, Grade Label)> HeldOutFeedback { get; }
 
-    /// <summary>SHA-256 of the corpus file, or of it and the feedback examples trained on.</summary>
+    /// <summary>Every example a model trains on.</summary>
+    public IReadOnlyList<TrainingExample> Examples { get; }
+
+    /// <summary>SHA-256 of the corpora, or of them and the feedback examples trained on.</summary>
     public string Sha256 { get; }
 
-    public static TrainingData Create(string corpusPath, IReadOnlyList<FeedbackExample> feedback, bool includeFeedback) =>
-        new(LabelledCorpus.Read(corpusPath), feedback, ModelTrainer.Sha256OfFile(corpusPath), includeFeedback);
-
-    /// <summary>The corpus reports of the given parts plus, when included, the feedback of the same parts (a corrected report replaces a corpus one with its id).</summary>
-    public IReadOnlyList<(ReportV1 Report, Grade Label)> Rows(params CorpusPart[] parts)
+    public static TrainingData Create(TrainingCorpus corpus, IReadOnlyList<FeedbackExample> feedback, bool includeFeedback)
     {
-        var wanted = parts.ToHashSet();
-        var fromFeedback = IncludeFeedback
-            ? FeedbackForTraining.Where(f => wanted.Contains(CorpusSplit.Of(f.Report.ReportId))).ToList()
-            : [];
-        var corrected = fromFeedback.Select(f => f.Report.ReportId).ToHashSet();
-        return Corpus.Where(r => wanted.Contains(CorpusSplit.Of(r.Report.ReportId)) && !corrected.Contains(r.Report.ReportId))
-            .Concat(fromFeedback.Select(f => (f.Report, f.Label)))
-            .ToList();
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(feedback);
+        return new TrainingData(corpus, feedback, includeFeedback);
     }
-
-    /// <summary>The held-out data every promotion is judged on: the corpus's test part and the feedback in the test part.</summary>
-    public IReadOnlyList<(ReportV1 Report, Grade Label)> HeldOut()
-    {
-        var feedback = Feedback.Where(f => CorpusSplit.Of(f.Report.ReportId) == CorpusPart.Test).ToList();
-        var corrected = feedback.Select(f => f.Report.ReportId).ToHashSet();
-        return Corpus.Where(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Test && !corrected.Contains(r.Report.ReportId))
-            .Concat(feedback.Select(f => (f.Report, f.Label)))
-            .ToList();
-    }
-
-    public int HeldOutFeedbackCount => Feedback.Count(f => CorpusSplit.Of(f.Report.ReportId) == CorpusPart.Test);
 
     private static string Hash(string corpusSha256, IReadOnlyList<FeedbackExample> feedback)
     {

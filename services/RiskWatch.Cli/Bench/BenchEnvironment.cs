@@ -61,7 +61,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         if (!File.Exists(modelPath))
         {
             log.WriteLine($"No model at {modelPath}: training one ...");
-            ModelTrainer.Train(SeedCorpus.DefaultPath, modelPath, new TrainingOptions());
+            ModelTrainer.TrainDefault(modelPath, new TrainingOptions());
         }
 
         return new BenchEnvironment(folder, postgres, broker, modelPath, LabelledCorpus.ReadReports(SeedCorpus.DefaultPath));

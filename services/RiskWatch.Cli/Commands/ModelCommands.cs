@@ -23,30 +23,42 @@ public static class ModelCommands
         return model;
     }
 
-    private static Option<string> CorpusOption() =>
-        new("--corpus") { Description = "Labelled corpus (JSON Lines: contract reports plus \"label\").", DefaultValueFactory = _ => SeedCorpus.DefaultPath };
+    private static Option<string> WrittenOption() =>
+        new("--written") { Description = "Folder of the written corpus (one JSON Lines file a writer).", DefaultValueFactory = _ => WrittenCorpus.DefaultDirectory };
+
+    private static Option<string?> GeneratedOption() =>
+        new("--generated") { Description = "The generated seed corpus, trained on as one more source; 'none' leaves it out.", DefaultValueFactory = _ => SeedCorpus.DefaultPath };
+
+    private static Option<string> TrainerOption()
+    {
+        var trainer = new Option<string>("--trainer") { Description = "sdca (default), lightgbm or fasttree.", DefaultValueFactory = _ => "sdca" };
+        trainer.AcceptOnlyFromAmong("sdca", "lightgbm", "fasttree");
+        return trainer;
+    }
+
+    private static string? Generated(string? value) => value is null or "none" ? null : Path.GetFullPath(value);
 
     private static Command Train()
     {
-        var corpus = CorpusOption();
-        var trainer = new Option<string>("--trainer") { Description = "auto (compare by CV on train, choose on validation), sdca, lightgbm or fasttree.", DefaultValueFactory = _ => "sdca" };
-        trainer.AcceptOnlyFromAmong("auto", "sdca", "lightgbm", "fasttree");
-        var includeFeedback = new Option<bool>("--include-feedback") { Description = "Add responders' regrades (grade_feedback) as labelled examples; those in the test split stay held out." };
-        var folds = new Option<int>("--folds") { Description = "Cross-validation folds for --trainer auto.", DefaultValueFactory = _ => 3 };
-        var trainOnly = new Option<bool>("--train-only") { Description = "Ship the fit on the train part only (default: refit on train + validation once the trainer is chosen)." };
+        var written = WrittenOption();
+        var generated = GeneratedOption();
+        var trainer = TrainerOption();
+        var includeFeedback = new Option<bool>("--include-feedback") { Description = "Add responders' corrections (grade_feedback) as labelled examples; those in the test split stay held out." };
+        var noEvaluation = new Option<bool>("--no-evaluation") { Description = "Skip the leave-one-writer-out figures (one training per writer); the promotion gate then refuses the version." };
         var output = new Option<string?>("--output") { Description = "Where to write model.zip (default: <data folder>/models/<version>/model.zip)." };
         var noRegister = new Option<bool>("--no-register") { Description = "Only write the file; do not add the version to the registry." };
-        var command = new Command("train", "Train a model version and register it (it becomes current only by `model promote`).")
+        var command = new Command("train", "Train a model version, measure its recipe leave-one-writer-out, and register it (it becomes current only by `model promote`).")
         {
-            corpus, trainer, includeFeedback, folds, trainOnly, output, noRegister,
+            written, generated, trainer, includeFeedback, noEvaluation, output, noRegister,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = CliConfiguration.Build();
             var register = !parse.GetValue(noRegister);
             var request = new ModelOperations.TrainRequest(
-                Path.GetFullPath(parse.GetValue(corpus)!), parse.GetValue(trainer)!, parse.GetValue(includeFeedback), !parse.GetValue(trainOnly),
-                parse.GetValue(folds), ModelOperations.ModelsDirectory(configuration), parse.GetValue(output), register);
+                Path.GetFullPath(parse.GetValue(written)!), Generated(parse.GetValue(generated)),
+                new TrainingOptions { Trainer = ModelOperations.ParseTrainer(parse.GetValue(trainer)!) },
+                parse.GetValue(includeFeedback), !parse.GetValue(noEvaluation), ModelOperations.ModelsDirectory(configuration), parse.GetValue(output), register);
             if (!register && !request.IncludeFeedback)
             {
                 await ModelOperations.TrainAsync(request, null, Console.Out, cancellationToken);
@@ -64,24 +76,50 @@ public static class ModelCommands
 
     private static Command Evaluate()
     {
-        var input = new Option<string?>("--input") { Description = "Labelled reports (JSON Lines, the corpus format)." };
-        var split = new Option<string?>("--split") { Description = "A part of the corpus: test (held out) or validation." };
-        split.AcceptOnlyFromAmong("test", "validation");
+        var byWriter = new Option<bool>("--by-writer") { Description = "Leave-one-writer-out: train without each writer of the written corpus, grade that writer (the headline figures)." };
+        var writers = new Option<string?>("--writers") { Description = "With --by-writer: hold out only these writers (comma-separated)." };
+        var input = new Option<string?>("--input") { Description = "Labelled reports (JSON Lines: contract reports plus \"label\")." };
         var clb = new Option<string?>("--clb") { Description = "Folder of the CLB incidents (evaluation only): share graded none, red-floor rows graded orange or red." };
-        var corpus = CorpusOption();
+        var written = WrittenOption();
+        var generated = GeneratedOption();
+        var trainer = TrainerOption();
         var modelPath = new Option<string?>("--model") { Description = "A model.zip (default: the registry's current version, else Model:Path)." };
         var version = new Option<string?>("--version") { Description = "A registered version." };
-        var command = new Command("evaluate", "Per-grade precision, recall and F1, macro-F1, confusion matrix and red recall on labelled reports.")
+        var command = new Command("evaluate",
+            "Per-grade precision, recall and F1, macro-F1, confusion matrix, red and none recall: of a training recipe leave-one-writer-out (--by-writer), " +
+            "or of a model on labelled reports (--input) or the CLB incidents (--clb).")
         {
-            input, split, clb, corpus, modelPath, version,
+            byWriter, writers, input, clb, written, generated, trainer, modelPath, version,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var sources = new[] { parse.GetValue(input), parse.GetValue(split), parse.GetValue(clb) }.Count(v => v is not null);
+            var sources = new[] { parse.GetValue(byWriter) ? "w" : null, parse.GetValue(input), parse.GetValue(clb) }.Count(v => v is not null);
             if (sources != 1)
             {
-                Console.Error.WriteLine("Give exactly one of --input FILE, --split test|validation, --clb DIR.");
+                Console.Error.WriteLine("Give exactly one of --by-writer, --input FILE, --clb DIR.");
                 return 2;
+            }
+
+            if (parse.GetValue(byWriter))
+            {
+                var corpus = TrainingCorpus.Load(Path.GetFullPath(parse.GetValue(written)!), Generated(parse.GetValue(generated)));
+                var only = parse.GetValue(writers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+                var work = Path.Combine(Path.GetTempPath(), "riskwatch-lowo-" + Guid.NewGuid().ToString("N"));
+                try
+                {
+                    var options = new TrainingOptions { Trainer = ModelOperations.ParseTrainer(parse.GetValue(trainer)!) };
+                    var report = RiskWatch.Ml.Evaluation.WriterCrossValidation.Run(corpus.Examples, options, work, m => Console.WriteLine(m), only);
+                    Console.Write(report.Format());
+                }
+                finally
+                {
+                    if (Directory.Exists(work))
+                    {
+                        Directory.Delete(work, recursive: true);
+                    }
+                }
+
+                return 0;
             }
 
             var configuration = CliConfiguration.Build();
@@ -94,19 +132,8 @@ public static class ModelCommands
                 return 0;
             }
 
-            IReadOnlyList<(RiskWatch.Core.Contract.ReportV1 Report, RiskWatch.Core.Grading.Grade Label)> rows;
-            if (parse.GetValue(split) is { } part)
-            {
-                var wanted = part == "test" ? CorpusPart.Test : CorpusPart.Validation;
-                rows = LabelledCorpus.Read(parse.GetValue(corpus)!).Where(r => CorpusSplit.Of(r.Report.ReportId) == wanted).ToList();
-                Console.WriteLine($"Corpus {part} split: {rows.Count} reports");
-            }
-            else
-            {
-                rows = LabelledCorpus.Read(parse.GetValue(input)!);
-                Console.WriteLine($"{parse.GetValue(input)}: {rows.Count} reports");
-            }
-
+            var rows = LabelledCorpus.Read(parse.GetValue(input)!);
+            Console.WriteLine($"{parse.GetValue(input)}: {rows.Count} reports");
             Console.Write(ModelEvaluator.Evaluate(model, rows).Format());
             return 0;
         });
@@ -150,6 +177,7 @@ public static class ModelCommands
         command.SetAction(async (_, cancellationToken) => await WithDatabaseAsync(CliConfiguration.Build(), cancellationToken, async dataSource =>
         {
             var registry = new ModelRegistry(dataSource);
+            Console.WriteLine("Figures: the recipe's leave-one-writer-out macro-F1 and red recall, '-' when not measured.");
             Console.WriteLine($"  {"version",-42}{"trainer",-20}{"trained (UTC)",-18}{"data",-10}{"macro-F1",9}{"red rec.",9}  promoted (UTC)");
             foreach (var m in await registry.ListAsync(cancellationToken))
             {
@@ -173,36 +201,24 @@ public static class ModelCommands
         return command;
     }
 
-    private static (string F1, string Red) HeldOut(string metrics)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(metrics);
-        foreach (var name in new[] { "heldOut", "validation" })
-        {
-            if (doc.RootElement.TryGetProperty(name, out var f) && f.ValueKind == System.Text.Json.JsonValueKind.Object)
-            {
-                var suffix = name == "heldOut" ? "" : "v";
-                return (f.GetProperty("macroF1").GetDouble().ToString("F3", C) + suffix, f.GetProperty("redRecall").GetDouble().ToString("F3", C) + suffix);
-            }
-        }
-
-        return ("-", "-");
-    }
+    /// <summary>The version's leave-one-writer-out macro-F1 and red recall, "-" when it was not measured.</summary>
+    private static (string F1, string Red) HeldOut(string metrics) =>
+        RiskWatch.Ml.Registry.GateFigures.FromMetrics(metrics) is { } f ? (f.MacroF1.ToString("F3", C), f.RedRecall.ToString("F3", C)) : ("-", "-");
 
     private static Command Promote()
     {
         var version = new Argument<string>("version") { Description = "A registered version (see `model list`)." };
-        var force = new Option<bool>("--force") { Description = "Promote even when it is worse than the current model on the held-out data." };
+        var force = new Option<bool>("--force") { Description = "Promote even when it is worse than the current model." };
         var reason = new Option<string?>("--reason") { Description = "Why, for the history." };
-        var corpus = CorpusOption();
         var command = new Command("promote",
-            "Make a version current, if it is at least as good as the current one on macro-F1 and red recall over the same held-out data " +
-            "(corpus test split + held-out feedback). Scoring switches within 2 s, between batches.")
+            "Make a version current, if its leave-one-writer-out macro-F1, red recall and none recall are at least the current one's " +
+            "(and so are its figures on held-out corrections). Scoring switches within 2 s, between batches.")
         {
-            version, force, reason, corpus,
+            version, force, reason,
         };
         command.SetAction(async (parse, cancellationToken) => await WithDatabaseAsync(CliConfiguration.Build(), cancellationToken, async dataSource =>
         {
-            var decision = await ModelOperations.PromoteAsync(dataSource, Path.GetFullPath(parse.GetValue(corpus)!), parse.GetValue(version)!,
+            var decision = await ModelOperations.PromoteAsync(dataSource, parse.GetValue(version)!,
                 parse.GetValue(force), Environment.UserName, parse.GetValue(reason), Console.Out, cancellationToken);
             return decision.Allowed ? 0 : 4;
         }));

@@ -7,6 +7,7 @@ using RiskWatch.Core.Grading;
 using RiskWatch.Host;
 using RiskWatch.Data.Models;
 using RiskWatch.Ml;
+using RiskWatch.Ml.Evaluation;
 using RiskWatch.Ml.Registry;
 
 namespace RiskWatch.Cli.Commands;
@@ -38,98 +39,70 @@ public static class ModelOperations
     }
 
     public sealed record TrainRequest(
-        string CorpusPath, string Trainer, bool IncludeFeedback, bool FinalOnTrainAndValidation, int Folds, string ModelsDirectory, string? OutputPath, bool Register);
+        string WrittenDirectory, string? GeneratedPath, TrainingOptions Options, bool IncludeFeedback, bool Evaluate, string ModelsDirectory,
+        string? OutputPath, bool Register);
 
-    /// <summary>Trains (choosing the trainer when asked), evaluates on held-out data, and registers the version (not current).</summary>
+    /// <summary>
+    /// Trains a model on the corpora (and the responders' corrections when asked), measures the same recipe leave-one-writer-out
+    /// (unless told not to: it trains once per writer), and registers the version (not current) with those figures, which the
+    /// promotion gate compares.
+    /// </summary>
     public static async Task<string> TrainAsync(TrainRequest request, NpgsqlDataSource? dataSource, TextWriter log, CancellationToken cancellationToken)
     {
         IReadOnlyList<FeedbackExample> feedback = dataSource is null ? [] : await ReadFeedbackAsync(dataSource, cancellationToken);
-        var data = TrainingData.Create(request.CorpusPath, feedback, request.IncludeFeedback);
-        var train = data.Rows(CorpusPart.Train);
-        var validation = data.Rows(CorpusPart.Validation);
-        log.WriteLine(string.Create(C, $"Corpus {request.CorpusPath}: {data.Corpus.Count} reports; train {train.Count}, validation {validation.Count}, held out {data.HeldOut().Count}."));
+        var corpus = TrainingCorpus.Load(request.WrittenDirectory, request.GeneratedPath);
+        var data = TrainingData.Create(corpus, feedback, request.IncludeFeedback);
+        var writers = data.Examples.Select(e => e.Writer).Distinct(StringComparer.Ordinal).Count();
+        log.WriteLine(string.Create(C, $"Training data: {data.Examples.Count} reports from {writers} sources (written corpus {request.WrittenDirectory}{(request.GeneratedPath is null ? "" : ", generated " + request.GeneratedPath)})."));
         if (request.IncludeFeedback)
         {
-            log.WriteLine(string.Create(C, $"Feedback: {feedback.Count} corrected reports; {data.FeedbackForTraining.Count} join training and validation, {data.HeldOutFeedbackCount} are held out with the test split."));
+            log.WriteLine(string.Create(C, $"Feedback: {feedback.Count} corrected reports; {data.FeedbackForTraining.Count} train, {data.HeldOutFeedback.Count} are held out for promotion."));
         }
 
-        var work = Path.Combine(Path.GetTempPath(), "riskwatch-train-" + Guid.NewGuid().ToString("N"));
-        try
+        var options = request.Options;
+        GateFigures? byWriter = null;
+        if (request.Evaluate)
         {
-            TrainerKind trainer;
-            object? comparison = null;
-            EvaluationResult validationResult;
-            if (request.Trainer == "auto")
+            log.WriteLine($"{options.Trainer}: leave-one-writer-out (one model per writer) ...");
+            var work = Path.Combine(Path.GetTempPath(), "riskwatch-lowo-" + Guid.NewGuid().ToString("N"));
+            try
             {
-                var choice = TrainerSelection.Choose(train, validation, [TrainerKind.SdcaMaximumEntropy, TrainerKind.LightGbm, TrainerKind.FastTreeOva],
-                    data.Sha256, work, request.Folds, m => log.WriteLine(m));
-                log.WriteLine();
-                log.Write(choice.Format());
-                trainer = choice.Chosen;
-                validationResult = choice.Candidates.Single(c => c.Trainer == trainer).Validation;
-                comparison = choice.Candidates.Select(c => new
+                var report = WriterCrossValidation.Run(data.Examples, options, work, m => log.WriteLine("  " + m));
+                log.Write(report.Format());
+                byWriter = GateFigures.From(report);
+            }
+            finally
+            {
+                if (Directory.Exists(work))
                 {
-                    trainer = c.Trainer.ToString(),
-                    cvMacroF1 = Math.Round(c.CvMacroF1, 4),
-                    validationMacroF1 = Math.Round(c.Validation.MacroF1, 4),
-                    validationRedRecall = Math.Round(c.Validation.RedRecall, 4),
-                    trainingSeconds = Math.Round(c.TrainingTime.TotalSeconds, 1),
-                }).ToList();
-                log.WriteLine(string.Create(C, $"Chosen on validation (never on the test split): {trainer}."));
+                    Directory.Delete(work, recursive: true);
+                }
             }
-            else
-            {
-                trainer = ParseTrainer(request.Trainer);
-                var path = Path.Combine(work, "train-only", "model.zip");
-                log.WriteLine(string.Create(C, $"{trainer}: training on the train part ..."));
-                ModelTrainer.TrainRows(train, data.Sha256, path, new TrainingOptions { Trainer = trainer, Version = "candidate" });
-                using var model = RiskModel.Load(path);
-                validationResult = ModelEvaluator.Evaluate(model, validation);
-                log.WriteLine(string.Create(C, $"Validation ({validation.Count}): macro-F1 {validationResult.MacroF1:F3}, red recall {validationResult.RedRecall:F3}."));
-            }
-
-            var now = DateTimeOffset.UtcNow;
-            var version = string.Create(C, $"m-{now:yyyyMMdd-HHmmss}-{Short(trainer)}-{data.Sha256[..8]}");
-            var output = request.OutputPath is { Length: > 0 } o ? Path.GetFullPath(o) : Path.Combine(request.ModelsDirectory, version, "model.zip");
-            var finalRows = request.FinalOnTrainAndValidation ? data.Rows(CorpusPart.Train, CorpusPart.Validation) : train;
-            log.WriteLine(request.FinalOnTrainAndValidation
-                ? string.Create(C, $"The shipped model is retrained with {trainer} on train + validation ({finalRows.Count} reports); the validation figures above are of the train-only fit.")
-                : string.Create(C, $"The shipped model is trained with {trainer} on the train part only ({finalRows.Count} reports)."));
-            var result = ModelTrainer.TrainRows(finalRows, data.Sha256, output, new TrainingOptions { Trainer = trainer, Version = version, Now = now });
-
-            using var shipped = RiskModel.Load(output);
-            var heldOut = ModelEvaluator.Evaluate(shipped, data.HeldOut());
-            log.WriteLine(string.Create(C, $"Held-out test split{(data.HeldOutFeedbackCount > 0 ? " + held-out feedback" : "")} ({heldOut.Count}): macro-F1 {heldOut.MacroF1:F3}, red recall {heldOut.RedRecall:F3}, accuracy {heldOut.Accuracy:F3}."));
-            log.WriteLine(string.Create(C, $"Trained {version} in {result.Elapsed.TotalSeconds:F0} s -> {output}"));
-
-            if (request.Register && dataSource is not null)
-            {
-                var metrics = JsonSerializer.Serialize(new
-                {
-                    trainer = trainer.ToString(),
-                    trainCount = result.TrainCount,
-                    finalFit = request.FinalOnTrainAndValidation ? "train+validation" : "train",
-                    feedbackUsed = data.FeedbackForTraining.Count,
-                    validation = validationResult.Figures(),
-                    heldOut = heldOut.Figures(),
-                    comparison,
-                });
-                var registered = await new ModelRegistry(dataSource).RegisterAsync(new ModelRegistration(
-                    version, trainer.ToString(), now, data.Sha256, metrics, output, await File.ReadAllBytesAsync(output, cancellationToken)), cancellationToken);
-                log.WriteLine(registered
-                    ? $"Registered {version}. Make it current with: riskwatch model promote {version}"
-                    : $"{version} was already registered.");
-            }
-
-            return version;
         }
-        finally
+
+        var now = DateTimeOffset.UtcNow;
+        var version = string.Create(C, $"m-{now:yyyyMMdd-HHmmss}-{Short(options.Trainer)}-{data.Sha256[..8]}");
+        var output = request.OutputPath is { Length: > 0 } o ? Path.GetFullPath(o) : Path.Combine(request.ModelsDirectory, version, "model.zip");
+        var result = ModelTrainer.Train(data.Examples, data.Sha256, output, options with { Version = version, Now = now });
+        log.WriteLine(string.Create(C, $"Trained {version} on {result.TrainCount} reports in {result.Elapsed.TotalSeconds:F0} s -> {output}"));
+
+        if (request.Register && dataSource is not null)
         {
-            if (Directory.Exists(work))
+            var metrics = JsonSerializer.Serialize(new
             {
-                Directory.Delete(work, recursive: true);
-            }
+                trainer = options.Trainer.ToString(),
+                trainCount = result.TrainCount,
+                feedbackUsed = data.FeedbackForTraining.Count,
+                byWriter,
+            });
+            var registered = await new ModelRegistry(dataSource).RegisterAsync(new ModelRegistration(
+                version, options.Trainer.ToString(), now, data.Sha256, metrics, output, await File.ReadAllBytesAsync(output, cancellationToken)), cancellationToken);
+            log.WriteLine(registered
+                ? $"Registered {version}. Make it current with: riskwatch model promote {version}"
+                : $"{version} was already registered.");
         }
+
+        return version;
     }
 
     public static TrainerKind ParseTrainer(string name) => name switch
@@ -137,7 +110,7 @@ public static class ModelOperations
         "sdca" => TrainerKind.SdcaMaximumEntropy,
         "lightgbm" => TrainerKind.LightGbm,
         "fasttree" => TrainerKind.FastTreeOva,
-        _ => throw new ArgumentException($"unknown trainer '{name}' (auto, sdca, lightgbm, fasttree)"),
+        _ => throw new ArgumentException($"unknown trainer '{name}' (sdca, lightgbm, fasttree)"),
     };
 
     private static string Short(TrainerKind kind) => kind switch
@@ -155,41 +128,46 @@ public static class ModelOperations
     }
 
     /// <summary>
-    /// Promotes a registered version when it is at least as good as the current one on macro-F1 and red recall
-    /// over the same held-out data (corpus test split + held-out feedback), or when forced. Returns the decision.
+    /// Promotes a registered version when its leave-one-writer-out figures are at least the current one's, and so are its
+    /// figures on held-out corrections (when there are any), or when forced. Returns the decision.
     /// </summary>
     public static async Task<PromotionDecision> PromoteAsync(
-        NpgsqlDataSource dataSource, string corpusPath, string version, bool force, string actor, string? reason, TextWriter log, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, string version, bool force, string actor, string? reason, TextWriter log, CancellationToken cancellationToken)
     {
         var registry = new ModelRegistry(dataSource);
-        var candidatePath = await LocalModelFileAsync(registry, version, cancellationToken);
+        var candidateInfo = await registry.GetAsync(version, cancellationToken) ?? throw new KeyNotFoundException($"No model version '{version}' is registered.");
         var current = await registry.CurrentAsync(cancellationToken);
         if (current?.Version == version)
         {
             throw new InvalidOperationException($"{version} is already current.");
         }
 
-        var data = TrainingData.Create(corpusPath, await ReadFeedbackAsync(dataSource, cancellationToken), includeFeedback: false);
-        var heldOut = data.HeldOut();
-        EvaluationResult candidateResult;
-        using (var candidate = RiskModel.Load(candidatePath))
+        var currentInfo = current is null ? null : await registry.GetAsync(current.Version, cancellationToken);
+        var heldOut = (await ReadFeedbackAsync(dataSource, cancellationToken)).Where(f => CorpusSplit.Of(f.Report.ReportId) == CorpusPart.Test)
+            .Select(f => (f.Report, f.Label)).ToList();
+        EvaluationResult? candidateFeedback = null, currentFeedback = null;
+        if (heldOut.Count > 0 && current is not null)
         {
-            candidateResult = ModelEvaluator.Evaluate(candidate, heldOut);
+            using (var candidate = RiskModel.Load(await LocalModelFileAsync(registry, version, cancellationToken)))
+            {
+                candidateFeedback = ModelEvaluator.Evaluate(candidate, heldOut);
+            }
+
+            using var model = RiskModel.Load(await LocalModelFileAsync(registry, current.Version, cancellationToken));
+            currentFeedback = ModelEvaluator.Evaluate(model, heldOut);
         }
 
-        EvaluationResult? currentResult = null;
+        var decision = PromotionGate.Decide(
+            GateFigures.FromMetrics(candidateInfo.Metrics), currentInfo is null ? null : GateFigures.FromMetrics(currentInfo.Metrics), candidateFeedback, currentFeedback);
+        log.WriteLine($"candidate {version}, leave-one-writer-out: {decision.Candidate?.ToString() ?? "none measured"}");
         if (current is not null)
         {
-            using var model = RiskModel.Load(await LocalModelFileAsync(registry, current.Version, cancellationToken));
-            currentResult = ModelEvaluator.Evaluate(model, heldOut);
+            log.WriteLine($"current   {current.Version}, leave-one-writer-out: {decision.Current?.ToString() ?? "none measured"}");
         }
 
-        var decision = PromotionGate.Decide(candidateResult, currentResult);
-        log.WriteLine(string.Create(C, $"Held-out data: {heldOut.Count} reports (corpus test split{(data.HeldOutFeedbackCount > 0 ? $" + {data.HeldOutFeedbackCount} held-out feedback" : "")})."));
-        log.WriteLine(string.Create(C, $"candidate {version}: macro-F1 {candidateResult.MacroF1:F4}, red recall {candidateResult.RedRecall:F4}"));
-        if (currentResult is not null)
+        if (candidateFeedback is not null)
         {
-            log.WriteLine(string.Create(C, $"current   {current!.Version}: macro-F1 {currentResult.MacroF1:F4}, red recall {currentResult.RedRecall:F4}"));
+            log.WriteLine(string.Create(C, $"held-out corrections ({heldOut.Count}): candidate macro-F1 {candidateFeedback.MacroF1:F4}, red recall {candidateFeedback.RedRecall:F4}; current macro-F1 {currentFeedback!.MacroF1:F4}, red recall {currentFeedback.RedRecall:F4}"));
         }
 
         if (!decision.Allowed && !force)
