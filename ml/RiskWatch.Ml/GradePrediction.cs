@@ -16,6 +16,12 @@ public sealed record GradePrediction(Grade Grade, float[] Probabilities, string 
     /// <summary>The grade the learned model alone gave, before floors.</summary>
     public Grade ModelGrade { get; init; }
 
+    /// <summary>The learned model's own probabilities, before any floor moved them.</summary>
+    public float[] ModelProbabilities { get; init; } = [];
+
+    /// <summary>Each hard sign's probability (<see cref="HardSignalNames.All"/> order); empty for a model without sign models.</summary>
+    public float[] SignProbabilities { get; init; } = [];
+
     /// <summary>The hard signs found in the report (by the sign models, or the keyword patterns for a model without them).</summary>
     public HardSignals Signs { get; init; }
 

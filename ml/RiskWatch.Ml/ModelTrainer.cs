@@ -98,10 +98,14 @@ public static class ModelTrainer
 
         var sw = Stopwatch.StartNew();
         var features = examples.Select(e => Features(e.Report)).ToList();
+        var (signals, signProbabilities) = TrainSignals(examples, features, options);
         var ml = new MLContext(options.Seed);
-        var data = ml.Data.LoadFromEnumerable(examples.Select((e, i) => new ModelInput { Grade = e.Label.ToWire(), Features = features[i] }));
+        var data = ml.Data.LoadFromEnumerable(examples.Select((e, i) => new ModelInput
+        {
+            Grade = e.Label.ToWire(),
+            Features = FeatureBuilder.WithSigns(features[i], signProbabilities[i]),
+        }));
         var model = BuildPipeline(ml, options).Fit(data);
-        var signals = TrainSignals(examples, features, options);
 
         var now = options.Now ?? DateTimeOffset.UtcNow;
         var version = options.Version ?? string.Create(CultureInfo.InvariantCulture, $"m-{now:yyyyMMdd}-{dataSha256[..Math.Min(8, dataSha256.Length)]}");
@@ -136,41 +140,54 @@ public static class ModelTrainer
     /// <summary>
     /// The sign models, trained on every example with sign labels; each sign's threshold is chosen on scores of examples
     /// whose writers were held out (<see cref="TrainingOptions.ThresholdFolds"/> groups of writers, each scored by models
-    /// trained without it), so the threshold reflects writers the model has not read. Null without sign labels.
+    /// trained without it), so the threshold reflects writers the model has not read. Also each example's sign
+    /// probabilities for the grade model to learn from: the held-out scores for labelled examples (as the grade model
+    /// will see them on new reports), the final models' for the rest. Null models and zeros without sign labels.
     /// </summary>
-    private static SignalModels? TrainSignals(IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features, TrainingOptions options)
+    private static (SignalModels? Models, float[][] Probabilities) TrainSignals(
+        IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features, TrainingOptions options)
     {
+        var probabilities = examples.Select(_ => new float[HardSignalNames.All.Count]).ToArray();
         var labelled = Enumerable.Range(0, examples.Count).Where(i => examples[i].Signals is not null).ToList();
         if (labelled.Count == 0)
         {
-            return null;
+            return (null, probabilities);
         }
 
         var rows = labelled.Select(i => (features[i], examples[i].Signals!.Value)).ToList();
         var final = SignalModels.Train(rows, options.Seed, options.Threads);
+        var heldOut = new bool[examples.Count];
         var groups = WriterGroups(labelled.Select(i => examples[i]).ToList(), options.ThresholdFolds);
-        if (groups.Max() < 1)
+        if (groups.Max() >= 1)
         {
-            return final; // one group: nothing to hold out
+            var scores = new List<(float[] Probabilities, HardSignals Signals)>(labelled.Count);
+            for (var g = 0; g <= groups.Max(); g++)
+            {
+                var fold = SignalModels.Train(rows.Where((_, i) => groups[i] != g).ToList(), options.Seed, options.Threads);
+                for (var n = 0; n < labelled.Count; n++)
+                {
+                    if (groups[n] == g)
+                    {
+                        var i = labelled[n];
+                        fold.Detect(features[i].GetIndices(), features[i].GetValues(), probabilities[i]);
+                        heldOut[i] = true;
+                        scores.Add((probabilities[i], rows[n].Item2));
+                    }
+                }
+            }
+
+            final = final.ChooseThresholds(scores);
         }
 
-        var heldOut = new List<(float[] Probabilities, HardSignals Signals)>(labelled.Count);
-        for (var g = 0; g <= groups.Max(); g++)
+        for (var i = 0; i < examples.Count; i++)
         {
-            var train = rows.Where((_, i) => groups[i] != g).ToList();
-            var fold = SignalModels.Train(train, options.Seed, options.Threads);
-            for (var i = 0; i < rows.Count; i++)
+            if (!heldOut[i])
             {
-                if (groups[i] == g)
-                {
-                    var p = new float[fold.Models.Count];
-                    fold.Detect(rows[i].Item1.GetIndices(), rows[i].Item1.GetValues(), p);
-                    heldOut.Add((p, rows[i].Item2));
-                }
+                final.Detect(features[i].GetIndices(), features[i].GetValues(), probabilities[i]);
             }
         }
 
-        return final.ChooseThresholds(heldOut);
+        return (final, probabilities);
     }
 
     /// <summary>

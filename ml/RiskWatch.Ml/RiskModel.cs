@@ -280,8 +280,12 @@ public sealed class RiskModel : IDisposable
         }
 
         var floors = GradeFloors.Evaluate(facts, signs);
-        var scores = scorer.Score(features);
-        return Combine(scores, facts, floors, GradeFloors.Highest(floors)) with { Signs = signs ?? GradeFloors.KeywordSigns(facts) };
+        var scores = scorer.Score(scorer.Features.WithSigns(scorer.SignProbabilities));
+        return Combine(scores, facts, floors, GradeFloors.Highest(floors)) with
+        {
+            Signs = signs ?? GradeFloors.KeywordSigns(facts),
+            SignProbabilities = Signals is null ? [] : [.. scorer.SignProbabilities],
+        };
     }
 
     private GradePrediction Combine(float[] scores, ReportFacts facts, IReadOnlyList<FiredFloor> floors, Grade floor)
@@ -308,6 +312,7 @@ public sealed class RiskModel : IDisposable
         }
 
         var modelGrade = ArgMax(p);
+        var modelProbabilities = (float[])p.Clone();
         var grade = Grades.Max(modelGrade, floor);
         if (floor > modelGrade)
         {
@@ -329,7 +334,7 @@ public sealed class RiskModel : IDisposable
         }
 
         reasons.AddRange(Explanations.Describe(facts).Where(r => !reasons.Contains(r)).Take(Math.Max(0, 4 - reasons.Count)));
-        return new GradePrediction(grade, p, Version) { Floors = floors, ModelGrade = modelGrade, Reasons = reasons };
+        return new GradePrediction(grade, p, Version) { Floors = floors, ModelGrade = modelGrade, ModelProbabilities = modelProbabilities, Reasons = reasons };
     }
 
     /// <summary>

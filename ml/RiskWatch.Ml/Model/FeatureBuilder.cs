@@ -16,7 +16,11 @@ namespace RiskWatch.Ml.Model;
 /// </summary>
 public static class FeatureBuilder
 {
-    public const int DenseLength = 78;
+    public const int DenseLength = 85;
+
+    /// <summary>Where the hard-sign probabilities go (one slot per sign, <see cref="HardSignalNames.All"/> order): the last
+    /// dense slots, filled from the sign models after the rest of the vector is built.</summary>
+    public const int SignOffset = 78;
 
     public const int TextSlots = TextNgramHasher.Slots;
 
@@ -50,6 +54,25 @@ public static class FeatureBuilder
         var own = default(VBuffer<float>);
         shared.CopyTo(ref own);
         return new ModelInput { Grade = label is { } g ? g.ToWire() : "", Features = own };
+    }
+
+    /// <summary>A vector of its own with the hard-sign probabilities in their slots (see <see cref="FeatureVectorBuilder.WithSigns"/>).</summary>
+    public static VBuffer<float> WithSigns(VBuffer<float> features, ReadOnlySpan<float> probabilities)
+    {
+        var indices = new List<int>(features.GetIndices().Length + probabilities.Length);
+        var values = new List<float>(indices.Capacity);
+        indices.AddRange(features.GetIndices());
+        values.AddRange(features.GetValues());
+        for (var k = 0; k < probabilities.Length; k++)
+        {
+            if (probabilities[k] != 0)
+            {
+                indices.Add(DenseOffset + SignOffset + k);
+                values.Add(probabilities[k]);
+            }
+        }
+
+        return new VBuffer<float>(Length, indices.Count, [.. values], [.. indices]);
     }
 
     /// <summary>Writes the dense block into <paramref name="d"/> (length <see cref="DenseLength"/>, all zero on entry).</summary>
@@ -222,6 +245,11 @@ public static class FeatureBuilder
         {
             n[68 + i] = "policy floor " + ((Grade)i).ToWire();
             n[73 + i] = "rubric rules say " + ((Grade)i).ToWire();
+        }
+
+        for (var i = 0; i < HardSignalNames.All.Count; i++)
+        {
+            n[SignOffset + i] = "reads as " + HardSignalNames.All[i].ToWire().Replace('_', ' ');
         }
 
         return n;

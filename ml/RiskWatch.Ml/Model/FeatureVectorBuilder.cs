@@ -62,6 +62,29 @@ public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
             }
         }
 
+        _count = n;
         return new VBuffer<float>(FeatureBuilder.Length, n, _values, _indices);
     }
+
+    /// <summary>
+    /// The vector of the last <see cref="Build"/> with the hard-sign probabilities in their slots (the last of the vector, so
+    /// the indices still ascend). The sign models read the vector without them.
+    /// </summary>
+    public VBuffer<float> WithSigns(ReadOnlySpan<float> probabilities)
+    {
+        var n = _count;
+        for (var k = 0; k < probabilities.Length; k++)
+        {
+            if (probabilities[k] != 0)
+            {
+                _indices[n] = FeatureBuilder.DenseOffset + FeatureBuilder.SignOffset + k;
+                _values[n] = probabilities[k];
+                n++;
+            }
+        }
+
+        return new VBuffer<float>(FeatureBuilder.Length, n, _values, _indices);
+    }
+
+    private int _count;
 }
