@@ -4,9 +4,9 @@ using RiskWatch.Ml.Text;
 namespace RiskWatch.Ml.Model;
 
 /// <summary>
-/// The text part of the feature vector: character 1-3-grams and word 1-2-grams of the normalised
-/// text, counted, each family scaled to unit L2 norm, and hashed into <see cref="Slots"/> slots. Words are
-/// the text split on spaces and, in runs of Chinese ideographs, the words jieba's algorithm finds
+/// The text part of the feature vector: character 1-3-grams and word 1-2-grams (and the stems of Latin words) of the
+/// normalised text, counted, each family scaled to unit L2 norm, and hashed into <see cref="Slots"/> slots. Words are
+/// runs of Latin letters and digits and, in runs of Chinese ideographs, the words jieba's algorithm finds
 /// (<see cref="ChineseSegmenter"/>), so 拖欠 and 工资 are features beside their characters.
 /// It computes the same kind of features ML.NET's FeaturizeText gave this model (the whole text as
 /// one character sequence between a start and an end marker, words split on spaces, raw counts,
@@ -40,6 +40,7 @@ public sealed class TextNgramHasher
     private const uint CharSeed3 = 0xC2B2AE3D;
     private const uint WordSeed1 = 0x27D4EB2F;
     private const uint WordSeed2 = 0x165667B1;
+    private const uint WordSeed3 = 0xD3A2646C;
     private const uint FnvPrime = 0x01000193;
 
     // Longest text ever featurised in full; the contract caps report text well below this.
@@ -146,11 +147,19 @@ public sealed class TextNgramHasher
             }
         }
 
-        var words = folded[1..^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < words.Length; i++)
+        var words = new List<string>();
+        var body = folded[1..^1];
+        var at = 0;
+        while (NextWord(body, ref at) is (var start, var length))
+        {
+            words.Add(body.Substring(start, length));
+        }
+
+        for (var i = 0; i < words.Count; i++)
         {
             Add(SlotOfWords(words[i]), words[i]);
-            if (i + 1 < words.Length)
+            Add(StemSlot(words[i]), Stem(words[i]).ToString() + "~");
+            if (i + 1 < words.Count)
             {
                 Add(SlotOfWords(words[i], words[i + 1]), words[i] + " " + words[i + 1]);
             }
@@ -208,7 +217,7 @@ public sealed class TextNgramHasher
         return Slot(h);
     }
 
-    /// <summary>The slot of a word (<paramref name="next"/> empty) or of a word pair, words as folded text split on spaces.</summary>
+    /// <summary>The slot of a word (<paramref name="next"/> empty) or of a word pair, words as runs of folded Latin letters and digits.</summary>
     public static int SlotOfWords(ReadOnlySpan<char> word, ReadOnlySpan<char> next = default) =>
         next.IsEmpty ? WordUnigramSlot(WordHash(word)) : WordBigramSlot(WordHash(word), WordHash(next));
 
@@ -218,22 +227,12 @@ public sealed class TextNgramHasher
         var previous = 0u;
         var havePrevious = false;
         var i = 0;
-        while (i < text.Length)
+        while (NextWord(text, ref i) is (var start, var length))
         {
-            if (text[i] == ' ')
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < text.Length && text[i] != ' ')
-            {
-                i++;
-            }
-
-            var h = WordHash(text[start..i]);
+            var word = text.Slice(start, length);
+            var h = WordHash(word);
             keys[count++] = (WordUnigramSlot(h) << 1) | 1;
+            keys[count++] = (StemSlot(word) << 1) | 1;
             if (havePrevious)
             {
                 keys[count++] = (WordBigramSlot(previous, h) << 1) | 1;
@@ -245,6 +244,55 @@ public sealed class TextNgramHasher
 
         return count;
     }
+
+    /// <summary>
+    /// The next word of Latin letters and digits from <paramref name="i"/> on (an apostrophe inside a word belongs to it:
+    /// didn't), or null at the end. Punctuation and ideographs end a word, so "life." and "life" are one word; ideograph
+    /// runs have their own words (<see cref="ChineseWordKeys"/>).
+    /// </summary>
+    private static (int Start, int Length)? NextWord(ReadOnlySpan<char> text, ref int i)
+    {
+        while (i < text.Length && !IsWordChar(text[i]))
+        {
+            i++;
+        }
+
+        if (i >= text.Length)
+        {
+            return null;
+        }
+
+        var start = i;
+        while (i < text.Length && (IsWordChar(text[i]) || (text[i] == '\'' && i + 1 < text.Length && IsWordChar(text[i + 1]) && i > start)))
+        {
+            i++;
+        }
+
+        return (start, i - start);
+    }
+
+    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c is >= '\u00C0' and <= '\u024F';
+
+    /// <summary>
+    /// The slot of a word's stem: the word without one common English ending (killed, kills, killing: kill), so a form
+    /// the training reports never used still meets the weight its other forms earned.
+    /// </summary>
+    private static int StemSlot(ReadOnlySpan<char> word) => Slot(WordHash(Stem(word)) ^ WordSeed3);
+
+    internal static ReadOnlySpan<char> Stem(ReadOnlySpan<char> word)
+    {
+        foreach (var ending in StemEndings)
+        {
+            if (word.Length - ending.Length >= 3 && word.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return word[..^ending.Length];
+            }
+        }
+
+        return word;
+    }
+
+    private static readonly string[] StemEndings = ["ing", "ed", "es", "ly", "s"];
 
     /// <summary>
     /// Keys of the jieba words of every ideograph run and of each pair of adjacent words (a pair never spans a gap
