@@ -41,7 +41,7 @@ public sealed partial class DockerfileTests
 
         // The stage is built from the project: the build stage publishes services/${PROJECT}, and the chart pulls this image.
         Assert.Contains("dotnet publish services/${PROJECT}/${PROJECT}.csproj", Stages.Value.Single(s => s.Name == "build").Text, StringComparison.Ordinal);
-        Assert.Contains("docker build -f services/Dockerfile --build-arg PROJECT=", File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")), StringComparison.Ordinal);
+        Assert.Contains("docker build -f services/Dockerfile --build-arg PROJECT=", File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "operations.md")), StringComparison.Ordinal);
     }
 
     [Theory]
