@@ -56,7 +56,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture riskWatch)
         await Expect(slowCard.Locator(".flag.missed")).ToHaveTextAsync("处置超时");
 
         // The escalated red says what happened, and is drawn differently from the fresh red (double border, stripes).
-        await Expect(lateCard.Locator(".flag.timer")).ToHaveTextAsync("⏱ 超时自动升级 1 次");
+        await Expect(lateCard.Locator(".flag.timer")).ToHaveTextAsync("超时自动升级 1 次");
         await Expect(lateCard.Locator(".flag.missed")).ToHaveTextAsync("确认超时");
         Assert.Equal(0, await freshCard.Locator(".flag").CountAsync());
         var lateStyle = await lateCard.EvaluateAsync<string>("n => getComputedStyle(n).borderLeftStyle + ' ' + getComputedStyle(n).backgroundImage.slice(0, 25)");
@@ -67,7 +67,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture riskWatch)
         // The alert page's header says the same, and names the team that leads it now (the policy's joint mechanism).
         await lateCard.Locator("a.subject").ClickAsync();
         var head = page.Locator("#alert-head[data-escalated=timer]");
-        await Expect(head.Locator(".flag.timer")).ToHaveTextAsync("⏱ 超时自动升级 1 次");
+        await Expect(head.Locator(".flag.timer")).ToHaveTextAsync("超时自动升级 1 次");
         await Expect(page.Locator("#alert-team")).ToHaveTextAsync("深圳市劳动关系风险联动处置机制");
         await Expect(page.Locator(".timeline li[data-kind=escalated]")).ToContainTextAsync("未在时限内确认，计时器将预警由市级升级至市联动机制");
         Assert.Empty(errors);

@@ -3,7 +3,7 @@
 import { $, api, el, explain, field, form, showProblem } from './core.js';
 import { lang, t } from './i18n.js';
 import { chinaTime } from './format.js';
-import { deadlineCell, flags, gradeBadge, place, tick } from './list.js';
+import { flags, gradeBadge, place, tick } from './list.js';
 
 const GRADES = ['red', 'orange', 'yellow', 'blue'];
 let shown = null;
@@ -37,7 +37,8 @@ export async function load(id, announce) {
         el('dt', {}, t('tier')), el('dd', { id: 'alert-tier' }, t('tiers')[a.tier] ?? a.tier),
         el('dt', {}, t('team')), el('dd', { id: 'alert-team' }, team ?? '—'),
         el('dt', {}, t('status')), el('dd', {}, el('span', { class: 'status' }, t('statuses')[a.status] ?? a.status)),
-        el('dt', {}, t('deadline')), el('dd', {}, deadlineCell(a)),
+        el('dt', {}, t('ackDue')), el('dd', { id: 'ack-deadline' }, deadlineOf(a.deadlines.acknowledgeDueAt, a.handling.acknowledgedAt, a.status === 'new', a.deadlines.acknowledgeMissed)),
+        el('dt', {}, t('actDue')), el('dd', { id: 'act-deadline' }, deadlineOf(a.deadlines.actDueAt, a.handling.firstActionAt, ['new', 'acknowledged'].includes(a.status), a.deadlines.actMissed)),
         el('dt', {}, t('reports')), el('dd', {}, String(a.reportCount))),
       el('p', { class: 'muted' }, `${t('model')} ${a.modelVersion} · ${t('policy')} ${a.policyVersion}`),
       el('p', {}, el('a', { id: 'cap-link', href: `/api/v1/alerts/${a.id}/cap`, download: `riskwatch-alert-${a.id}.cap.xml` }, t('cap')))),
@@ -52,6 +53,13 @@ export async function load(id, announce) {
   tick();
   if (focused && $(focused)) $(focused).focus();
   return true;
+}
+
+/** A deadline in the header: running (a countdown), met (when), or neither. */
+function deadlineOf(due, doneAt, running, missed) {
+  if (doneAt) return el('span', { class: 'deadline stopped', 'data-stopped': 'true' }, `${t('met')} ${chinaTime(doneAt, lang())}`);
+  if (due && running) return el('span', { class: 'deadline', 'data-due': due }, '');
+  return el('span', { class: 'deadline' }, missed ? t('missedWord') : t('noDeadline'));
 }
 
 function reportItem(a, r, count) {

@@ -30,8 +30,8 @@ export function flags(alert, timerEscalations) {
   const out = [];
   if (alert.deadlines.acknowledgeMissed) out.push(el('span', { class: 'badge flag missed' }, t('ackMissed')));
   if (alert.deadlines.actMissed) out.push(el('span', { class: 'badge flag missed' }, t('actMissed')));
-  if (timerEscalations > 0) out.push(el('span', { class: 'badge flag timer' }, `⏱ ${t('timerEscalatedTimes')(timerEscalations)}`));
-  else if (alert.deadlines.escalations > 0) out.push(el('span', { class: 'badge flag escalated' }, `↑ ${t('escalatedTimes')(alert.deadlines.escalations)}`));
+  if (timerEscalations > 0) out.push(el('span', { class: 'badge flag timer' }, t('timerEscalatedTimes')(timerEscalations)));
+  else if (alert.deadlines.escalations > 0) out.push(el('span', { class: 'badge flag escalated' }, t('escalatedTimes')(alert.deadlines.escalations)));
   return out;
 }
 
