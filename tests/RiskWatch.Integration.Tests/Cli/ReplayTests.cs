@@ -83,7 +83,8 @@ public sealed class ReplayTests(IntakeFixture riskWatch) : IClassFixture<IntakeF
         Assert.Equal(3, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE report_id = ANY(@p) AND channel = 'platform'", ids));
         Assert.Equal(1, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE report_id = @p AND channel = 'api'", Guid.Parse(informant["reportId"]!.GetValue<string>())));
 
-        // Sent again, they are duplicates: the same reports, nothing new.
+        // Sent again (in another order, so another batch with another signature), they are duplicates: nothing new.
+        await File.WriteAllTextAsync(file, Lines(Enumerable.Reverse(platformReports)));
         var again = await ReplayCommand.ReplayAsync(http, file, null, null, TextWriter.Null, CancellationToken.None, new PlatformCredentials(key, secret));
         Assert.Equal(3, again.ByStatus[200]);
     }

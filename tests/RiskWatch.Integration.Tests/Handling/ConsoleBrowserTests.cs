@@ -285,6 +285,9 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture riskWatch)
             await page.GotoAsync("/console/#/review");
             await Expect(page.Locator("#review-summary")).ToBeVisibleAsync();
             await Axe.AssertNoSeriousViolationsAsync(page, "the review queue");
+            await page.GotoAsync("/console/#/stats");
+            await Expect(page.Locator("#export-csv")).ToBeVisibleAsync();
+            await Axe.AssertNoSeriousViolationsAsync(page, "the figures page");
         }
     }
 }

@@ -23,7 +23,8 @@ export async function load() {
     const name = (v) => dimension === 'grade' ? t('grades')[v] ?? v : dimension === 'tier' ? t('tiers')[v] ?? v : v;
     return el('section', { class: 'panel stats', 'data-dimension': dimension },
       el('h3', {}, t('statsBy')[dimension]),
-      el('div', { class: 'table-wrap' }, el('table', {},
+      // A table wider than a phone scrolls sideways: the region takes focus so a keyboard can scroll it too.
+      el('div', { class: 'table-wrap', tabIndex: 0, role: 'region', 'aria-label': t('statsBy')[dimension] }, el('table', {},
         el('thead', {}, el('tr', {}, ...t('statsCols').map((c) => el('th', { scope: 'col' }, c)))),
         el('tbody', {}, ...rows.map((f) => el('tr', {},
           el('th', { scope: 'row' }, name(f.value)), el('td', {}, String(f.opened)), el('td', {}, String(f.acknowledged)),
