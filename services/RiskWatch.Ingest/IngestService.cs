@@ -31,6 +31,7 @@ public static class IngestService
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapFormPages();
+        app.MapPlacesApi();
         // Every way a report comes in: rate-limited per key, or per address without one.
         var intake = app.MapGroup("").WithTags("Intake").RequireRateLimiting(IntakeRateLimits.Policy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -49,6 +50,8 @@ public static class IngestService
         builder.Services.AddRiskWatchDatabase();
         builder.Services.AddAcknowledgedProducer();
         builder.Services.AddSingleton(TimeProvider.System);
+        // The form offers the policy's places (a bad policy file stops Ingest too, as it stops Scoring and Response).
+        builder.Services.AddHandlingPolicy();
         builder.Services.AddValidatedOptions<IngestOptions>(IngestOptions.SectionName);
         builder.Services.AddOptions<IntakeSecurityOptions>().BindConfiguration(IntakeSecurityOptions.SectionName);
         // Resolved at start (ValidateOnStart would not reach it): a missing key stops the process with the setting's name.
@@ -59,6 +62,7 @@ public static class IngestService
         });
         builder.Services.AddHostedService<SecretBoxCheck>();
         builder.Services.AddSingleton<IntakeLedger>();
+        builder.Services.AddSingleton<FollowUpHistory>();
         builder.Services.AddSingleton<InformantStore>();
         builder.Services.AddSingleton<PlatformSigning>();
         builder.Services.AddSingleton<PlatformApi.BatchGate>();

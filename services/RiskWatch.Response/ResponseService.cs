@@ -36,6 +36,10 @@ public static class ResponseService
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapAlertsApi();
+        app.MapTriageApi();
+        app.MapRegroupingApi();
+        app.MapReviewsApi();
+        app.MapHandlingReportsApi();
         app.MapConsole();
         return app;
     }
@@ -54,6 +58,11 @@ public static class ResponseService
 
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertCommands>();
+        services.AddSingleton<AlertTriage>();
+        services.AddSingleton<AlertRegrouping>();
+        services.AddSingleton<HandlingReports>();
+        services.AddSingleton<RiskWatch.Data.Reviews.ReviewQueue>();
+        services.AddSingleton<ResponderDirectory>();
         services.AddSingleton<DeadlineStore>();
         services.AddSingleton<OutboxStore>();
         services.AddAcknowledgedProducer();

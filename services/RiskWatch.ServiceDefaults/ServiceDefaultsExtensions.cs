@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -36,14 +37,24 @@ public static class ServiceDefaultsExtensions
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         host?.Invoke(builder);
 
-        // One JSON object a line, with the trace and span ids of the request that logged it.
+        // One JSON object a line, with the trace and span ids of the request that logged it; short lines for a person at a
+        // terminal when Logging:Format is "human" (the one-machine mode sets it).
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(options =>
+        if (string.Equals(builder.Configuration[Logging.HumanConsoleFormatter.FormatSetting], "human", StringComparison.OrdinalIgnoreCase))
         {
-            options.IncludeScopes = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+            builder.Logging.AddConsole(options => options.FormatterName = Logging.HumanConsoleFormatter.Name)
+                .AddConsoleFormatter<Logging.HumanConsoleFormatter, ConsoleFormatterOptions>();
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
         builder.Logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using RiskWatch.Host;
+using RiskWatch.ServiceDefaults.Logging;
 
 namespace RiskWatch.Cli.Commands;
 
@@ -10,7 +12,11 @@ public static class UpCommand
         var command = new Command("up", "Run RiskWatch on one machine: Ingest, Scoring and Response in one process, with an embedded PostgreSQL and Kafka-protocol broker unless configured otherwise. Ctrl+C stops it.");
         command.SetAction(async (_, cancellationToken) =>
         {
-            var configuration = CliConfiguration.Build();
+            // A person at a terminal reads short lines; RISKWATCH_Logging__Format=json brings back the deployments' JSON.
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [HumanConsoleFormatter.FormatSetting] = "human" })
+                .AddConfiguration(CliConfiguration.Build())
+                .Build();
             await using var system = await EmbeddedSystem.StartAsync(configuration, Console.Out, cancellationToken);
             Console.WriteLine($"""
 

@@ -44,6 +44,12 @@ public sealed class IntakeLedger
         public const string Received = "received";
         public const string BeingHandled = "being_handled";
         public const string Closed = "closed";
+
+        /// <summary>Scored as no labour-relations risk: waiting for a responder of the place to review it.</summary>
+        public const string InReview = "in_review";
+
+        /// <summary>Reviewed by a responder and not taken up as a labour-relations risk.</summary>
+        public const string NotTakenUp = "not_taken_up";
     }
 
     /// <summary>Those of <paramref name="reportIds"/> already accepted, through Ingest or scored from Kafka.</summary>
@@ -120,8 +126,9 @@ public sealed class IntakeLedger
     }
 
     /// <summary>
-    /// The state of the report a tracking code names, from its alert: received (not yet scored, no alert, or an alert
-    /// nobody took up yet), being handled (acknowledged or in handling), closed (resolved or closed).
+    /// The state of the report a tracking code names, from its alert: received (not yet scored, or an alert nobody took up
+    /// yet), in review (graded none, waiting for a responder), not taken up (a responder dismissed it), being handled
+    /// (acknowledged or in handling), closed (resolved or closed).
     /// </summary>
     public async Task<IntakeStatus?> StatusAsync(string trackingCode, CancellationToken cancellationToken)
     {
@@ -140,8 +147,11 @@ public sealed class IntakeLedger
                          (SELECT received_at FROM reports WHERE report_id = @Id)) AS ReceivedAt,
                 (SELECT count(*)::int FROM intake_ledger WHERE follow_up_of = @Id) AS Additions,
                 a.status AS AlertStatus,
-                a.updated_at AS UpdatedAt
+                coalesce(a.updated_at, q.decided_at, q.queued_at) AS UpdatedAt,
+                q.queued_at IS NOT NULL AS Reviewed,
+                q.decision AS ReviewDecision
             FROM (SELECT 1) one
+            LEFT JOIN report_reviews q ON q.report_id = @Id
             LEFT JOIN LATERAL (
                 SELECT al.status, al.updated_at FROM reports r JOIN alerts al ON al.alert_id = r.alert_id
                 WHERE r.report_id IN (SELECT report_id FROM family)
@@ -150,8 +160,11 @@ public sealed class IntakeLedger
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<StatusRow>(new CommandDefinition(sql, new { Id = original.ReportId }, cancellationToken: cancellationToken));
+        // A report graded none has no alert: it waits in the review queue, or a responder decided it is no labour risk.
         var status = row.AlertStatus switch
         {
+            null when row.Reviewed && row.ReviewDecision is null => Statuses.InReview,
+            null when row.ReviewDecision == "dismissed" => Statuses.NotTakenUp,
             null or "new" => Statuses.Received,
             "resolved" or "closed" => Statuses.Closed,
             _ => Statuses.BeingHandled,
@@ -163,5 +176,5 @@ public sealed class IntakeLedger
     public static string AboutJson(object location, object subject, string? sector, string? category, DateTimeOffset occurredAt, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(new { location, subject, sector, category, occurredAt }, options);
 
-    private sealed record StatusRow(DateTime? ReceivedAt, int Additions, string? AlertStatus, DateTime? UpdatedAt);
+    private sealed record StatusRow(DateTime? ReceivedAt, int Additions, string? AlertStatus, DateTime? UpdatedAt, bool Reviewed, string? ReviewDecision);
 }

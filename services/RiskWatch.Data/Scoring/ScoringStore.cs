@@ -66,6 +66,9 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         if (fresh.Count > 0)
         {
             await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
+            // Reports graded none open no alert: they wait for a person in the review queue instead of reaching nobody.
+            await Reviews.ReviewQueue.EnqueueAsync(connection, transaction,
+                fresh.Select(i => batch[i].Scored).Where(s => s.Grade == Grade.None).Select(s => s.Report).ToList(), now, cancellationToken);
         }
 
         await AlertChanges.RecordManyAsync(connection, transaction,

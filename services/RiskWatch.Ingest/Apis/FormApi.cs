@@ -8,8 +8,11 @@ using RiskWatch.ServiceDefaults;
 
 namespace RiskWatch.Ingest.Apis;
 
-/// <summary>What the follow-up page shows: the state in plain words, never notes or who handles it.</summary>
-public sealed record FollowUpStatus(string TrackingCode, string Status, DateTime ReceivedAt, DateTime? UpdatedAt, int Additions);
+/// <summary>
+/// What the follow-up page shows: the state in plain words, and its history with the messages the union sent back;
+/// never notes or who handles it.
+/// </summary>
+public sealed record FollowUpStatus(string TrackingCode, string Status, DateTime ReceivedAt, DateTime? UpdatedAt, int Additions, IReadOnlyList<FollowUpStep> History);
 
 /// <summary>Information an informant adds to a report they hold the tracking code of.</summary>
 public sealed record FollowUpRequest(Guid ReportId, string Text, string? Language);
@@ -29,11 +32,39 @@ public static class FormApi
             .WithName("ReportForm").WithSummary("The informant form (HTML, Simplified Chinese with an English switch).").WithTags("Form");
         app.MapGet("/report/follow-up", () => Page("follow-up.html", "text/html; charset=utf-8"))
             .WithName("FollowUpPage").WithSummary("The follow-up page: status by tracking code, and adding information.").WithTags("Form");
-        app.MapGet("/report/app.js", () => Page("app.js", "text/javascript; charset=utf-8"))
-            .WithName("FormScript").WithSummary("The form's script (no inline script: the CSP forbids it).").WithTags("Form");
-        app.MapGet("/report/app.css", () => Page("app.css", "text/css; charset=utf-8"))
-            .WithName("FormStyles").WithSummary("The form's styles.").WithTags("Form");
+        app.MapGet("/report/{file}", Asset)
+            .WithName("FormAsset").WithSummary("The pages' scripts, styles, icon and service worker (no inline script: the CSP forbids it).").WithTags("Form");
         return app;
+    }
+
+    /// <summary>What the pages load besides themselves; anything else under /report/ is a 404.</summary>
+    private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
+    {
+        ["app.js"] = "text/javascript; charset=utf-8",
+        ["app.css"] = "text/css; charset=utf-8",
+        ["fields.js"] = "text/javascript; charset=utf-8",
+        ["places.js"] = "text/javascript; charset=utf-8",
+        ["history.js"] = "text/javascript; charset=utf-8",
+        ["offline.js"] = "text/javascript; charset=utf-8",
+        ["sw.js"] = "text/javascript; charset=utf-8",
+        ["favicon.svg"] = "image/svg+xml",
+    };
+
+    private static IResult Asset(string file, HttpContext context)
+    {
+        if (!Assets.TryGetValue(file, out var contentType))
+        {
+            return TypedResults.Problem($"There is no {file} here.", statusCode: StatusCodes.Status404NotFound, type: Problems.NotFound);
+        }
+
+        if (file == "sw.js")
+        {
+            // The service worker lives beside the scripts but serves the pages /report and /report/follow-up too.
+            context.Response.Headers["Service-Worker-Allowed"] = "/report";
+            context.Response.Headers.CacheControl = "no-cache";
+        }
+
+        return Page(file, contentType);
     }
 
     public static RouteGroupBuilder MapFormApi(this RouteGroupBuilder intake)
@@ -47,7 +78,7 @@ public static class FormApi
 
         intake.MapGet("/api/v1/follow-ups/{trackingCode}", GetStatus)
             .WithName("FollowUpStatus")
-            .WithSummary("The state of a report by its tracking code: received, being_handled or closed.")
+            .WithSummary("The state of a report by its tracking code (received, in_review, not_taken_up, being_handled or closed) and its history, with the messages the union sent back.")
             .WithTags("Form");
 
         intake.MapPost("/api/v1/follow-ups/{trackingCode}", AddInformation)
@@ -67,14 +98,15 @@ public static class FormApi
     }
 
     public static async Task<Results<Ok<FollowUpStatus>, ProblemHttpResult>> GetStatus(
-        string trackingCode, IntakeLedger ledger, CancellationToken cancellationToken)
+        string trackingCode, IntakeLedger ledger, FollowUpHistory history, CancellationToken cancellationToken)
     {
         if (Normalise(trackingCode) is not { } code || await ledger.StatusAsync(code, cancellationToken) is not { } status)
         {
             return IngestProblems.FollowUpNotFound();
         }
 
-        return TypedResults.Ok(new FollowUpStatus(status.TrackingCode, status.Status, status.ReceivedAt, status.UpdatedAt, status.Additions));
+        var steps = await history.ReadAsync(status.ReportId, cancellationToken);
+        return TypedResults.Ok(new FollowUpStatus(status.TrackingCode, status.Status, status.ReceivedAt, status.UpdatedAt, status.Additions, steps));
     }
 
     public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> AddInformation(

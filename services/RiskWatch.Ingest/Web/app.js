@@ -66,6 +66,24 @@
     }
   };
 
+  // Issue 15: a report kept until it is accepted, the waiting notice, the review states and the history.
+  Object.assign(T.zh, {
+    whereHint: '点输入框可以从列表里选；列表里没有的地方，直接填写。',
+    waitingTitle: '报告已保存在本手机上，还没有发出', waitingText: '现在没有网络（或服务器暂时收不到）。报告会自动发送，只发送一次，不需要再填一遍。发出后这里会显示查询码。',
+    'st.in_review': '等待复核', 'st.not_taken_up': '未列为劳动风险',
+    'ex.in_review': '系统没有把它列为劳动风险。工会人员会复核这份报告，再决定是否处理。',
+    'ex.not_taken_up': '工会人员复核后，没有把它列为劳动关系风险。如果情况有变化，请补充信息。',
+    'ex.received': '报告已收到，已转给工会应急处置人员，等待他们接手。'
+  });
+  Object.assign(T.en, {
+    whereHint: 'Tap a field to pick from the list; type a place the list does not have.',
+    waitingTitle: 'Your report is saved on this phone and not sent yet', waitingText: 'There is no connection now (or the server cannot take it yet). It will be sent by itself, once: no need to fill it in again. The tracking code will show here when it is sent.',
+    'st.in_review': 'Waiting for review', 'st.not_taken_up': 'Not taken up as a labour risk',
+    'ex.in_review': 'The system did not flag it as a labour risk. Union staff will review the report and decide whether to take it up.',
+    'ex.not_taken_up': 'Union staff reviewed it and did not take it up as a labour-relations risk. If things change, add information.',
+    'ex.received': 'Your report was received and passed to the union response team; it waits for them to take it up.'
+  });
+
   var lang = read(LANG, 'zh') === 'en' ? 'en' : 'zh';
   var flushing = false;
 
@@ -136,12 +154,12 @@
           if (response.status === 202) {
             remove(item.id);
             remember(answer.trackingCode);
-            if (item.current) { showReceipt(answer.trackingCode); } else if (item.kind === 'followup') { say(t('addSent'), 'ok'); } else { say(t('sentLater') + answer.trackingCode, 'ok'); }
+            if (item.current || waitingFor(item)) { accepted(item, answer.trackingCode); } else if (item.kind === 'followup') { say(t('addSent'), 'ok'); } else { say(t('sentLater') + answer.trackingCode, 'ok'); }
             return true;
           }
           if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
             remove(item.id);
-            say(t('refused') + reasons(answer), 'error');
+            refused(item, answer);
             return true;
           }
           if (item.current) { say(t('retryLater')); }
@@ -157,6 +175,32 @@
         if (progressed) { return flush(); }
       });
   }
+  // ---- a report stays in the form until it is accepted (issue 15) ------------------------------------------
+  // The form is cleared only on the server's 202. A refusal puts the report back in the form (when it had left it, as a
+  // report sent from the outbox later) and each reason beside its field, in the page's language, with focus there.
+  function waitingFor(item) { var w = $('waiting'); return !!(w && !w.hidden && item.kind === 'report'); }
+
+  function accepted(item, code) {
+    if (item.kind !== 'report' || !$('report-form')) { say(t('addSent'), 'ok'); return; }
+    $('report-form').reset();
+    window.RiskWatchFields.clear();
+    $('waiting').hidden = true;
+    showReceipt(code);
+  }
+
+  function refused(item, problem) {
+    if (item.kind !== 'report' || !$('report-form') || !window.RiskWatchFields) { say(t('refused') + reasons(problem), 'error'); return; }
+    if (item.fields && !$('text').value.trim()) { restore(item.fields); }
+    $('waiting').hidden = true;
+    $('receipt').hidden = true;
+    $('report-form').hidden = false;
+    say(window.RiskWatchFields.showProblem(problem, lang), 'error');
+  }
+
+  var FORM_FIELDS = ['text', 'city', 'district', 'street', 'subject-name', 'subject-kind', 'platform', 'category', 'sector', 'workers', 'amount', 'action', 'expected', 'occurred'];
+  function snapshot() { var f = {}; FORM_FIELDS.forEach(function (id) { f[id] = $(id).value; }); return f; }
+  function restore(fields) { FORM_FIELDS.forEach(function (id) { if (fields[id] !== undefined) { $(id).value = fields[id]; } }); }
+
   function markNotCurrent() { write(OUTBOX, outbox().map(function (i) { i.current = false; return i; })); }
   function reasons(problem) {
     if (problem && problem.errors) {
@@ -201,8 +245,8 @@
 
   function compose() {
     var text = $('text').value.trim(), city = $('city').value.trim();
-    if (!text) { say(t('needText'), 'error'); $('text').focus(); return null; }
-    if (!city) { say(t('needCity'), 'error'); $('city').focus(); return null; }
+    if (!text) { say(t('needText'), 'error'); window.RiskWatchFields.require('text', lang); return null; }
+    if (!city) { say(t('needCity'), 'error'); window.RiskWatchFields.require('city', lang); return null; }
     var occurred = localInput($('occurred').value) || new Date();
     var report = {
       reportId: uuid(),
@@ -231,19 +275,32 @@
     return report;
   }
 
+  // Offline (or the server away): the report waits in the outbox; the form makes way for a notice at the top of the
+  // page, where the informant is looking, that says so. It comes back, filled in, only if the server refuses the report.
+  function showWaiting() {
+    say('');
+    $('report-form').reset();
+    $('report-form').hidden = true;
+    $('receipt').hidden = true;
+    $('waiting').hidden = false;
+    window.scrollTo(0, 0);
+    $('waiting').focus();
+  }
+
   function initReport() {
     $('report-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var report = compose();
       if (!report) { return; }
       markNotCurrent();
-      enqueue({ id: report.reportId, kind: 'report', url: '/api/v1/form/reports', body: report, current: true });
-      $('report-form').reset();
-      say(navigator.onLine === false ? t('savedOffline') : t('sending'));
-      flush();
+      window.RiskWatchFields.clear();
+      enqueue({ id: report.reportId, kind: 'report', url: '/api/v1/form/reports', body: report, current: true, fields: snapshot() });
+      if (navigator.onLine === false) { showWaiting(); } else { say(t('sending')); }
+      flush().then(function () { if (outbox().some(function (i) { return i.id === report.reportId; })) { showWaiting(); } });
     });
     $('another').addEventListener('click', function () {
       $('receipt').hidden = true;
+      $('waiting').hidden = true;
       $('report-form').hidden = false;
       say('');
     });
@@ -265,6 +322,8 @@
             $('status-explain').textContent = t('ex.' + answer.status);
             $('received-at').textContent = new Date(answer.receivedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en');
             $('additions').textContent = answer.additions + (lang === 'zh' ? t('times') : '');
+            if (window.RiskWatchHistory) { window.RiskWatchHistory.show(answer.history, lang); }
+            $('report-status').setAttribute('data-status', answer.status);
             currentCode = answer.trackingCode;
           } else {
             $('report-status').hidden = true;

@@ -81,10 +81,7 @@ public static class AlertActionsApi
                     title: "The alert's status does not allow this action.");
             case CommandStatus.Done:
             default:
-                if (command.Action is AlertAction.Acknowledge && result.Alert is { } alert)
-                {
-                    ResponseMetrics.TimeToAcknowledge.WithLabels(alert.Grade).Observe(Math.Max(0, (clock.GetUtcNow().UtcDateTime - alert.OpenedAt).TotalSeconds));
-                }
+                HandlingTimes.Observe(command.Action, result.Alert!, services.GetRequiredService<Core.Policy.HandlingPolicy>());
 
                 return TypedResults.Ok(AlertView.From(result.Alert!));
         }

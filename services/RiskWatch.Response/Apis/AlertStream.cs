@@ -9,7 +9,7 @@ namespace RiskWatch.Response.Apis;
 
 /// <summary>
 /// GET /api/v1/alerts/stream: Server-Sent Events, one <c>alert</c> event per timeline event of an alert in the caller's
-/// scope. It reads alert_events in PostgreSQL, so changes made by any process (Scoring opening alerts, another Response
+/// scope, with the alert's grade and subject now (so that a console can tell a new red from other news). It reads alert_events in PostgreSQL, so changes made by any process (Scoring opening alerts, another Response
 /// instance, the timer) reach every console. Reconnecting browsers resume from <c>Last-Event-ID</c>.
 /// </summary>
 public static class AlertStream
@@ -52,7 +52,7 @@ public static class AlertStream
 
                 foreach (var e in events)
                 {
-                    var data = JsonSerializer.Serialize(new { eventId = e.EventId, alertId = e.AlertId, kind = e.Kind, actor = e.Actor, at = e.At });
+                    var data = JsonSerializer.Serialize(new { eventId = e.EventId, alertId = e.AlertId, kind = e.Kind, actor = e.Actor, at = e.At, grade = e.Grade, subject = e.Subject });
                     await response.WriteAsync($"id: {e.EventId.ToString(CultureInfo.InvariantCulture)}\nevent: alert\ndata: {data}\n\n", cancellationToken);
                     after = Math.Max(after, e.EventId);
                 }

@@ -31,6 +31,16 @@ public static class ConsoleApi
         ["index.html"] = "text/html; charset=utf-8",
         ["app.js"] = "text/javascript; charset=utf-8",
         ["app.css"] = "text/css; charset=utf-8",
+        // The console's modules (issue 15): triage list, alert page, review queue, figures, notifications.
+        ["core.js"] = "text/javascript; charset=utf-8",
+        ["i18n.js"] = "text/javascript; charset=utf-8",
+        ["format.js"] = "text/javascript; charset=utf-8",
+        ["list.js"] = "text/javascript; charset=utf-8",
+        ["alert.js"] = "text/javascript; charset=utf-8",
+        ["review.js"] = "text/javascript; charset=utf-8",
+        ["stats.js"] = "text/javascript; charset=utf-8",
+        ["notify.js"] = "text/javascript; charset=utf-8",
+        ["favicon.svg"] = "image/svg+xml",
     };
 
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)

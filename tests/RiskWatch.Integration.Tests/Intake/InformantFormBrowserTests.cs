@@ -66,14 +66,15 @@ public sealed partial class InformantFormBrowserTests(IntakeFixture riskWatch) :
         await page.FillAsync("#city", "深圳市");
         await page.FillAsync("#subject-name", "离线测试配送站");
         await page.TapAsync("#submit");
-        await page.Locator("#status").GetByText("现在没有网络").WaitForAsync(new() { Timeout = 10_000 });
+        await page.Locator("#waiting").GetByText("还没有发出").WaitForAsync(new() { Timeout = 10_000 });
         var offlineId = Guid.Parse(await page.EvaluateAsync<string>("() => JSON.parse(localStorage.getItem('riskwatch.outbox.v1'))[0].id"));
         Assert.Equal("1", await page.Locator("#outbox-count").TextContentAsync());
         Assert.Equal(0, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE report_id = @p", offlineId));
 
         // ... and sent when the connection returns, exactly once, even though the page is loaded again right after.
         await context.SetOfflineAsync(false);
-        await page.Locator("#status").GetByText("保存的报告已发送").WaitForAsync(new() { Timeout = 20_000 });
+        // The informant is still on the page: the waiting notice gives way to the receipt.
+        await page.Locator("#receipt-code").GetByText(TrackingCodePattern()).WaitForAsync(new() { Timeout = 20_000 });
         Assert.Equal("[]", await page.EvaluateAsync<string>("() => localStorage.getItem('riskwatch.outbox.v1')"));
         await page.ReloadAsync();
         await riskWatch.WaitForCountAsync("SELECT count(*) FROM reports WHERE report_id = @p", offlineId, 1);

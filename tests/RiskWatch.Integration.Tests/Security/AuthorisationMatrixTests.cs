@@ -82,8 +82,9 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         // Ingest
         Get("Ingest", "/report", "/report", Public),
         Get("Ingest", "/report/follow-up", "/report/follow-up", Public),
-        Get("Ingest", "/report/app.js", "/report/app.js", Public),
-        Get("Ingest", "/report/app.css", "/report/app.css", Public),
+        Get("Ingest", "/report/{file}", "/report/app.js", Public),
+        // The form's place picker: the policy's places are no secret.
+        Get("Ingest", "/api/v1/form/places", "/api/v1/form/places", Public),
         Get("Ingest", "/schemas/report.v1.json", "/schemas/report.v1.json", Public),
         Get("Ingest", "/openapi/{documentName}.json", "/openapi/v1.json", Public),
         AnyMethod("Ingest", "/metrics"),
@@ -130,7 +131,27 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         AlertAction("resolve", new { outcome = "mediated", note = "agreed" }),
         AlertAction("close", new { reason = "done" }),
         AlertAction("reopen", new { reason = "it started again" }),
+        // The console's triage, figures and export: every responder, each within their jurisdiction.
+        new("Response", "GET", "/api/v1/alerts/triage", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/triage?status=all&pageSize=200"), Responders),
+        new("Response", "GET", "/api/v1/stats/handling", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/stats/handling"), Responders),
+        new("Response", "GET", "/api/v1/alerts/export", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/export"), Responders),
+        new("Response", "GET", "/api/v1/alerts/{id:long}/assignees", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/alerts/{w.AlertId}/assignees"), AlertOfInside),
+        // Bulk acknowledge answers per alert: another street's responder is told "not found" for this one, inside a 200.
+        new("Response", "POST", "/api/v1/alerts/acknowledge", (w, _) => Json(HttpMethod.Post, "/api/v1/alerts/acknowledge", new { alertIds = new[] { w.AlertId } }), Responders),
+        AlertAction("messages", new { text = "we called the station" }),
+        // Split out a report the alert does not hold, merge into an alert that does not exist: a 404 for whoever may act.
+        new("Response", "POST", "/api/v1/alerts/{id:long}/split", (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/split",
+            new { reportId = Guid.NewGuid(), reason = "not the same station" }), NotFoundForResponders),
+        new("Response", "POST", "/api/v1/alerts/{id:long}/merge", (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/merge",
+            new { intoAlertId = long.MaxValue, reason = "same incident" }), NotFoundForResponders),
+        // The review queue of reports graded none: responders, within their jurisdiction (an unknown report is a 404).
+        new("Response", "GET", "/api/v1/reviews/", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/reviews/"), Responders),
+        new("Response", "POST", "/api/v1/reviews/{reportId:guid}/dismiss", (w, _) => Json(HttpMethod.Post, $"/api/v1/reviews/{w.ReportId}/dismiss", new { reason = "x" }), NotFoundForResponders),
+        new("Response", "POST", "/api/v1/reviews/{reportId:guid}/promote", (w, _) => Json(HttpMethod.Post, $"/api/v1/reviews/{w.ReportId}/promote", new { grade = "blue", reason = "x" }), NotFoundForResponders),
     ];
+
+    /// <summary>What no responder can find (the world's report is no review item; an unknown target): 404 for them, 401/403 for others.</summary>
+    private static Outcome NotFoundForResponders(Caller c) => c is Caller.ResponderInside or Caller.ResponderOutside or Caller.Admin ? Outcome.NotFound : Outcome.Refused;
 
     private static HttpRequestMessage PlatformBatch(World world, Caller caller)
     {
