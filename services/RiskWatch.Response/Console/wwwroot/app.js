@@ -196,7 +196,9 @@ function actions(a) {
   if (open) {
     box.append(form('assign-form', [el('input', { name: 'assignee', placeholder: t('assignee'), required: true })], t('assign'),
       (d) => post('assign', { assignee: d.get('assignee') })));
-    box.append(button('escalate', t('escalate'), () => post('escalate', {})));
+    // Escalating needs a reason (issue 14, finding 9): the tier above is told why.
+    box.append(form('escalate-form', [el('input', { name: 'reason', placeholder: t('reason'), required: true })], t('escalate'),
+      (d) => post('escalate', { reason: d.get('reason') })));
     const outcomes = el('select', { name: 'outcome' }, ...Object.entries(TEXT[lang].outcomes).map(([k, v]) => el('option', { value: k }, v)));
     box.append(form('resolve-form', [outcomes, el('input', { name: 'note', placeholder: t('note') })], t('resolve'),
       (d) => post('resolve', { outcome: d.get('outcome'), note: d.get('note') })));
