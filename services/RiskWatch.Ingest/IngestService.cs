@@ -87,13 +87,17 @@ public static class IngestService
         return builder;
     }
 
-    /// <summary>Builds the <see cref="SecretBox"/> and the <see cref="TrackingCode"/> at start, so a missing or wrong secret stops Ingest before it takes traffic.</summary>
-    private sealed class SecretBoxCheck(SecretBox box, TrackingCode codes) : IHostedService
+    /// <summary>
+    /// Builds the <see cref="SecretBox"/> and the <see cref="TrackingCode"/> at start, so a missing or wrong secret stops
+    /// Ingest before it takes traffic. Resolved when started, not when constructed: the production check of the configured
+    /// secrets (a hosted service registered before) speaks first, naming a weak one.
+    /// </summary>
+    private sealed class SecretBoxCheck(IServiceProvider services) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            GC.KeepAlive(box);
-            GC.KeepAlive(codes);
+            GC.KeepAlive(services.GetRequiredService<SecretBox>());
+            GC.KeepAlive(services.GetRequiredService<TrackingCode>());
             return Task.CompletedTask;
         }
 

@@ -57,7 +57,7 @@ public sealed partial class InformantFormBrowserTests(IntakeFixture riskWatch) :
         Assert.Matches(TrackingCodePattern(), code);
         Assert.Equal("已收到您的报告", await page.Locator("#receipt h2").TextContentAsync());
         Assert.Equal(1, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE tracking_code = @p AND channel = 'form' AND reporter = 'anonymous'", code));
-        await riskWatch.WaitForCountAsync("SELECT count(*) FROM reports WHERE tracking_code = @p", code, 1);
+        await riskWatch.WaitForCountAsync("SELECT count(*) FROM reports r JOIN intake_ledger l ON l.report_id = r.report_id WHERE l.tracking_code = @p", code, 1);
 
         // Offline: the report is kept on the phone ...
         await page.TapAsync("#another");
@@ -89,7 +89,7 @@ public sealed partial class InformantFormBrowserTests(IntakeFixture riskWatch) :
         await page.TapAsync("#add-form button[type=submit]");
         await page.Locator("#status").GetByText("补充信息已发送").WaitForAsync(new() { Timeout = 15_000 });
         await riskWatch.WaitForCountAsync(
-            "SELECT count(*) FROM reports f JOIN intake_ledger l ON l.report_id = f.report_id JOIN reports o ON o.tracking_code = @p WHERE l.follow_up_of = o.report_id AND f.incident_key = o.incident_key AND f.body->>'text' LIKE '【补充信息 RW-%'",
+            "SELECT count(*) FROM reports f JOIN intake_ledger l ON l.report_id = f.report_id JOIN intake_ledger ol ON ol.tracking_code = @p JOIN reports o ON o.report_id = ol.report_id WHERE l.follow_up_of = o.report_id AND f.incident_key = o.incident_key AND f.body->>'text' LIKE '【补充信息 RW-%'",
             code, 1);
         await page.Locator("#additions").GetByText("1").WaitForAsync(new() { Timeout = 10_000 });
 
