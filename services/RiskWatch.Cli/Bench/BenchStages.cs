@@ -302,9 +302,11 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
                 ["Database:ConnectionString"] = connectionString,
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Security:ContactEncryptionKey"] = contactKey,
+                ["Security:TrackingCodeSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 // The load generator is one address (and one platform key) standing for thousands of senders.
                 ["Ingest:AnonymousRequestsPerMinute"] = "10000000",
                 ["Ingest:KeyRequestsPerMinute"] = "10000000",
+                ["Ingest:KeyReportsPerMinute"] = "10000000",
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         });
