@@ -53,6 +53,37 @@ public sealed class StreetBoundaryTests(IntakeFixture riskWatch) : IClassFixture
         Assert.Equal(yuehaiContact, (await fromYuehai.Content.ReadFromJsonAsync<JsonObject>())!["contact"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// An alert stored before incidents were per street may hold a report from another street (it joined by city, district and
+    /// subject). Its informant is revealed only to responders of that report's own place, not through the alert's street.
+    /// </summary>
+    [Fact]
+    public async Task A_report_from_another_street_in_an_alert_of_before_does_not_open_its_informant_to_the_alerts_street()
+    {
+        var station = $"legacy-{Guid.NewGuid():N}"[..20];
+        var (xili, _) = await InformantAsync();
+        var (yuehai, yuehaiContact) = await InformantAsync();
+        var xiliAlert = await AlertOfAsync(await SendAsync(xili, station, "西丽街道", "西丽这边一个骑手被扣了罚款,申诉没人理。"));
+        var yuehaiReport = await SendAsync(yuehai, station, "粤海街道", "粤海这边站点扣了我两百块罚款,没人管。");
+        await AlertOfAsync(yuehaiReport);
+        // As the old grouping left it: the 粤海 report in the 西丽 alert.
+        await using (var connection = new Npgsql.NpgsqlConnection(riskWatch.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var move = new Npgsql.NpgsqlCommand("UPDATE reports SET alert_id = @alert WHERE report_id = @report", connection);
+            move.Parameters.AddWithValue("alert", xiliAlert);
+            move.Parameters.AddWithValue("report", yuehaiReport);
+            Assert.Equal(1, await move.ExecuteNonQueryAsync());
+        }
+
+        using var fromXili = await RevealAsync("resp-xili-legacy", new Jurisdiction("深圳市", "南山区", "西丽街道"), yuehai, xiliAlert);
+        Assert.Equal(HttpStatusCode.NotFound, fromXili.StatusCode);
+        Assert.DoesNotContain(yuehaiContact[3..], await fromXili.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The district, whose jurisdiction holds both streets, may.
+        using var fromDistrict = await RevealAsync("resp-nanshan-legacy", new Jurisdiction("深圳市", "南山区", null), yuehai, xiliAlert);
+        Assert.Equal(HttpStatusCode.OK, fromDistrict.StatusCode);
+    }
+
     private async Task<(string Id, string Contact)> InformantAsync()
     {
         var contact = $"手机 138{Random.Shared.Next(10_000_000, 99_999_999)}";
