@@ -171,9 +171,17 @@ public static class FormApi
         }
 
         // As for reports: a name given twice is refused, not read as whichever value a parser happens to keep.
-        foreach (var repeated in root.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        try
         {
-            errors.Add(new FieldError(repeated.Key, "is given more than once; give each field once"));
+            foreach (var repeated in root.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                errors.Add(new FieldError(repeated.Key, "is given more than once; give each field once"));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            errors.Add(new FieldError("$", "the names of the fields must be valid Unicode text"));
+            return null;
         }
 
         Guid reportId = default;

@@ -35,6 +35,24 @@ public sealed class ServerErrorTests(IntakeFixture riskWatch) : IClassFixture<In
         Assert.Contains(repeated, await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Finding_06_a_follow_up_with_a_repeated_or_unreadable_field_name_is_a_400_naming_it()
+    {
+        var report = TestReports.BlueComplaint(station: $"dup-follow-{Guid.NewGuid():N}"[..20]);
+        using var accepted = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/form/reports", report);
+        var code = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["trackingCode"]!.GetValue<string>();
+
+        var repeated = $"{{\"reportId\":\"{Guid.NewGuid()}\",\"text\":\"one\",\"text\":\"two\"}}";
+        using var twice = await riskWatch.Ingest.PostAsync($"/api/v1/follow-ups/{code}", new StringContent(repeated, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Contains("text", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        byte[] unreadable = [.. Encoding.UTF8.GetBytes($"{{\"reportId\":\"{Guid.NewGuid()}\",\"text\":\"x\",\""), 0xFF, 0xFE, .. "\":1}"u8];
+        using var content = new ByteArrayContent(unreadable) { Headers = { ContentType = new("application/json") } };
+        using var bad = await riskWatch.Ingest.PostAsync($"/api/v1/follow-ups/{code}", content);
+        Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, $"answered {(int)bad.StatusCode}");
+    }
+
     [Theory]
     [InlineData("253402300800")]
     [InlineData("999999999999")]
