@@ -66,6 +66,10 @@ public static class ServiceDefaultsExtensions
         builder.AddTracing();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        // Metrics and probes on a management port of their own (issue 14, finding 11).
+        builder.Services.AddValidatedOptions<ManagementOptions>(ManagementOptions.SectionName);
+        builder.Services.AddSingleton<ManagementServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ManagementServer>());
         // In production a default or placeholder secret stops the service at start, naming the setting.
         Security.ProductionSecretsExtensions.AddProductionSecretsCheck(builder.Services);
         return builder;
@@ -75,7 +79,7 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseHttpMetrics();
-        app.MapMetrics("/metrics");
+        // /metrics is served on the management port only (ManagementServer); health stays here too, for load balancers.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") || check.Tags.Contains("live") });
         return app;

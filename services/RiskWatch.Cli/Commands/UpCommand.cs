@@ -23,7 +23,8 @@ public static class UpCommand
                 RiskWatch is up.
                   Ingest   (reports in)      {system.IngestUrl}    POST /api/v1/reports, informant form /report
                   Response (alerts out)      {system.ResponseUrl}    GET  /api/v1/alerts, console /console/
-                  Scoring  (health, metrics) {system.ScoringUrl}    GET  /health/ready, /metrics
+                  Scoring  (health)          {system.ScoringUrl}    GET  /health/ready
+                  Metrics and probes (this machine only): {system.IngestManagementUrl}, {system.ScoringManagementUrl}, {system.ResponseManagementUrl}    GET /metrics
                   Admin key (alerts API and console): {system.AdminKeyFile}
                 Press Ctrl+C to stop.
                 """);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Xml;
 using System.Xml.Linq;
 using RiskWatch.Core.Grading;
 
@@ -53,6 +55,17 @@ public static class CapMessage
 
     public static XDocument Build(CapAlert alert, string sender, DateTimeOffset sent)
     {
+        ArgumentNullException.ThrowIfNull(alert);
+        // Place and subject names come from reports and may hold characters XML 1.0 cannot carry (control characters, lone
+        // surrogates): the writer threw on them, a 500 (issue 14, finding 6). They are left out; the alert's id identifies it.
+        alert = alert with
+        {
+            City = XmlText(alert.City),
+            District = alert.District is null ? null : XmlText(alert.District),
+            Street = alert.Street is null ? null : XmlText(alert.Street),
+            Subject = XmlText(alert.Subject),
+            Reasons = alert.Reasons.Select(XmlText).ToList(),
+        };
         XNamespace cap = Namespace;
         var cancelled = alert.Status == AlertStatus.Closed && alert.Outcome == "false_alarm";
         var place = string.Join(" ", new[] { alert.City, alert.District, alert.Street }.Where(p => !string.IsNullOrWhiteSpace(p)));
@@ -104,6 +117,31 @@ public static class CapMessage
         "joint" => "市劳动关系风险联动处置机制",
         _ => tier,
     };
+    /// <summary>The text without the characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF; lone surrogates).</summary>
+    public static string XmlText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(c => !XmlConvert.IsXmlChar(c)))
+        {
+            return text;
+        }
+
+        var kept = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                kept.Append(text, i, 2);
+                i++;
+            }
+            else if (XmlConvert.IsXmlChar(text[i]))
+            {
+                kept.Append(text[i]);
+            }
+        }
+
+        return kept.ToString();
+    }
 
     /// <summary>CAP times carry an explicit offset and no fractional seconds; "Z" is not allowed.</summary>
     public static string Time(DateTimeOffset time) =>

@@ -19,7 +19,7 @@ public sealed class AlertRegrouping(NpgsqlDataSource dataSource, HandlingPolicy 
     /// gives it, and counts its informants again. New reports about the source's incident open a new alert.
     /// </summary>
     public async Task<CommandResult> MergeAsync(
-        long sourceId, long targetId, AlertScope scope, string reason, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+        long sourceId, long targetId, AlertScope scope, string reason, string actor, Tier actingTier, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -33,6 +33,13 @@ public sealed class AlertRegrouping(NpgsqlDataSource dataSource, HandlingPolicy 
         if (source is null || target is null)
         {
             return new CommandResult(CommandStatus.NotFound, null, source is null ? $"alert {sourceId}" : $"alert {targetId}");
+        }
+
+        // A merge closes the source alert, so it takes the authority to close it (issue 14, finding 9).
+        if (policy.Authority.Required(AlertAction.Close, Tiers.Parse(source.Tier)) is { } required && actingTier < required)
+        {
+            return new CommandResult(CommandStatus.Forbidden, source,
+                $"Merging closes alert {sourceId}, which is led at {source.Tier} level: only a responder of the {required.ToWire()} tier or higher may close it (policy {policy.Version}).");
         }
 
         if (source.Status == AlertStatus.Closed || target.Status == AlertStatus.Closed)

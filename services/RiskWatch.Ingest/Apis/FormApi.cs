@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data.Intake;
 using RiskWatch.Ingest.Intake;
@@ -98,9 +99,9 @@ public static class FormApi
     }
 
     public static async Task<Results<Ok<FollowUpStatus>, ProblemHttpResult>> GetStatus(
-        string trackingCode, IntakeLedger ledger, FollowUpHistory history, CancellationToken cancellationToken)
+        string trackingCode, IntakeLedger ledger, FollowUpHistory history, IOptions<IntakeSecurityOptions> security, CancellationToken cancellationToken)
     {
-        if (Normalise(trackingCode) is not { } code || await ledger.StatusAsync(code, cancellationToken) is not { } status)
+        if (Normalise(trackingCode) is not { } code || await ledger.StatusAsync(code, security.Value.AcceptUnkeyedTrackingCodes, cancellationToken) is not { } status)
         {
             return IngestProblems.FollowUpNotFound();
         }
@@ -110,7 +111,8 @@ public static class FormApi
     }
 
     public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> AddInformation(
-        string trackingCode, HttpContext context, ReportIntake intake, IntakeLedger ledger, TimeProvider clock, CancellationToken cancellationToken)
+        string trackingCode, HttpContext context, ReportIntake intake, IntakeLedger ledger, IOptions<IntakeSecurityOptions> security, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync(context.Request, ReportsApi.MaxReportBytes, cancellationToken);
         if (body.Error is { } tooLarge)
@@ -124,9 +126,17 @@ public static class FormApi
             return IntakeAnswers.ToHttp(ReportIntake.Reject(IngestMetrics.Reasons.InvalidReport, "informant", IntakeChannel.Form, errors), context, "");
         }
 
-        if (Normalise(trackingCode) is not { } code || await ledger.FindOriginalAsync(code, cancellationToken) is not { } original)
+        if (Normalise(trackingCode) is not { } code || await ledger.FindOriginalAsync(code, security.Value.AcceptUnkeyedTrackingCodes, cancellationToken) is not { } original)
         {
             return IngestProblems.FollowUpNotFound();
+        }
+
+        if (original.Source == "platform")
+        {
+            // The code shows a platform's report's status; adding to it is the platform's, in a new signed report (issue 14,
+            // finding 2): through this page anybody holding the code would speak in the platform's name.
+            ReportIntake.Reject(IngestMetrics.Reasons.Unauthorized, "platform", IntakeChannel.Form, []);
+            return IngestProblems.FollowUpNotAllowed();
         }
 
         // A new report on the same subject and place (so the same incident and alert), by the original's reporter (so
@@ -155,15 +165,19 @@ public static class FormApi
             }
         }
 
-        // "Not in the future" was checked when the original came in.
-        var parsed = ReportParser.Parse(JsonSerializer.SerializeToUtf8Bytes(json), DateTimeOffset.MaxValue - ContractValues.MaxFutureSkew - TimeSpan.FromDays(1));
+        // The original's place, subject and date were checked when it came in; now is the clock, for the date's bounds.
+        var parsed = ReportParser.Parse(JsonSerializer.SerializeToUtf8Bytes(json), clock.GetUtcNow());
         if (parsed.Report is not { } report)
         {
             var reasons = parsed.Errors.Select(e => e.Field == "text" ? e with { Reason = $"with the follow-up mark, {e.Reason}" } : e).ToList();
             return IntakeAnswers.ToHttp(ReportIntake.Reject(IngestMetrics.Reasons.InvalidReport, "informant", IntakeChannel.Form, reasons), context, "");
         }
 
-        var result = (await intake.AcceptAsync([report], IntakeChannel.Form, original.ReportId, ReportIntake.Submitter(context.User), cancellationToken))[0];
+        // The reporter is the original's, so the sender cannot be refused for naming a registered informant: the code holder
+        // adds to that informant's report. Scoring counts the addition as its sender's (anonymous without a key), never as the
+        // informant's, unless it came with the informant's own key.
+        var result = (await intake.AcceptAsync([report], IntakeChannel.Form, new FollowUp(original.ReportId, original.TrackingCode), IntakeSender.Of(context),
+            reportersMayBeRegistered: true, cancellationToken))[0];
         return IntakeAnswers.ToHttp(result, context, $"/api/v1/follow-ups/{original.TrackingCode}");
     }
 
@@ -185,6 +199,20 @@ public static class FormApi
         if (root.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new FieldError("$", "a follow-up must be a JSON object with reportId and text"));
+            return null;
+        }
+
+        // As for reports: a name given twice is refused, not read as whichever value a parser happens to keep.
+        try
+        {
+            foreach (var repeated in root.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                errors.Add(new FieldError(repeated.Key, "is given more than once; give each field once"));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            errors.Add(new FieldError("$", "the names of the fields must be valid Unicode text"));
             return null;
         }
 

@@ -35,7 +35,8 @@
       needCode: '请输入查询码，例如 RW-3K7QD-M2X9A。', notFound: '没有找到这个查询码，请检查后再试。',
       'st.received': '已收到', 'st.being_handled': '正在处理', 'st.closed': '已结束',
       'ex.received': '报告已收到，等待工会应急处置人员查看。', 'ex.being_handled': '工会应急处置人员正在处理。', 'ex.closed': '这件事已处理完毕。',
-      addSent: '补充信息已发送。', needAddition: '请写下要补充的信息。', times: '次'
+      addSent: '补充信息已发送。', needAddition: '请写下要补充的信息。', times: '次',
+      keepCode: '在这部手机上保存查询码（借来的手机请不要勾选）'
     },
     en: {
       title: 'Report a labour risk', 'switch': '中文', intro: 'Only "what happened" and the city are required. You can send without a connection: the report stays on this phone and is sent once, when the connection returns.',
@@ -62,7 +63,8 @@
       needCode: 'Enter the tracking code, e.g. RW-3K7QD-M2X9A.', notFound: 'No report has this tracking code; check it and try again.',
       'st.received': 'Received', 'st.being_handled': 'Being handled', 'st.closed': 'Closed',
       'ex.received': 'Your report was received and waits for the union response team.', 'ex.being_handled': 'The union response team is handling it.', 'ex.closed': 'This matter has been dealt with.',
-      addSent: 'Your addition was sent.', needAddition: 'Please write what you want to add.', times: ''
+      addSent: 'Your addition was sent.', needAddition: 'Please write what you want to add.', times: '',
+      keepCode: 'Keep the tracking code on this phone (leave unticked on a borrowed phone)'
     }
   };
 
@@ -153,7 +155,8 @@
         return response.json().catch(function () { return {}; }).then(function (answer) {
           if (response.status === 202) {
             remove(item.id);
-            remember(answer.trackingCode);
+            // Issue 14, finding 12: a code stays on the phone only when the informant asked (a borrowed phone keeps nothing).
+            if (item.keep === true) { remember(answer.trackingCode); }
             if (item.current || waitingFor(item)) { accepted(item, answer.trackingCode); } else if (item.kind === 'followup') { say(t('addSent'), 'ok'); } else { say(t('sentLater') + answer.trackingCode, 'ok'); }
             return true;
           }
@@ -293,8 +296,9 @@
       var report = compose();
       if (!report) { return; }
       markNotCurrent();
+      var keep = document.getElementById('keep-code');
       window.RiskWatchFields.clear();
-      enqueue({ id: report.reportId, kind: 'report', url: '/api/v1/form/reports', body: report, current: true, fields: snapshot() });
+      enqueue({ id: report.reportId, kind: 'report', url: '/api/v1/form/reports', body: report, current: true, fields: snapshot(), keep: !!(keep && keep.checked) });
       if (navigator.onLine === false) { showWaiting(); } else { say(t('sending')); }
       flush().then(function () { if (outbox().some(function (i) { return i.id === report.reportId; })) { showWaiting(); } });
     });
@@ -304,7 +308,8 @@
       $('report-form').hidden = false;
       say('');
     });
-    $('clear-receipts').addEventListener('click', function () { write(RECEIPTS, []); showReceipts(); });
+    // Forget: the codes leave the phone, not only the page.
+    $('clear-receipts').addEventListener('click', function () { try { localStorage.removeItem(RECEIPTS); } catch (e) { /* storage disabled */ } showReceipts(); });
     showReceipts();
   }
 

@@ -5,7 +5,7 @@
   'use strict';
 
   // Where the places come from, and how to read the answer. One place to change when the endpoint moves.
-  var SOURCE = '/api/v1/form/places';
+  var SOURCE = '/api/v1/places';
   var KEPT = 'riskwatch.places.v1';
   function citiesOf(answer) { return (answer && answer.cities) || []; }
 
@@ -25,9 +25,13 @@
   // Names compare as people type them: 深圳 = 深圳市, 龙岗 = 龙岗区.
   function key(name) { return String(name || '').trim().replace(/(市|新区|区|县|街道|镇|乡)$/, '').toLowerCase(); }
 
+  // A place is found by its name or any of its aliases (Guangzhou = 广州市).
   function find(list, name) {
     var k = key(name);
-    for (var i = 0; i < list.length; i++) { if (key(list[i].name) === k) { return list[i]; } }
+    for (var i = 0; i < list.length; i++) {
+      var names = [list[i].name].concat(list[i].aliases || []);
+      for (var j = 0; j < names.length; j++) { if (key(names[j]) === k) { return list[i]; } }
+    }
     return null;
   }
 
@@ -37,7 +41,7 @@
     var districts = city ? city.districts : [];
     options('district-options', districts.map(function (d) { return d.name; }));
     var district = find(districts, (document.getElementById('district') || {}).value);
-    options('street-options', district ? district.streets : []);
+    options('street-options', district ? district.streets.map(function (st) { return st.name || st; }) : []);
   }
 
   function use(answer) { cities = citiesOf(answer).map(function (c) { return { name: c.name, districts: c.districts || [] }; }); refresh(); }

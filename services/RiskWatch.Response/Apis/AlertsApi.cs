@@ -65,10 +65,11 @@ public static class AlertsApi
         return app;
     }
 
-    public static AlertScope ScopeOf(ClaimsPrincipal user) => AlertScope.For(user.Jurisdiction());
+    /// <summary>The caller's scope, their key's places resolved with the policy's aliases (as alerts' places were).</summary>
+    public static AlertScope ScopeOf(ClaimsPrincipal user, HandlingPolicy policy) => AlertScope.For(user.Jurisdiction(), policy.Places);
 
     public static async Task<Results<Ok<IReadOnlyList<AlertView>>, ValidationProblem>> ListAlerts(
-        ClaimsPrincipal user, AlertQueries queries, CancellationToken cancellationToken, int limit = 100, string? status = null)
+        ClaimsPrincipal user, AlertQueries queries, HandlingPolicy policy, CancellationToken cancellationToken, int limit = 100, string? status = null)
     {
         if (status is not null && status != "open" && !AlertStatus.All.Contains(status, StringComparer.Ordinal))
         {
@@ -76,14 +77,14 @@ public static class AlertsApi
                 detail: $"status: must be open or one of {string.Join(", ", AlertStatus.All)}", type: AlertActionsApi.InvalidAction);
         }
 
-        var rows = await queries.ListAsync(ScopeOf(user), status, Math.Clamp(limit, 1, 1000), cancellationToken);
+        var rows = await queries.ListAsync(ScopeOf(user, policy), status, Math.Clamp(limit, 1, 1000), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<AlertView>>(rows.Select(AlertView.From).ToList());
     }
 
     public static async Task<Results<Ok<AlertDetailView>, ProblemHttpResult>> GetAlert(
         long id, ClaimsPrincipal user, AlertQueries queries, HandlingPolicy policy, CancellationToken cancellationToken, string? lang = null)
     {
-        if (await queries.GetAsync(id, ScopeOf(user), cancellationToken) is not { } detail)
+        if (await queries.GetAsync(id, ScopeOf(user, policy), cancellationToken) is not { } detail)
         {
             return NotFound(id);
         }
@@ -107,9 +108,10 @@ public static class AlertsApi
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCap(
-        long id, ClaimsPrincipal user, AlertQueries queries, IOptions<HandlingOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, AlertQueries queries, HandlingPolicy policy, IOptions<HandlingOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        if (await queries.GetAsync(id, ScopeOf(user), cancellationToken) is not { } detail)
+        if (await queries.GetAsync(id, ScopeOf(user, policy), cancellationToken) is not { } detail)
         {
             return NotFound(id);
         }

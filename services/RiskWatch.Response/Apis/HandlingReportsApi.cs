@@ -1,3 +1,4 @@
+using RiskWatch.Core.Policy;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -29,18 +30,18 @@ public static class HandlingReportsApi
         return app;
     }
 
-    public static async Task<IResult> FiguresAsync(ClaimsPrincipal user, HandlingReports reports, TimeProvider clock, CancellationToken cancellationToken, string? from = null, string? to = null)
+    public static async Task<IResult> FiguresAsync(ClaimsPrincipal user, HandlingReports reports, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken, string? from = null, string? to = null)
     {
         if (Period(from, to, clock.GetUtcNow(), out var start, out var end) is { Count: > 0 } errors)
         {
             return ResponseAnswers.Invalid(errors);
         }
 
-        return TypedResults.Ok(new HandlingFiguresView(start, end, await reports.FiguresAsync(AlertsApi.ScopeOf(user), start, end, cancellationToken)));
+        return TypedResults.Ok(new HandlingFiguresView(start, end, await reports.FiguresAsync(AlertsApi.ScopeOf(user, policy), start, end, cancellationToken)));
     }
 
     public static async Task<IResult> ExportAsync(
-        ClaimsPrincipal user, HandlingReports reports, TimeProvider clock, CancellationToken cancellationToken, string? from = null, string? to = null, string? lang = null)
+        ClaimsPrincipal user, HandlingReports reports, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken, string? from = null, string? to = null, string? lang = null)
     {
         var errors = Period(from, to, clock.GetUtcNow(), out var start, out var end);
         if (lang is not (null or "zh" or "en"))
@@ -54,7 +55,7 @@ public static class HandlingReportsApi
         }
 
         var language = lang ?? "zh";
-        var rows = await reports.ExportAsync(AlertsApi.ScopeOf(user), start, end, MaxExportAlerts + 1, cancellationToken);
+        var rows = await reports.ExportAsync(AlertsApi.ScopeOf(user, policy), start, end, MaxExportAlerts + 1, cancellationToken);
         var alertIds = rows.Select(r => r.AlertId).Distinct().ToList();
         var capped = alertIds.Count > MaxExportAlerts;
         var kept = capped ? alertIds.Take(MaxExportAlerts).ToHashSet() : alertIds.ToHashSet();

@@ -1,3 +1,4 @@
+using RiskWatch.Core.Policy;
 using System.Security.Claims;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data.Alerts;
@@ -33,7 +34,7 @@ public static class RegroupingApi
         return app;
     }
 
-    public static async Task<IResult> MergeAsync(long id, MergeRequest body, ClaimsPrincipal user, AlertRegrouping regrouping, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> MergeAsync(long id, MergeRequest body, ClaimsPrincipal user, AlertRegrouping regrouping, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (body.IntoAlertId is not { } into || into <= 0)
@@ -55,14 +56,14 @@ public static class RegroupingApi
             return ResponseAnswers.Invalid(errors);
         }
 
-        var result = await regrouping.MergeAsync(id, body.IntoAlertId!.Value, AlertsApi.ScopeOf(user), body.Reason!.Trim(), user.Principal() ?? "unknown",
-            clock.GetUtcNow(), cancellationToken);
+        var result = await regrouping.MergeAsync(id, body.IntoAlertId!.Value, AlertsApi.ScopeOf(user, policy), body.Reason!.Trim(), user.Principal() ?? "unknown",
+            user.Jurisdiction().Tier, clock.GetUtcNow(), cancellationToken);
         return result.Status == CommandStatus.NotFound && result.Problem == $"alert {body.IntoAlertId}"
             ? AlertsApi.NotFound(body.IntoAlertId.Value)
             : ResponseAnswers.Outcome(result, id);
     }
 
-    public static async Task<IResult> SplitAsync(long id, SplitRequest body, ClaimsPrincipal user, AlertRegrouping regrouping, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> SplitAsync(long id, SplitRequest body, ClaimsPrincipal user, AlertRegrouping regrouping, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (body.ReportId is not { } reportId || reportId == Guid.Empty)
@@ -80,7 +81,7 @@ public static class RegroupingApi
             return ResponseAnswers.Invalid(errors);
         }
 
-        var result = await regrouping.SplitAsync(id, body.ReportId!.Value, AlertsApi.ScopeOf(user), body.Reason!.Trim(), user.Principal() ?? "unknown",
+        var result = await regrouping.SplitAsync(id, body.ReportId!.Value, AlertsApi.ScopeOf(user, policy), body.Reason!.Trim(), user.Principal() ?? "unknown",
             clock.GetUtcNow(), cancellationToken);
         if (result.Status == CommandStatus.NotFound && result.Alert is not null)
         {
@@ -91,14 +92,14 @@ public static class RegroupingApi
         return ResponseAnswers.Outcome(result, id);
     }
 
-    public static async Task<IResult> MessageAsync(long id, MessageRequest body, ClaimsPrincipal user, AlertRegrouping regrouping, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> MessageAsync(long id, MessageRequest body, ClaimsPrincipal user, AlertRegrouping regrouping, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (ResponseAnswers.Required(body.Text, "text", MaxMessage) is { } error)
         {
             return ResponseAnswers.Invalid([error]);
         }
 
-        var result = await regrouping.MessageInformantsAsync(id, AlertsApi.ScopeOf(user), body.Text!.Trim(), user.Principal() ?? "unknown",
+        var result = await regrouping.MessageInformantsAsync(id, AlertsApi.ScopeOf(user, policy), body.Text!.Trim(), user.Principal() ?? "unknown",
             clock.GetUtcNow(), cancellationToken);
         return ResponseAnswers.Outcome(result, id);
     }

@@ -35,10 +35,14 @@ public static class ResponseAnswers
     public static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     /// <summary>A command's outcome as HTTP: the alert afterwards, 404 (out of scope or unknown), or 409 with the reason.</summary>
+    public static IResult TierTooLow(string? problem) => TypedResults.Problem(problem, statusCode: StatusCodes.Status403Forbidden,
+        type: AlertActionsApi.TierTooLow, title: "This action belongs to the tier that leads the alert.");
+
     public static IResult Outcome(CommandResult result, long id) => result.Status switch
     {
         CommandStatus.NotFound => AlertsApi.NotFound(id),
         CommandStatus.Conflict => Conflict(result.Problem),
+        CommandStatus.Forbidden => TierTooLow(result.Problem),
         _ => TypedResults.Ok(AlertView.From(result.Alert!)),
     };
 }

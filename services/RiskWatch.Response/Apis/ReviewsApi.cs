@@ -1,3 +1,4 @@
+using RiskWatch.Core.Policy;
 using System.Security.Claims;
 using System.Text.Json;
 using RiskWatch.Core.Contract;
@@ -46,7 +47,7 @@ public static class ReviewsApi
         return app;
     }
 
-    public static async Task<IResult> ListAsync(ClaimsPrincipal user, ReviewQueue queue, CancellationToken cancellationToken, string? state = null, int page = 1, int pageSize = 50)
+    public static async Task<IResult> ListAsync(ClaimsPrincipal user, ReviewQueue queue, HandlingPolicy policy, CancellationToken cancellationToken, string? state = null, int page = 1, int pageSize = 50)
     {
         var errors = new List<FieldError>();
         if (state is not (null or "waiting" or "decided"))
@@ -69,22 +70,22 @@ public static class ReviewsApi
             return ResponseAnswers.Invalid(errors);
         }
 
-        var found = await queue.ListAsync(AlertsApi.ScopeOf(user), state != "decided", (page - 1) * pageSize, pageSize, cancellationToken);
+        var found = await queue.ListAsync(AlertsApi.ScopeOf(user, policy), state != "decided", (page - 1) * pageSize, pageSize, cancellationToken);
         return TypedResults.Ok(new ReviewPageView(found.Total, page, pageSize, found.Items.Select(ReviewView.From).ToList()));
     }
 
-    public static async Task<IResult> DismissAsync(Guid reportId, DismissRequest? body, ClaimsPrincipal user, ReviewQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> DismissAsync(Guid reportId, DismissRequest? body, ClaimsPrincipal user, ReviewQueue queue, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (ResponseAnswers.Optional(body?.Reason, "reason") is { } error)
         {
             return ResponseAnswers.Invalid([error]);
         }
 
-        return Answer(await queue.DismissAsync(reportId, AlertsApi.ScopeOf(user), ResponseAnswers.Trimmed(body?.Reason), user.Principal() ?? "unknown",
+        return Answer(await queue.DismissAsync(reportId, AlertsApi.ScopeOf(user, policy), ResponseAnswers.Trimmed(body?.Reason), user.Principal() ?? "unknown",
             clock.GetUtcNow(), cancellationToken), reportId);
     }
 
-    public static async Task<IResult> PromoteAsync(Guid reportId, PromoteRequest body, ClaimsPrincipal user, ReviewQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> PromoteAsync(Guid reportId, PromoteRequest body, ClaimsPrincipal user, ReviewQueue queue, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (!Grades.TryParse(body.Grade, out var grade) || grade == Grade.None)
@@ -102,7 +103,7 @@ public static class ReviewsApi
             return ResponseAnswers.Invalid(errors);
         }
 
-        return Answer(await queue.PromoteAsync(reportId, AlertsApi.ScopeOf(user), grade, body.Reason!.Trim(), user.Principal() ?? "unknown",
+        return Answer(await queue.PromoteAsync(reportId, AlertsApi.ScopeOf(user, policy), grade, body.Reason!.Trim(), user.Principal() ?? "unknown",
             clock.GetUtcNow(), cancellationToken), reportId);
     }
 

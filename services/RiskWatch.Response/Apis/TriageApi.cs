@@ -59,7 +59,7 @@ public static class TriageApi
             return ResponseAnswers.Invalid(errors);
         }
 
-        var page = await triage.ListAsync(AlertsApi.ScopeOf(user), query, user.Principal() ?? "", clock.GetUtcNow(), cancellationToken);
+        var page = await triage.ListAsync(AlertsApi.ScopeOf(user, policy), query, user.Principal() ?? "", clock.GetUtcNow(), cancellationToken);
         var items = page.Rows.Select(r => new TriageItem(AlertView.From(r.Alert), r.TimerEscalations,
             policy.TeamFor(Tiers.Parse(r.Alert.Tier), r.Alert.City, r.Alert.District, r.Alert.Street))).ToList();
         return TypedResults.Ok(new TriageView(
@@ -68,9 +68,9 @@ public static class TriageApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<Assignee>>, ProblemHttpResult>> AssigneesAsync(
-        long id, ClaimsPrincipal user, AlertQueries queries, ResponderDirectory directory, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, AlertQueries queries, ResponderDirectory directory, HandlingPolicy policy, CancellationToken cancellationToken)
     {
-        if (await queries.FindAsync(id, AlertsApi.ScopeOf(user), cancellationToken) is not { } alert)
+        if (await queries.FindAsync(id, AlertsApi.ScopeOf(user, policy), cancellationToken) is not { } alert)
         {
             return AlertsApi.NotFound(id);
         }
@@ -92,7 +92,8 @@ public static class TriageApi
         {
             var now = clock.GetUtcNow();
             // Each alert in its own transaction, as one by one: one that cannot be acknowledged never holds up the others.
-            var result = await commands.ApplyAsync(id, AlertsApi.ScopeOf(user), new AlertCommand(AlertAction.Acknowledge), user.Principal() ?? "unknown", now, cancellationToken);
+            var result = await commands.ApplyAsync(id, AlertsApi.ScopeOf(user, policy), new AlertCommand(AlertAction.Acknowledge), user.Principal() ?? "unknown",
+                user.Jurisdiction().Tier, now, cancellationToken);
             if (result.Status == CommandStatus.Done)
             {
                 HandlingTimes.Observe(AlertAction.Acknowledge, result.Alert!, policy);
@@ -102,8 +103,9 @@ public static class TriageApi
             {
                 CommandStatus.Done => "acknowledged",
                 CommandStatus.NotFound => "not_found",
+                CommandStatus.Forbidden => "forbidden",
                 _ => "conflict",
-            }, result.Status == CommandStatus.Conflict ? result.Problem : null));
+            }, result.Status is CommandStatus.Conflict or CommandStatus.Forbidden ? result.Problem : null));
         }
 
         return TypedResults.Ok(new BulkAcknowledgeView(results.Count(r => r.Outcome == "acknowledged"), results));

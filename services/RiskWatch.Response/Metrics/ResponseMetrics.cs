@@ -26,7 +26,7 @@ public static class ResponseMetrics
         new GaugeConfiguration { LabelNames = ["grade", "tier"] });
 
     public static readonly Gauge AlertsOpenByDistrict = Prometheus.Metrics.CreateGauge(
-        "riskwatch_alerts_open_by_district", "Alerts not closed, by district: the 20 districts with most, the rest as \"other\".",
+        "riskwatch_alerts_open_by_district", "Alerts not closed, by district: the districts of the handling policy, any other as \"other\", none as \"unknown\".",
         new GaugeConfiguration { LabelNames = ["district"] });
 
     public static readonly Histogram TimeToAcknowledge = Prometheus.Metrics.CreateHistogram(
