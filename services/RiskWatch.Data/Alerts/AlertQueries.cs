@@ -43,7 +43,9 @@ public sealed record AlertSummary
 public sealed record AlertReport
 {
     public required Guid ReportId { get; init; }
-    public required string TrackingCode { get; init; }
+
+    /// <summary>The code Ingest gave the informant; none for a report produced straight to Kafka.</summary>
+    public string? TrackingCode { get; init; }
     public required string Source { get; init; }
     public required string Reporter { get; init; }
     public required DateTime OccurredAt { get; init; }
@@ -105,12 +107,19 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// The tracking code of report <c>r</c> as its informant got it: Ingest's ledger holds every code it gave out (keyed, see
+    /// migration 0011); reports stored before that carry theirs in <c>reports</c>.
+    /// </summary>
+    public const string TrackingCodeOfReport =
+        "coalesce((SELECT l.tracking_code FROM intake_ledger l WHERE l.report_id = r.report_id), r.tracking_code)";
+
     public async Task<AlertDetail?> GetAsync(long alertId, AlertScope scope, CancellationToken cancellationToken)
     {
         // The reports and timeline are read only when the alert itself is in scope (the EXISTS guard).
         const string sql = $"""
             SELECT {SummaryColumns} FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql};
-            SELECT r.report_id AS ReportId, r.tracking_code AS TrackingCode, r.source, r.reporter, r.occurred_at AS OccurredAt, r.grade, r.probabilities,
+            SELECT r.report_id AS ReportId, {TrackingCodeOfReport} AS TrackingCode, r.source, r.reporter, r.occurred_at AS OccurredAt, r.grade, r.probabilities,
                    r.model_version AS ModelVersion, r.body->>'text' AS text, r.reasons::text AS reasons
             FROM reports r
             WHERE r.alert_id = @AlertId AND EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql})
@@ -119,7 +128,7 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
             FROM alert_events e
             WHERE e.alert_id = @AlertId AND EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql})
             ORDER BY e.event_id;
-            SELECT r.report_id, r.tracking_code
+            SELECT r.report_id, {TrackingCodeOfReport}
             FROM reports r
             WHERE r.report_id IN (SELECT (e.detail->>'reportId')::uuid FROM alert_events e
                                   WHERE e.alert_id = @AlertId AND length(e.detail->>'reportId') = 36 AND e.detail->>'reportId' ~ '^[0-9a-fA-F-]+$')
@@ -136,7 +145,7 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
 
         var reports = (await results.ReadAsync<AlertReport>()).AsList();
         var timeline = (await results.ReadAsync<AlertEvent>()).AsList();
-        var codes = (await results.ReadAsync<(Guid Id, string Code)>()).ToDictionary(c => c.Id, c => c.Code);
+        var codes = (await results.ReadAsync<(Guid Id, string? Code)>()).Where(c => c.Code is not null).ToDictionary(c => c.Id, c => c.Code!);
         return new AlertDetail(alert, reports, timeline) { Codes = codes };
     }
 

@@ -32,7 +32,8 @@ public sealed class AlertTriage(NpgsqlDataSource dataSource)
         AND (NOT @Overdue OR (a.status IN ('new', 'acknowledged', 'in_handling') AND (a.acknowledge_missed OR a.act_missed
              OR (a.status = 'new' AND a.acknowledge_due_at < @Now) OR (a.first_action_at IS NULL AND a.act_due_at < @Now))))
         AND (@Search::text IS NULL OR a.subject_name ILIKE @Like ESCAPE '\' OR a.alert_id = @AlertNumber
-             OR EXISTS (SELECT 1 FROM reports r WHERE r.alert_id = a.alert_id AND r.tracking_code = @Code))
+             OR EXISTS (SELECT 1 FROM reports r WHERE r.alert_id = a.alert_id
+                        AND (r.tracking_code = @Code OR r.report_id = (SELECT l.report_id FROM intake_ledger l WHERE l.tracking_code = @Code))))
         """;
 
     private const string GradeFilter = "(cardinality(@Grades) = 0 OR a.grade = ANY(@Grades))";

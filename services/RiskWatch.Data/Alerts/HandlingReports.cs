@@ -97,9 +97,9 @@ public sealed class HandlingReports(NpgsqlDataSource dataSource)
     /// <summary>The tracking codes of reports, so that timelines name reports as their informants know them, never by id.</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> TrackingCodesAsync(IReadOnlyCollection<Guid> reportIds, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT report_id, tracking_code FROM reports WHERE report_id = ANY(@Ids)";
+        const string sql = $"SELECT r.report_id, {AlertQueries.TrackingCodeOfReport} FROM reports r WHERE r.report_id = ANY(@Ids)";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<(Guid Id, string Code)>(new CommandDefinition(sql, new { Ids = reportIds.ToArray() },
-            cancellationToken: cancellationToken))).ToDictionary(r => r.Id, r => r.Code);
+        return (await connection.QueryAsync<(Guid Id, string? Code)>(new CommandDefinition(sql, new { Ids = reportIds.ToArray() },
+            cancellationToken: cancellationToken))).Where(r => r.Code is not null).ToDictionary(r => r.Id, r => r.Code!);
     }
 }

@@ -12,7 +12,7 @@ namespace RiskWatch.Data.Reviews;
 public sealed record ReviewItem
 {
     public required Guid ReportId { get; init; }
-    public required string TrackingCode { get; init; }
+    public string? TrackingCode { get; init; }
     public required string Source { get; init; }
     public required string Reporter { get; init; }
     public required string City { get; init; }
@@ -53,8 +53,8 @@ public sealed class ReviewQueue(NpgsqlDataSource dataSource, HandlingPolicy poli
         AND (@ScopeStreet::text IS NULL OR q.street_key = @ScopeStreet)
         """;
 
-    private const string ItemColumns = """
-        q.report_id AS ReportId, r.tracking_code AS TrackingCode, r.source, r.reporter, r.city, r.district, r.street,
+    private const string ItemColumns = $"""
+        q.report_id AS ReportId, {AlertQueries.TrackingCodeOfReport} AS TrackingCode, r.source, r.reporter, r.city, r.district, r.street,
         r.subject_name AS SubjectName, r.body->>'text' AS Text, r.occurred_at AS OccurredAt, q.queued_at AS QueuedAt,
         r.probabilities, r.model_version AS ModelVersion, r.reasons::text AS Reasons, q.decision, q.decided_by AS DecidedBy,
         q.decided_at AS DecidedAt, q.reason, q.grade, q.alert_id AS AlertId

@@ -39,7 +39,7 @@ public sealed record AlertHandling(
 
 /// <summary>A report of an alert; the informant appears only by pseudonym (their reporter id).</summary>
 public sealed record AlertReportView(
-    Guid ReportId, string TrackingCode, string Source, string Reporter, DateTime OccurredAt, string Grade,
+    Guid ReportId, string? TrackingCode, string Source, string Reporter, DateTime OccurredAt, string Grade,
     IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, string Text, JsonElement Reasons);
 
 /// <summary>A timeline entry: as stored (kind, actor, detail) and in words of the requested language (<see cref="ActorText"/>, <see cref="Text"/>).</summary>

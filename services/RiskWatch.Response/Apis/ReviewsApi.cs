@@ -12,7 +12,7 @@ namespace RiskWatch.Response.Apis;
 
 /// <summary>A report in the review queue as a responder reads it: the informant by pseudonym, the model's view, the decision if any.</summary>
 public sealed record ReviewView(
-    Guid ReportId, string TrackingCode, string Source, string Reporter, AlertPlace Place, string Subject, string Text, DateTime OccurredAt,
+    Guid ReportId, string? TrackingCode, string Source, string Reporter, AlertPlace Place, string Subject, string Text, DateTime OccurredAt,
     DateTime QueuedAt, IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, JsonElement Reasons, string? Decision,
     string? DecidedBy, DateTime? DecidedAt, string? Reason, string? Grade, long? AlertId)
 {

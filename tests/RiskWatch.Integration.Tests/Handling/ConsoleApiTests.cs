@@ -88,7 +88,7 @@ public sealed class ConsoleApiTests(ConsoleFixture riskWatch)
         }
 
         var outside = await riskWatch.SubmitAsync(TestReports.About(Station("flood-out"), "inf-f2", street: "坂田街道"));
-        var outsideId = await riskWatch.EventuallyAsync<long>("SELECT coalesce(max(alert_id), 0) FROM reports WHERE tracking_code = @p", outside, id => id > 0);
+        var outsideId = await riskWatch.EventuallyAsync<long>("SELECT coalesce(max(r.alert_id), 0) FROM reports r JOIN intake_ledger l USING (report_id) WHERE l.tracking_code = @p", outside, id => id > 0);
         var key = await riskWatch.CreateKeyAsync(Roles.Responder, "resp-buji-bulk", new Jurisdiction("深圳市", "龙岗区", "布吉街道"));
         using var buji = riskWatch.ResponseAs(key);
         var answer = await OkAsync(await buji.PostAsJsonAsync("/api/v1/alerts/acknowledge", new { alertIds = ids.Append(outsideId).ToArray() }));
@@ -163,7 +163,7 @@ public sealed class ConsoleApiTests(ConsoleFixture riskWatch)
         var alertId = await riskWatch.AlertIdAsync(station);
         var code = await riskWatch.SubmitAsync(TestReports.NoRisk(station, reporter: "inf-pj2"));
         var reportId = await riskWatch.EventuallyAsync<Guid>(
-            "SELECT coalesce((SELECT q.report_id FROM report_reviews q JOIN reports r USING (report_id) WHERE r.tracking_code = @p), '00000000-0000-0000-0000-000000000000')",
+            "SELECT coalesce((SELECT q.report_id FROM report_reviews q JOIN intake_ledger l USING (report_id) WHERE l.tracking_code = @p), '00000000-0000-0000-0000-000000000000')",
             code, g => g != Guid.Empty);
         var missing = await riskWatch.Response.PostAsJsonAsync($"/api/v1/reviews/{reportId}/promote", new { grade = "none", reason = "" });
         var problem = await missing.Content.ReadFromJsonAsync<JsonObject>();

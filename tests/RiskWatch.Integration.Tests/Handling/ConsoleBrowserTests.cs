@@ -211,7 +211,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture riskWatch)
         var dismissed = Station("review-no");
         var promotedCode = await riskWatch.SubmitAsync(TestReports.NoRisk(promoted));
         var dismissedCode = await riskWatch.SubmitAsync(TestReports.NoRisk(dismissed));
-        await riskWatch.WaitForCountAsync("SELECT count(*) FROM report_reviews q JOIN reports r USING (report_id) WHERE r.tracking_code = ANY(@p) AND r.grade = 'none'",
+        await riskWatch.WaitForCountAsync("SELECT count(*) FROM report_reviews q JOIN reports r USING (report_id) JOIN intake_ledger l USING (report_id) WHERE l.tracking_code = ANY(@p) AND r.grade = 'none'",
             new[] { promotedCode, dismissedCode }, 2);
 
         // The informant is told the truth meanwhile.
@@ -254,7 +254,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture riskWatch)
         await page.ClickAsync("#nav a[data-section=list]");
         await Expect(page.Locator(".alert-card[data-grade=yellow]", new() { HasText = promoted })).ToBeVisibleAsync();
         Assert.Equal(1, await riskWatch.CountAsync(
-            "SELECT count(*) FROM grade_feedback f JOIN reports r ON r.report_id = ANY(f.report_ids) WHERE r.tracking_code = @p AND f.model_grade = 'none' AND f.corrected_grade = 'yellow' AND f.actor = 'resp-review'",
+            "SELECT count(*) FROM grade_feedback f JOIN intake_ledger l ON l.report_id = ANY(f.report_ids) WHERE l.tracking_code = @p AND f.model_grade = 'none' AND f.corrected_grade = 'yellow' AND f.actor = 'resp-review'",
             promotedCode));
         Assert.Contains("\"status\":\"not_taken_up\"", await ingest.GetStringAsync($"/api/v1/follow-ups/{dismissedCode}"), StringComparison.Ordinal);
         Assert.Empty(errors);

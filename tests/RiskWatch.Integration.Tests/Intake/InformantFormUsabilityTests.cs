@@ -164,7 +164,7 @@ public sealed partial class InformantFormUsabilityTests(RiskWatchFixture riskWat
         await page.TapAsync("#submit");
         await Expect(page.Locator("#receipt-code")).ToHaveTextAsync(TrackingCode(), new() { Timeout = 15_000 });
         var code = (await page.Locator("#receipt-code").TextContentAsync())!;
-        var alertId = await riskWatch.EventuallyAsync<long>("SELECT coalesce(max(alert_id), 0) FROM reports WHERE tracking_code = @p", code, id => id > 0);
+        var alertId = await riskWatch.EventuallyAsync<long>("SELECT coalesce(max(r.alert_id), 0) FROM reports r JOIN intake_ledger l USING (report_id) WHERE l.tracking_code = @p", code, id => id > 0);
 
         const string note = "内部备注：代理商老板电话已打通";
         const string message = "您好，区总工会已联系站点，下周一前会给答复。";

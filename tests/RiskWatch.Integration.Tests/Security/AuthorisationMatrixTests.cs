@@ -178,7 +178,7 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
     ];
 
     /// <summary>What no responder can find (the world's report is no review item; an unknown target): 404 for them, 401/403 for others.</summary>
-    private static Outcome NotFoundForResponders(Caller c) => c is Caller.ResponderInside or Caller.ResponderOutside or Caller.Admin ? Outcome.NotFound : Outcome.Refused;
+    private static Outcome NotFoundForResponders(Caller c) => IsResponder(c) || c == Caller.Admin ? Outcome.NotFound : Outcome.Refused;
 
     private static HttpRequestMessage PlatformBatch(World world, Caller caller)
     {
