@@ -64,7 +64,7 @@ function deadlineOf(due, doneAt, running, missed) {
 
 function reportItem(a, r, count) {
   const li = el('li', { 'data-report-id': r.reportId },
-    el('p', {}, el('strong', {}, r.reporter), ` · ${r.trackingCode} · ${chinaTime(r.occurredAt, lang())} · `, gradeBadge(r.grade)),
+    el('p', {}, el('strong', {}, r.reporter), r.trackingCode ? ` · ${r.trackingCode}` : '', ` · ${chinaTime(r.occurredAt, lang())} · `, gradeBadge(r.grade)),
     el('p', { class: 'report-text' }, r.text));
   if (count > 1 && a.status !== 'closed') {
     const id = `split-${r.reportId}`;

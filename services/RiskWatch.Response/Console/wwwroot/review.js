@@ -24,7 +24,7 @@ function item(r) {
   const id = r.reportId;
   return el('li', { class: 'review-card', 'data-report-id': id },
     el('h3', {}, r.subject),
-    el('p', { class: 'place' }, `${place(r.place)} · ${t('received')} ${chinaTime(r.queuedAt, lang())} · ${t('trackingCode')} ${r.trackingCode} · ${r.reporter}`),
+    el('p', { class: 'place' }, [place(r.place), `${t('received')} ${chinaTime(r.queuedAt, lang())}`, r.trackingCode && `${t('trackingCode')} ${r.trackingCode}`, r.reporter].filter(Boolean).join(' · ')),
     el('p', { class: 'report-text' }, r.text),
     el('p', { class: 'muted' }, t('reviewModel')(none)),
     el('div', { class: 'review-actions' },
