@@ -22,6 +22,13 @@ public sealed class EmbeddedOptions
 
     public string ScoringUrl { get; set; } = "http://127.0.0.1:8082";
 
+    /// <summary>Where each service serves /metrics and its probes (its management port): loopback only.</summary>
+    public string IngestManagementUrl { get; set; } = "http://127.0.0.1:9180";
+
+    public string ResponseManagementUrl { get; set; } = "http://127.0.0.1:9181";
+
+    public string ScoringManagementUrl { get; set; } = "http://127.0.0.1:9182";
+
     /// <summary>
     /// Most bytes of reports in one partition of the in-memory broker that Scoring has not committed; a report bound for a
     /// partition that full is answered 503. Below the broker's 5 MiB a partition, with room for reports still on their way.

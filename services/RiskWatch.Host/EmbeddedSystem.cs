@@ -55,6 +55,13 @@ public sealed class EmbeddedSystem : IAsyncDisposable
 
     public string ScoringUrl { get; private set; } = "";
 
+    /// <summary>Where Ingest serves /metrics and its probes (its management port).</summary>
+    public string IngestManagementUrl { get; private set; } = "";
+
+    public string ResponseManagementUrl { get; private set; } = "";
+
+    public string ScoringManagementUrl { get; private set; } = "";
+
     public KafkaOptions Kafka { get; private init; } = new();
 
     /// <summary>Completes with the service's name when any of the three stops on its own.</summary>
@@ -143,10 +150,12 @@ public sealed class EmbeddedSystem : IAsyncDisposable
                 shared[key] = value;
             }
 
-            system.IngestUrl = await system.StartAppAsync(IngestService.Build, configuration, shared, options.IngestUrl, cancellationToken,
-                broker is null ? null : services => GuardBacklog(services, options.MaxUnscoredBytesPerPartition));
-            system.ScoringUrl = await system.StartAppAsync(ScoringService.Build, configuration, shared, options.ScoringUrl, cancellationToken);
-            system.ResponseUrl = await system.StartAppAsync(ResponseService.Build, configuration, shared, options.ResponseUrl, cancellationToken);
+            (system.IngestUrl, system.IngestManagementUrl) = await system.StartAppAsync(IngestService.Build, configuration, shared, options.IngestUrl,
+                options.IngestManagementUrl, cancellationToken, broker is null ? null : services => GuardBacklog(services, options.MaxUnscoredBytesPerPartition));
+            (system.ScoringUrl, system.ScoringManagementUrl) = await system.StartAppAsync(ScoringService.Build, configuration, shared, options.ScoringUrl,
+                options.ScoringManagementUrl, cancellationToken);
+            (system.ResponseUrl, system.ResponseManagementUrl) = await system.StartAppAsync(ResponseService.Build, configuration, shared, options.ResponseUrl,
+                options.ResponseManagementUrl, cancellationToken);
         }
         catch
         {
@@ -220,11 +229,12 @@ public sealed class EmbeddedSystem : IAsyncDisposable
             "riskwatch up", cancellationToken);
     }
 
-    private async Task<string> StartAppAsync(
+    private async Task<(string Url, string ManagementUrl)> StartAppAsync(
         Func<string[], Action<WebApplicationBuilder>?, WebApplication> build,
         IConfiguration configuration,
         Dictionary<string, string?> shared,
         string url,
+        string managementUrl,
         CancellationToken cancellationToken,
         Action<IServiceCollection>? services = null)
     {
@@ -232,6 +242,7 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         {
             builder.Configuration.AddConfiguration(configuration);
             builder.Configuration.AddInMemoryCollection(shared);
+            builder.Configuration.AddInMemoryCollection([new(ServiceDefaults.ManagementOptions.SectionName + ":Url", managementUrl)]);
             builder.WebHost.UseUrls(url);
             // Signals belong to the command, not to each of the three hosts: one Ctrl+C stops them all, in order.
             builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
@@ -242,7 +253,7 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         // A service that stops by itself (e.g. the scoring loop failed) stops the whole system.
         app.Lifetime.ApplicationStopping.Register(() => stopped.TrySetResult(app.Environment.ApplicationName));
         // With port 0 the server picks a free port; report the one it took.
-        return app.Urls.First();
+        return (app.Urls.First(), app.Services.GetRequiredService<ServiceDefaults.ManagementServer>().Url);
     }
 
     /// <summary>

@@ -21,7 +21,10 @@ public static class IngestMetrics
 
         /// <summary>The report's partition holds as much not yet scored as the broker safely keeps (the embedded broker).</summary>
         public const string BacklogFull = "backlog_full";
-        public static readonly IReadOnlyList<string> All = [TooLarge, MalformedJson, InvalidReport, Unauthorized, BrokerUnavailable, BrokerRejected, BacklogFull];
+
+        /// <summary>A key's batches went past its reports a minute.</summary>
+        public const string RateLimited = "rate_limited";
+        public static readonly IReadOnlyList<string> All = [TooLarge, MalformedJson, InvalidReport, Unauthorized, BrokerUnavailable, BrokerRejected, BacklogFull, RateLimited];
     }
 
     /// <summary>Report sources of the contract, and "unknown" for a body that never parsed.</summary>

@@ -13,6 +13,7 @@ public static class IngestProblems
     public const string InvalidBatch = "https://riskwatch.example/problems/invalid-batch";
     public const string InvalidFollowUp = "https://riskwatch.example/problems/invalid-follow-up";
     public const string TooBusy = "https://riskwatch.example/problems/busy";
+    public const string FollowUpRefused = "https://riskwatch.example/problems/follow-up-not-allowed";
 
     public static ProblemHttpResult NotAuthenticated(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Authentication failed.", type: Unauthorized);
@@ -33,6 +34,10 @@ public static class IngestProblems
 
     public static ProblemHttpResult Busy(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ingest is busy; try again shortly.", type: TooBusy);
+
+    public static ProblemHttpResult FollowUpNotAllowed() =>
+        TypedResults.Problem("This is a platform's report: the platform adds information by sending a new report in a signed batch, not through the follow-up page.",
+            statusCode: StatusCodes.Status403Forbidden, title: "Follow-ups are for informants' reports.", type: FollowUpRefused);
 
     public static ProblemHttpResult FollowUpNotFound() =>
         TypedResults.Problem("No report has this tracking code. Check the code on your receipt (RW-XXXXX-XXXXX).",

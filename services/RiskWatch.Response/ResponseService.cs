@@ -36,6 +36,10 @@ public static class ResponseService
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapAlertsApi();
+        app.MapTriageApi();
+        app.MapRegroupingApi();
+        app.MapReviewsApi();
+        app.MapHandlingReportsApi();
         app.MapConsole();
         return app;
     }
@@ -54,6 +58,11 @@ public static class ResponseService
 
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertCommands>();
+        services.AddSingleton<AlertTriage>();
+        services.AddSingleton<AlertRegrouping>();
+        services.AddSingleton<HandlingReports>();
+        services.AddSingleton<RiskWatch.Data.Reviews.ReviewQueue>();
+        services.AddSingleton<ResponderDirectory>();
         services.AddSingleton<DeadlineStore>();
         services.AddSingleton<OutboxStore>();
         services.AddAcknowledgedProducer();
@@ -72,7 +81,11 @@ public static class ResponseService
                 // An API answers 401/403 rather than redirecting to a login page.
                 options.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 options.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                // Every request re-checks the session against the database (cached a few seconds): logout and revocation end it.
+                options.Events.OnValidatePrincipal = ConsoleSessions.ValidatePrincipalAsync;
             });
+        services.AddSingleton<ConsoleSessionStore>();
+        services.AddSingleton<ConsoleSessions>();
         services.AddOptions<CookieAuthenticationOptions>(ConsoleApi.CookieScheme)
             .Configure<IOptions<HandlingOptions>>((cookie, handling) => cookie.ExpireTimeSpan = handling.Value.ConsoleSession);
         services.AddAuthorizationBuilder()

@@ -31,9 +31,13 @@ public sealed class ScoringOptions
     [Range(1, 16)]
     public int WriteLanes { get; set; } = 2;
 
-    /// <summary>Largest report message accepted; anything larger is dead-lettered (a contract report is far smaller).</summary>
-    [Range(1024, 10_000_000)]
-    public int MaxMessageBytes { get; set; } = 64 * 1024;
+    /// <summary>
+    /// Largest report message accepted; anything larger is dead-lettered (a contract report is far smaller). At least
+    /// <see cref="Core.Contract.ContractValues.MaxMessageBytes"/>, the most Ingest produces, so nothing Ingest answered 202
+    /// is dead-lettered for its size (issue 14, finding 4).
+    /// </summary>
+    [Range(Core.Contract.ContractValues.MaxMessageBytes, 10_000_000)]
+    public int MaxMessageBytes { get; set; } = Core.Contract.ContractValues.MaxMessageBytes;
 }
 
 /// <summary>

@@ -7,11 +7,8 @@ namespace RiskWatch.ServiceDefaults;
 
 public static class HandlingPolicyRegistration
 {
-    /// <summary>The setting that names a policy file; without it the policy built into RiskWatch is used.</summary>
-    public const string PathSetting = "Policy:Path";
-
     /// <summary>
-    /// The one <see cref="HandlingPolicy"/> of the process, from the file named by <c>Policy:Path</c> or the built-in one,
+    /// The one <see cref="HandlingPolicy"/> of the process, from the file named by <c>Policy:Path</c> (RISKWATCH_Policy__Path) or the built-in one,
     /// for everything that grades, routes, times or counts alerts. A bad file stops the service at start with the line of
     /// each problem; the version in use is published as <c>riskwatch_policy_info</c>.
     /// </summary>
@@ -24,7 +21,7 @@ public static class HandlingPolicyRegistration
 
         services.AddSingleton(sp =>
         {
-            var path = sp.GetRequiredService<IConfiguration>()[PathSetting];
+            var path = sp.GetRequiredService<IConfiguration>()["Policy:Path"];
             var policy = string.IsNullOrWhiteSpace(path) ? PolicyFile.BuiltIn : PolicyFile.ParseValid(File.ReadAllText(path), path);
             ServiceMetrics.SetPolicyVersion(policy.Version);
             return policy;

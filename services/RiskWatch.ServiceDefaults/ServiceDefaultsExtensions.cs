@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -36,14 +37,24 @@ public static class ServiceDefaultsExtensions
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         host?.Invoke(builder);
 
-        // One JSON object a line, with the trace and span ids of the request that logged it.
+        // One JSON object a line, with the trace and span ids of the request that logged it; short lines for a person at a
+        // terminal when Logging:Format is "human" (the one-machine mode sets it).
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(options =>
+        if (string.Equals(builder.Configuration[Logging.HumanConsoleFormatter.FormatSetting], "human", StringComparison.OrdinalIgnoreCase))
         {
-            options.IncludeScopes = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+            builder.Logging.AddConsole(options => options.FormatterName = Logging.HumanConsoleFormatter.Name)
+                .AddConsoleFormatter<Logging.HumanConsoleFormatter, ConsoleFormatterOptions>();
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
         builder.Logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
@@ -55,6 +66,10 @@ public static class ServiceDefaultsExtensions
         builder.AddTracing();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        // Metrics and probes on a management port of their own (issue 14, finding 11).
+        builder.Services.AddValidatedOptions<ManagementOptions>(ManagementOptions.SectionName);
+        builder.Services.AddSingleton<ManagementServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ManagementServer>());
         // In production a default or placeholder secret stops the service at start, naming the setting.
         Security.ProductionSecretsExtensions.AddProductionSecretsCheck(builder.Services);
         return builder;
@@ -64,7 +79,7 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseHttpMetrics();
-        app.MapMetrics("/metrics");
+        // /metrics is served on the management port only (ManagementServer); health stays here too, for load balancers.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") || check.Tags.Contains("live") });
         return app;

@@ -161,6 +161,64 @@ public sealed class LocalPostgresClusterTests
         }
     }
 
+    /// <summary>
+    /// Issue 14, finding 10: the embedded PostgreSQL trusted every local connection as superuser, so any account on the
+    /// machine could read report texts or insert an admin key. It asks for a password now, generated on the cluster's
+    /// first start and kept in a file only its owner can read.
+    /// </summary>
+    [Fact]
+    public async Task Finding_10_a_local_cluster_asks_for_the_generated_password_kept_in_an_owner_only_file()
+    {
+        await using var temporary = await TemporaryPostgresCluster.StartAsync();
+        var cluster = temporary.Cluster;
+
+        var password = (await File.ReadAllTextAsync(cluster.PasswordFile)).Trim();
+        Assert.True(password.Length >= 32, "the password is not a long random one");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cluster.PasswordFile));
+        }
+
+        var withoutPassword = new NpgsqlConnectionStringBuilder(cluster.ConnectionStringFor(LocalPostgresCluster.MaintenanceDatabase)) { Password = null, Pooling = false };
+        await using (var anybody = new NpgsqlConnection(withoutPassword.ConnectionString))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => anybody.OpenAsync());
+        }
+
+        var wrong = new NpgsqlConnectionStringBuilder(withoutPassword.ConnectionString) { Password = "not-the-password" };
+        await using (var guesser = new NpgsqlConnection(wrong.ConnectionString))
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => guesser.OpenAsync());
+            Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
+        }
+
+        Assert.DoesNotContain("trust", (await File.ReadAllLinesAsync(Path.Combine(cluster.DataDirectory, "pg_hba.conf"))).Where(l => !l.TrimStart().StartsWith('#')));
+        await using var owner = new NpgsqlConnection(cluster.ConnectionStringFor(LocalPostgresCluster.MaintenanceDatabase));
+        Assert.Equal(1, await owner.QuerySingleAsync<int>("SELECT 1"));
+    }
+
+    [Fact]
+    public async Task A_cluster_made_before_passwords_is_given_one_on_its_next_start_and_keeps_its_data()
+    {
+        await using var temporary = await TemporaryPostgresCluster.StartAsync();
+        var cluster = temporary.Cluster;
+        await cluster.CreateDatabaseAsync("older");
+        await cluster.StopAsync();
+        // As RiskWatch wrote it before: trust on loopback and the socket, and no password file.
+        await File.WriteAllTextAsync(Path.Combine(cluster.DataDirectory, "pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n");
+        File.Delete(cluster.PasswordFile);
+
+        await using var again = await LocalPostgresCluster.StartAsync(cluster.DataDirectory, cluster.Port, TemporaryPostgresCluster.Options);
+
+        Assert.True(File.Exists(again.PasswordFile));
+        Assert.DoesNotContain("trust", (await File.ReadAllLinesAsync(Path.Combine(cluster.DataDirectory, "pg_hba.conf"))).Where(l => !l.TrimStart().StartsWith('#')));
+        await using var connection = new NpgsqlConnection(again.ConnectionStringFor("older"));
+        Assert.Equal("older", await connection.QuerySingleAsync<string>("SELECT current_database()"));
+        var withoutPassword = new NpgsqlConnectionStringBuilder(again.ConnectionStringFor("older")) { Password = null, Pooling = false };
+        await using var anybody = new NpgsqlConnection(withoutPassword.ConnectionString);
+        await Assert.ThrowsAnyAsync<Exception>(() => anybody.OpenAsync());
+    }
+
     private static async Task<DateTime> PostmasterStartTimeAsync(LocalPostgresCluster cluster)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionStringFor(LocalPostgresCluster.MaintenanceDatabase));

@@ -9,41 +9,81 @@ public sealed class PartitionBacklogTests
     {
         var backlog = new PartitionBacklog(1000);
 
-        Assert.True(backlog.TryReserve(0, 600));
-        Assert.True(backlog.TryReserve(0, 400));
-        Assert.False(backlog.TryReserve(0, 1));
-        Assert.True(backlog.TryReserve(1, 1000));
+        // Senders each holding little may fill the partition to its limit.
+        for (var sender = 0; sender < 16; sender++)
+        {
+            Assert.True(backlog.TryReserve(0, $"ip:{sender}", 62));
+        }
+
+        Assert.True(backlog.TryReserve(0, "ip:last", 8));
+        Assert.False(backlog.TryReserve(0, "ip:another", 1));
+        Assert.True(backlog.TryReserve(1, "key:a", 750));
         Assert.Equal(1000, backlog.BytesIn(0));
+    }
+
+    /// <summary>Issue 14, finding 8: four batches of one key filled a partition and an informant's report to it got 503.</summary>
+    [Fact]
+    public void Finding_08_one_sender_or_a_few_fill_at_most_three_quarters_and_the_rest_stays_for_senders_holding_little()
+    {
+        var backlog = new PartitionBacklog(1600);
+
+        // One key sending all it can: three quarters of the partition, then no more.
+        var taken = 0;
+        while (backlog.TryReserve(0, "key:platform", 10))
+        {
+            taken += 10;
+        }
+
+        Assert.Equal(1200, taken);
+        Assert.False(backlog.TryReserve(0, "key:other-platform", 101));
+        // An informant (a sender holding little) still gets in, up to the limit.
+        Assert.True(backlog.TryReserve(0, "ip:10.0.0.7", 100));
+        Assert.True(backlog.TryReserve(0, "key:informant", 100));
+        Assert.Equal(1400, backlog.BytesIn(0));
+        Assert.Equal(1200, backlog.BytesOf(0, "key:platform"));
+
+        // When the consumer commits past the platform's reports, its share goes back.
+        for (var offset = 0; offset < 120; offset++)
+        {
+            backlog.Written(0, 0, "key:platform", offset, 10);
+        }
+
+        backlog.Consumed(new Dictionary<int, long> { [0] = 120 });
+        Assert.Equal(0, backlog.BytesOf(0, "key:platform"));
+        Assert.True(backlog.TryReserve(0, "key:platform", 10));
     }
 
     [Fact]
     public void Written_messages_count_until_the_consumer_commits_past_their_offsets()
     {
         var backlog = new PartitionBacklog(1000);
-        for (var offset = 0; offset < 4; offset++)
+        for (var offset = 0; offset < 16; offset++)
         {
-            Assert.True(backlog.TryReserve(2, 250));
-            backlog.Written(2, 2, offset, 250);
+            Assert.True(backlog.TryReserve(2, $"ip:{offset}", 60));
+            backlog.Written(2, 2, $"ip:{offset}", offset, 60);
         }
 
-        Assert.False(backlog.TryReserve(2, 250));
-        backlog.Consumed(new Dictionary<int, long> { [2] = 2 });
-        Assert.Equal(500, backlog.BytesIn(2));
-        Assert.True(backlog.TryReserve(2, 500));
+        Assert.False(backlog.TryReserve(2, "ip:99", 50));
+        backlog.Consumed(new Dictionary<int, long> { [2] = 8 });
+        Assert.Equal(480, backlog.BytesIn(2));
+        Assert.Equal(0, backlog.BytesOf(2, "ip:0"));
+        Assert.True(backlog.TryReserve(2, "ip:99", 270));
     }
 
     [Fact]
     public void A_message_the_broker_did_not_take_frees_its_room_and_one_written_elsewhere_moves_there()
     {
         var backlog = new PartitionBacklog(1000);
-        Assert.True(backlog.TryReserve(0, 800));
-        backlog.Release(0, 800);
+        Assert.True(backlog.TryReserve(0, "key:a", 700));
+        backlog.Release(0, "key:a", 700);
         Assert.Equal(0, backlog.BytesIn(0));
+        Assert.Equal(0, backlog.BytesOf(0, "key:a"));
 
-        Assert.True(backlog.TryReserve(0, 800));
-        backlog.Written(0, 3, 10, 800);
+        Assert.True(backlog.TryReserve(0, "key:a", 700));
+        backlog.Written(0, 3, "key:a", 10, 700);
         Assert.Equal(0, backlog.BytesIn(0));
-        Assert.Equal(800, backlog.BytesIn(3));
+        Assert.Equal(700, backlog.BytesIn(3));
+        Assert.Equal(700, backlog.BytesOf(3, "key:a"));
     }
 
     [Fact]
@@ -52,8 +92,8 @@ public sealed class PartitionBacklogTests
         var backlog = new PartitionBacklog(1000);
         foreach (var offset in new[] { 5L, 3L, 4L })
         {
-            Assert.True(backlog.TryReserve(0, 100));
-            backlog.Written(0, 0, offset, 100);
+            Assert.True(backlog.TryReserve(0, "key:a", 100));
+            backlog.Written(0, 0, "key:a", offset, 100);
         }
 
         backlog.Consumed(new Dictionary<int, long> { [0] = 5 });
@@ -61,8 +101,8 @@ public sealed class PartitionBacklogTests
 
         // Scoring committed past offset 7 before its delivery report reached intake.
         backlog.Consumed(new Dictionary<int, long> { [0] = 8 });
-        Assert.True(backlog.TryReserve(0, 100));
-        backlog.Written(0, 0, 7, 100);
+        Assert.True(backlog.TryReserve(0, "key:a", 100));
+        backlog.Written(0, 0, "key:a", 7, 100);
         Assert.Equal(0, backlog.BytesIn(0));
     }
 
@@ -71,8 +111,8 @@ public sealed class PartitionBacklogTests
     {
         var backlog = new PartitionBacklog(0);
         Assert.False(backlog.Enabled);
-        Assert.True(backlog.TryReserve(0, long.MaxValue / 2));
-        Assert.True(backlog.TryReserve(0, long.MaxValue / 2));
+        Assert.True(backlog.TryReserve(0, "key:a", long.MaxValue / 2));
+        Assert.True(backlog.TryReserve(0, "key:a", long.MaxValue / 2));
         Assert.Equal(0, backlog.BytesIn(0));
     }
 }

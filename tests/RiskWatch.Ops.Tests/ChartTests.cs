@@ -175,7 +175,7 @@ public sealed partial class ChartTests
     private static HashSet<string> ReadThroughConfiguration() =>
         Directory.GetFiles(Path.Combine(RepoPaths.Root, "services"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .SelectMany(f => ConfigurationIndexer().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .SelectMany(f => ConfigurationIndexer().Matches(File.ReadAllText(f)).Concat(SettingConstant().Matches(File.ReadAllText(f))).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static bool IsRead(Dictionary<string, Type> sections, string key)
@@ -224,6 +224,10 @@ public sealed partial class ChartTests
 
     [GeneratedRegex(@"IConfiguration>\(\)\[""([A-Za-z]+(?::[A-Za-z]+)+)""\]")]
     private static partial Regex ConfigurationIndexer();
+
+    // A setting read through a constant: const string PathSetting = "Policy:Path".
+    [GeneratedRegex(@"const string \w*Setting\s*=\s*""([A-Za-z]+(?::[A-Za-z]+)+)""")]
+    private static partial Regex SettingConstant();
 
     [GeneratedRegex(@"RISKWATCH_([A-Za-z][A-Za-z0-9_.\-]*)")]
     private static partial Regex EnvironmentKey();

@@ -41,7 +41,8 @@ public sealed partial class DockerfileTests
 
         // The stage is built from the project: the build stage publishes services/${PROJECT}, and the chart pulls this image.
         Assert.Contains("dotnet publish services/${PROJECT}/${PROJECT}.csproj", Stages.Value.Single(s => s.Name == "build").Text, StringComparison.Ordinal);
-        Assert.Contains("docker build -f services/Dockerfile --build-arg PROJECT=", File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")), StringComparison.Ordinal);
+        // How to build the images is documented where deployment is (docs/operations.md, linked from the README).
+        Assert.Contains("docker build -f services/Dockerfile --build-arg PROJECT=", File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "operations.md")), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -55,11 +56,14 @@ public sealed partial class DockerfileTests
         var runtime = Stages.Value.Single(s => s.Name == "runtime");
         var chart = await Helm.RenderCiAsync("minimal-values.yaml");
         var container = RenderedChart.Containers(chart.Deployment(component)).Single();
-        var containerPort = container["ports"]!.AsArray().Single()!["containerPort"]!.ToString();
+        var containerPort = container["ports"]!.AsArray().Single(p => (string?)p!["name"] == "http")!["containerPort"]!.ToString();
+        var managementPort = container["ports"]!.AsArray().Single(p => (string?)p!["name"] == "management")!["containerPort"]!.ToString();
 
         Assert.Equal(containerPort, Env(runtime)["ASPNETCORE_HTTP_PORTS"]);
         Assert.Equal(containerPort, RenderedChart.EnvValue(container, "ASPNETCORE_HTTP_PORTS"));
-        Assert.Equal([containerPort], stage.Instructions.Where(i => i.StartsWith("EXPOSE ", StringComparison.Ordinal)).Select(i => i["EXPOSE ".Length..].Trim()));
+        // The management port (metrics, probes) is the image's default too, so an image run without the chart serves it alike.
+        Assert.Equal($"http://+:{managementPort}", Env(runtime)["RISKWATCH_Management__Url"]);
+        Assert.Equal([$"{containerPort} {managementPort}"], stage.Instructions.Where(i => i.StartsWith("EXPOSE ", StringComparison.Ordinal)).Select(i => i["EXPOSE ".Length..].Trim()));
         Assert.Equal(container["image"]!.ToString().Split('/')[^1].Split(':')[0], "riskwatch-" + component);
     }
 

@@ -87,7 +87,7 @@ public sealed partial class HelmChartTests
 
     [Theory]
     [MemberData(nameof(CiValues))]
-    public async Task Every_deployment_probes_its_own_health_endpoints_on_the_port_it_listens_on(string values)
+    public async Task Every_deployment_probes_its_own_health_endpoints_on_its_management_port(string values)
     {
         var chart = await Helm.RenderCiAsync(values);
         foreach (var component in Components)
@@ -95,17 +95,38 @@ public sealed partial class HelmChartTests
             var container = RenderedChart.Containers(chart.Deployment(component)).Single();
             var port = container["ports"]!.AsArray().Single(p => (string?)p!["name"] == "http")!;
             Assert.Equal(RenderedChart.EnvValue(container, "ASPNETCORE_HTTP_PORTS"), ((long)port["containerPort"]!).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Metrics and probes are served on the management port (issue 14, finding 11), which the service listens on as configured.
+            var management = container["ports"]!.AsArray().Single(p => (string?)p!["name"] == "management")!;
+            Assert.Equal($"http://+:{(long)management["containerPort"]!}", RenderedChart.EnvValue(container, "RISKWATCH_Management__Url"));
+            Assert.NotEqual((long)port["containerPort"]!, (long)management["containerPort"]!);
 
             var routes = await RoutesAsync(component);
             foreach (var (probe, path) in (ValueTuple<string, string>[])[("startupProbe", "/health/live"), ("livenessProbe", "/health/live"), ("readinessProbe", "/health/ready")])
             {
                 var get = container[probe]?["httpGet"] ?? throw new Xunit.Sdk.XunitException($"{component} has no {probe} over HTTP");
                 Assert.Equal(path, (string?)get["path"]);
-                Assert.Contains(path, routes);
-                Assert.True((string?)get["port"] == "http" || get["port"]!.ToString() == port["containerPort"]!.ToString(), $"{component} {probe} probes port {get["port"]}");
+                Assert.Contains(path, RiskWatch.ServiceDefaults.ManagementServer.Routes);
+                Assert.True((string?)get["port"] == "management", $"{component} {probe} probes port {get["port"]}, not the management port");
             }
 
-            Assert.Contains("/metrics", routes);
+            Assert.Contains("/metrics", RiskWatch.ServiceDefaults.ManagementServer.Routes);
+            // The public port serves no metrics.
+            Assert.DoesNotContain("/metrics", routes);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CiValues))]
+    public async Task Only_the_metrics_peers_reach_the_management_port_and_everyone_allowed_reaches_the_public_port(string values)
+    {
+        var chart = await Helm.RenderCiAsync(values);
+        foreach (var policy in chart.OfKind("NetworkPolicy"))
+        {
+            var rules = policy["spec"]!["ingress"]!.AsArray();
+            var management = rules.Where(r => r!["ports"]!.AsArray().Any(p => (string?)p!["port"] == "management")).ToList();
+            Assert.Single(management);
+            Assert.All(management, r => Assert.DoesNotContain(r!["ports"]!.AsArray(), p => (string?)p!["port"] == "http"));
+            Assert.NotNull(management[0]!["from"]);
         }
     }
 
@@ -170,10 +191,11 @@ public sealed partial class HelmChartTests
 
     [Theory]
     [MemberData(nameof(CiValues))]
-    public async Task Scoring_and_Response_read_the_policy_from_the_mounted_ConfigMap(string values)
+    public async Task Every_service_reads_the_policy_from_the_mounted_ConfigMap(string values)
     {
         var chart = await Helm.RenderCiAsync(values);
-        foreach (var component in (string[])["scoring", "response"])
+        // Ingest too: the policy's jurisdictions and aliases make incident keys and reveal scopes (issue 15, item 5).
+        foreach (var component in Components)
         {
             var deployment = chart.Deployment(component);
             var container = RenderedChart.Containers(deployment).Single();
@@ -198,9 +220,6 @@ public sealed partial class HelmChartTests
             Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
             Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "policy", "riskwatch.policy.yaml")).Trim(), policy.Trim());
         }
-
-        // Ingest does not read the policy.
-        Assert.Null(RenderedChart.EnvValue(RenderedChart.Containers(chart.Deployment("ingest")).Single(), "RISKWATCH_Policy__Path"));
     }
 
     [Theory]
@@ -226,7 +245,7 @@ public sealed partial class HelmChartTests
         // What the values file holds as a secret appears in a Secret and nowhere else.
         var secretsInValues = File.ReadLines(Path.Combine(Helm.CiValues, values))
             .Select(l => SecretInValues().Match(l)).Where(m => m.Success).Select(m => m.Groups["secret"].Value).ToList();
-        Assert.Equal(values == "minimal-values.yaml" ? 2 : 0, secretsInValues.Count);
+        Assert.Equal(values == "minimal-values.yaml" ? 3 : 0, secretsInValues.Count);
         foreach (var secret in secretsInValues)
         {
             Assert.Contains(chart.OfKind("Secret"), s => s.ToJsonString().Contains(secret, StringComparison.Ordinal));
@@ -302,6 +321,6 @@ public sealed partial class HelmChartTests
     private static partial Regex SecretSetting();
 
     // What a ci values file holds as a secret: a connection string's password, a key.
-    [GeneratedRegex(@"(?:Password=|contact-encryption-key:\s*)(?<secret>[^;\s]+)")]
+    [GeneratedRegex(@"(?:Password=|contact-encryption-key:\s*|tracking-code-secret:\s*)(?<secret>[^;\s]+)")]
     private static partial Regex SecretInValues();
 }

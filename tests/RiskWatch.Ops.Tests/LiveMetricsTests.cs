@@ -115,7 +115,7 @@ public sealed partial class LiveMetricsTests(LiveSystemFixture live) : IClassFix
     public async Task Every_riskwatch_metric_has_bounded_labels()
     {
         using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(new Uri(live.System.ScoringUrl), "/metrics"));
+        var text = await http.GetStringAsync(new Uri(new Uri(live.System.ScoringManagementUrl), "/metrics"));
         var series = SeriesLine().Matches(text).Select(m => m.Value).Where(s => s.StartsWith("riskwatch_", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(series);
         // No report id, reporter, subject or text may become a label value: nothing of the replayed reports' text shows up.
@@ -160,7 +160,7 @@ public sealed partial class LiveMetricsTests(LiveSystemFixture live) : IClassFix
 
         // Say what the services counted, so a pipeline that stopped (a fatal scoring error) shows why.
         using var http = new HttpClient();
-        var counted = (await http.GetStringAsync(new Uri(new Uri(live.System.ScoringUrl), "/metrics"))).Split('\n')
+        var counted = (await http.GetStringAsync(new Uri(new Uri(live.System.ScoringManagementUrl), "/metrics"))).Split('\n')
             .Where(l => l.StartsWith("riskwatch_", StringComparison.Ordinal) && !l.Contains("_bucket", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
         throw new TimeoutException($"{promql} never matched; last: {last}\nnon-zero RiskWatch series:\n{string.Join("\n", counted)}\nprometheus log:\n{live.PrometheusLog}");
     }

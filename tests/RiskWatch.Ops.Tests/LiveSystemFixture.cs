@@ -28,9 +28,10 @@ public sealed class LiveSystemFixture : InProcessSystem
 
     public IReadOnlyDictionary<string, string> Jobs => new Dictionary<string, string>
     {
-        ["riskwatch-ingest"] = System.IngestUrl,
-        ["riskwatch-scoring"] = System.ScoringUrl,
-        ["riskwatch-response"] = System.ResponseUrl,
+        // Prometheus scrapes each service's management port (issue 14, finding 11).
+        ["riskwatch-ingest"] = System.IngestManagementUrl,
+        ["riskwatch-scoring"] = System.ScoringManagementUrl,
+        ["riskwatch-response"] = System.ResponseManagementUrl,
     };
 
     public string PrometheusLog

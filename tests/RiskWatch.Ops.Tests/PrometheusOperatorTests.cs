@@ -57,7 +57,10 @@ public sealed partial class PrometheusOperatorTests
             Assert.All(spec["selector"]!["matchExpressions"]!.AsArray(), e => Assert.True(labels.ContainsKey((string)e!["key"]!)));
             Assert.Contains(service["spec"]!["ports"]!.AsArray(), p => (string?)p!["name"] == (string?)endpoint["port"]);
             var component = RenderedChart.Label(service, "app.kubernetes.io/component")!;
-            Assert.Contains("/metrics", await HelmChartTests.RoutesAsync(component));
+            // Scraped on the management port, where /metrics is served; the public port has none (issue 14, finding 11).
+            Assert.Equal("management", (string?)endpoint["port"]);
+            Assert.Contains("/metrics", RiskWatch.ServiceDefaults.ManagementServer.Routes);
+            Assert.DoesNotContain("/metrics", await HelmChartTests.RoutesAsync(component));
             jobs.Add((string)labels[(string)spec["jobLabel"]!]!);
         }
 

@@ -75,13 +75,14 @@ public sealed class IngestMemoryTests(PostgresFixture postgres, KafkaFixture kaf
 
         using var sampling = new CancellationTokenSource();
         var peakHeap = 0.0;
+        using var management = new HttpClient { BaseAddress = new Uri(ingest.ManagementUrl), Timeout = TimeSpan.FromSeconds(30) };
         var heapSampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
                 try
                 {
-                    peakHeap = Math.Max(peakHeap, Metrics.Sample(await http.GetStringAsync("/metrics"), "dotnet_total_memory_bytes"));
+                    peakHeap = Math.Max(peakHeap, Metrics.Sample(await management.GetStringAsync("/metrics"), "dotnet_total_memory_bytes"));
                 }
                 catch (HttpRequestException)
                 {

@@ -78,7 +78,7 @@ public sealed class PostgresRestartTests(OwnPostgresFixture postgres, KafkaFixtu
         await pipeline.AssertExactlyOnceAsync(stream.Acknowledged, stream.Sent, sentInOrder: true);
 
         Assert.False(scoring.HasExited, "Scoring stopped instead of retrying:\n" + scoring.Output);
-        using var http = new HttpClient { BaseAddress = new Uri(scoring.Url), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { BaseAddress = new Uri(scoring.ManagementUrl), Timeout = TimeSpan.FromSeconds(10) };
         var metrics = await http.GetStringAsync("/metrics");
         output.WriteLine($"batches retried: {Metrics.Sample(metrics, "riskwatch_scoring_errors_total", "kind=\"transient\"")}; stored before the outage: {storedBeforeOutage}");
         Assert.True(Metrics.Sample(metrics, "riskwatch_scoring_errors_total", "kind=\"transient\"") > 0, "no batch was retried: the restarts hit no batch");

@@ -28,7 +28,7 @@ public sealed class ScoringRebalanceTests(PostgresFixture postgres, KafkaFixture
         await second.WaitForAssignmentAsync(TimeSpan.FromSeconds(60));
 
         // The joiner must really have taken part before it leaves: it scored reports of the partitions it got.
-        using var http = new HttpClient { BaseAddress = new Uri(second.Url), Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = new Uri(second.ManagementUrl), Timeout = TimeSpan.FromSeconds(5) };
         var watch = Stopwatch.StartNew();
         while (Metrics.Sample(await http.GetStringAsync("/metrics"), "riskwatch_reports_scored_total") < 20)
         {

@@ -60,10 +60,14 @@ public class InProcessSystem : IAsyncLifetime
         ["Embedded:IngestUrl"] = "http://127.0.0.1:0",
         ["Embedded:ResponseUrl"] = "http://127.0.0.1:0",
         ["Embedded:ScoringUrl"] = "http://127.0.0.1:0",
+        ["Embedded:IngestManagementUrl"] = "http://127.0.0.1:0",
+        ["Embedded:ResponseManagementUrl"] = "http://127.0.0.1:0",
+        ["Embedded:ScoringManagementUrl"] = "http://127.0.0.1:0",
         ["Logging:LogLevel:Default"] = "Warning",
         // Tests send far more from one address than an informant's phone would.
         ["Ingest:AnonymousRequestsPerMinute"] = "1000000",
         ["Ingest:KeyRequestsPerMinute"] = "1000000",
+        ["Ingest:KeyReportsPerMinute"] = "1000000",
     };
 
     /// <summary>Adds or changes settings before the system starts.</summary>

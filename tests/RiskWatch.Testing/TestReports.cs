@@ -17,6 +17,17 @@ public static class TestReports
     public static JsonObject RedStrike(Guid? id = null, string station = "坂田配送站", string district = "龙岗区") =>
         Report(id, station, StrikeText, district: district, workers: 320, status: "underway");
 
+    /// <summary>A customer's complaint about a cold meal: no labour-relations risk (graded none), so it opens no alert.</summary>
+    public const string NoRiskText = "外卖送到都凉了，汤也洒了，要求商家退款";
+
+    /// <summary>A report the model grades none: a consumer complaint, no workers, nothing planned.</summary>
+    public static JsonObject NoRisk(string station, string street = "坂田街道", string reporter = "inf-0042")
+    {
+        var report = Report(null, station, NoRiskText, street: street, reporter: reporter);
+        report.Remove("sector");
+        return report;
+    }
+
     /// <summary>One worker's unfair fine: blue.</summary>
     public static JsonObject BlueComplaint(Guid? id = null, string station = "布吉配送站") =>
         Report(id, station, ComplaintText, workers: 1, status: "none");

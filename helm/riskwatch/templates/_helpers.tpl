@@ -62,14 +62,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (.Files.Get "files/policy.yaml") .Values.policy.content | trim -}}
 {{- end -}}
 
-{{/* Where Scoring and Response read the policy (Policy:Path): the key policy.yaml of the policy ConfigMap, mounted here. */}}
+{{/* Where the services read the policy (Policy:Path): the key policy.yaml of the policy ConfigMap, mounted here. */}}
 {{- define "riskwatch.policyPath" -}}
 /etc/riskwatch/policy/policy.yaml
 {{- end -}}
 
-{{/* Components that read the handling policy (Policy:Path). */}}
+{{/* Components that read the handling policy (Policy:Path): Ingest too, for place aliases in incident keys and scopes. */}}
 {{- define "riskwatch.readsPolicy" -}}
-{{- if has . (list "scoring" "response") }}true{{ end -}}
+{{- if has . (list "ingest" "scoring" "response") }}true{{ end -}}
 {{- end -}}
 
 {{/*
@@ -139,6 +139,8 @@ the code). Secrets come only by reference (secretKeyRef), never as values.
   value: {{ $v.logLevel | quote }}
 - name: ASPNETCORE_HTTP_PORTS
   value: {{ include "riskwatch.containerPort" .root | quote }}
+- name: RISKWATCH_Management__Url
+  value: {{ printf "http://+:%d" (int $v.management.port) | quote }}
 {{- with $v.extraEnv }}
 {{ toYaml . }}
 {{- end }}

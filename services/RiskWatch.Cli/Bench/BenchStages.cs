@@ -95,7 +95,7 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
         // Every value is made before the clock starts: this stage measures what the database takes, not the client.
         var probabilities = new float[] { 0.1f, 0.2f, 0.3f, 0.2f, 0.2f };
         var rows = Enumerable.Range(0, count).Select(i => env.Report(i, 1000)).Select(r => (
-            r.ReportId, Code: TrackingCode.For(r.ReportId), Key: IncidentKey.For(r), r.Source, r.Reporter, OccurredAt: r.OccurredAt.UtcDateTime,
+            r.ReportId, Code: TrackingCode.Unkeyed(r.ReportId), Key: IncidentKey.For(r), r.Source, r.Reporter, OccurredAt: r.OccurredAt.UtcDateTime,
             r.Location.City, r.Subject.Name, Body: System.Text.Json.JsonSerializer.Serialize(r, ReportJson.Options))).ToList();
         var watch = Stopwatch.StartNew();
         await using (var copy = await connection.BeginBinaryImportAsync(
@@ -302,9 +302,11 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
                 ["Database:ConnectionString"] = connectionString,
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Security:ContactEncryptionKey"] = contactKey,
+                ["Security:TrackingCodeSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 // The load generator is one address (and one platform key) standing for thousands of senders.
                 ["Ingest:AnonymousRequestsPerMinute"] = "10000000",
                 ["Ingest:KeyRequestsPerMinute"] = "10000000",
+                ["Ingest:KeyReportsPerMinute"] = "10000000",
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         });

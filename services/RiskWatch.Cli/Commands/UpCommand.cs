@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using RiskWatch.Host;
+using RiskWatch.ServiceDefaults.Logging;
 
 namespace RiskWatch.Cli.Commands;
 
@@ -10,14 +12,19 @@ public static class UpCommand
         var command = new Command("up", "Run RiskWatch on one machine: Ingest, Scoring and Response in one process, with an embedded PostgreSQL and Kafka-protocol broker unless configured otherwise. Ctrl+C stops it.");
         command.SetAction(async (_, cancellationToken) =>
         {
-            var configuration = CliConfiguration.Build();
+            // A person at a terminal reads short lines; RISKWATCH_Logging__Format=json brings back the deployments' JSON.
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [HumanConsoleFormatter.FormatSetting] = "human" })
+                .AddConfiguration(CliConfiguration.Build())
+                .Build();
             await using var system = await EmbeddedSystem.StartAsync(configuration, Console.Out, cancellationToken);
             Console.WriteLine($"""
 
                 RiskWatch is up.
                   Ingest   (reports in)      {system.IngestUrl}    POST /api/v1/reports, informant form /report
                   Response (alerts out)      {system.ResponseUrl}    GET  /api/v1/alerts, console /console/
-                  Scoring  (health, metrics) {system.ScoringUrl}    GET  /health/ready, /metrics
+                  Scoring  (health)          {system.ScoringUrl}    GET  /health/ready
+                  Metrics and probes (this machine only): {system.IngestManagementUrl}, {system.ScoringManagementUrl}, {system.ResponseManagementUrl}    GET /metrics
                   Admin key (alerts API and console): {system.AdminKeyFile}
                 Press Ctrl+C to stop.
                 """);

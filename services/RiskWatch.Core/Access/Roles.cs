@@ -27,4 +27,13 @@ public static class Roles
 public sealed record Jurisdiction(string? City, string? District, string? Street)
 {
     public static readonly Jurisdiction Everywhere = new(null, null, null);
+
+    /// <summary>
+    /// The tier a responder of this jurisdiction works at, as scopes read it: street (city, district and street given),
+    /// district (no street), city (city only); everywhere (admins) is above them all.
+    /// </summary>
+    public Policy.Tier Tier => string.IsNullOrWhiteSpace(City) ? Policy.Tier.Joint
+        : string.IsNullOrWhiteSpace(District) ? Policy.Tier.City
+        : string.IsNullOrWhiteSpace(Street) ? Policy.Tier.District
+        : Policy.Tier.Street;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace RiskWatch.Core.Contract;
@@ -44,6 +45,7 @@ public static class ReportParser
         }
 
         var reader = new FieldReader(root);
+        reader.RefuseRepeatedNames();
         var reportId = reader.RequiredGuid("reportId");
         var source = identity is null ? reader.RequiredEnum("source", ContractValues.Sources) : identity.Source;
         var reporter = identity is null ? reader.RequiredString("reporter", maxLength: 128) : identity.Reporter;
@@ -51,6 +53,11 @@ public static class ReportParser
         if (occurredAt is { } at && at > now + ContractValues.MaxFutureSkew)
         {
             reader.Fail("occurredAt", "must not be more than 1 day in the future");
+        }
+        else if (occurredAt is { } past && past < now - ContractValues.MaxPastAge)
+        {
+            // Deadlines run from receipt, not from occurredAt; but a date centuries back is a mistake, not a late report.
+            reader.Fail("occurredAt", "must not be more than 10 years in the past");
         }
 
         ReportLocation? location = null;
@@ -73,14 +80,19 @@ public static class ReportParser
 
         var sector = reader.OptionalEnum("sector", ContractValues.Sectors);
         var category = reader.OptionalEnum("category", ContractValues.Categories);
-        var workers = reader.OptionalNonNegativeInt("workersAffected");
-        var amount = reader.OptionalNonNegativeDecimal("amountOwedCny");
+        var workers = reader.OptionalNonNegativeInt("workersAffected", ContractValues.MaxWorkersAffected);
+        var amount = reader.OptionalNonNegativeDecimal("amountOwedCny", ContractValues.MaxAmountOwedCny);
 
         CollectiveAction? action = null;
         if (reader.OptionalObject("collectiveAction") is { } act)
         {
             var status = act.RequiredEnum("status", ContractValues.ActionStatuses);
             var expectedAt = act.OptionalTimestamp("expectedAt");
+            if (expectedAt is { } expected && (expected > now + ContractValues.MaxExpectedAhead || expected < now - ContractValues.MaxPastAge))
+            {
+                act.Fail("expectedAt", "must be within a year from now (and not more than 10 years in the past)");
+                expectedAt = null;
+            }
             action = status is null ? null : new CollectiveAction { Status = status, ExpectedAt = expectedAt };
         }
 
@@ -194,7 +206,16 @@ public static class ReportParser
                 return null;
             }
 
-            // Length in characters as a person counts them (a CJK character is one, an emoji is one).
+            // Length in characters as a person counts them (a CJK character is one, an emoji is one), and in bytes: one
+            // "character" may carry any number of combining marks, so a limit in characters alone bounds nothing.
+            var maxBytes = maxLength * ContractValues.MaxBytesPerCharacter;
+            var bytes = Encoding.UTF8.GetByteCount(text);
+            if (bytes > maxBytes)
+            {
+                Fail(name, $"must be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters and {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes of UTF-8 (got {bytes.ToString(CultureInfo.InvariantCulture)} bytes)");
+                return null;
+            }
+
             var length = new StringInfo(text).LengthInTextElements;
             if (length > maxLength)
             {
@@ -277,35 +298,35 @@ public static class ReportParser
             return time.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || time.LastIndexOfAny('+', '-') > 0;
         }
 
-        public int? OptionalNonNegativeInt(string name)
+        public int? OptionalNonNegativeInt(string name, int max)
         {
             if (!TryGet(name, required: false, out var value))
             {
                 return null;
             }
 
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 0)
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 0 && number <= max)
             {
                 return number;
             }
 
-            Fail(name, "must be a whole number of at least 0");
+            Fail(name, $"must be a whole number from 0 to {max.ToString("N0", CultureInfo.InvariantCulture)}");
             return null;
         }
 
-        public decimal? OptionalNonNegativeDecimal(string name)
+        public decimal? OptionalNonNegativeDecimal(string name, decimal max)
         {
             if (!TryGet(name, required: false, out var value))
             {
                 return null;
             }
 
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) && number >= 0)
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) && number >= 0 && number <= max)
             {
                 return number;
             }
 
-            Fail(name, "must be a number of at least 0");
+            Fail(name, $"must be a number from 0 to {max.ToString("N0", CultureInfo.InvariantCulture)}");
             return null;
         }
 
@@ -326,7 +347,41 @@ public static class ReportParser
                 return null;
             }
 
-            return new FieldReader(value, $"{prefix}{name}.", Errors);
+            var nested = new FieldReader(value, $"{prefix}{name}.", Errors);
+            nested.RefuseRepeatedNames();
+            return nested;
+        }
+
+        /// <summary>
+        /// A name given twice in one object is an error naming it: which of the values counts differs between JSON parsers,
+        /// so a report that means one thing to the sender's signature or validator and another here is refused (issue 14,
+        /// finding 6).
+        /// </summary>
+        public void RefuseRepeatedNames()
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                // A name that is not text (invalid UTF-8) is not a field of the contract; the others are read by their names.
+                if (TryGetName(property, out var name) && !seen.Add(name) && !Errors.Any(e => e.Field == prefix + name))
+                {
+                    Fail(name, "is given more than once; give each field once");
+                }
+            }
+        }
+
+        private static bool TryGetName(JsonProperty property, out string name)
+        {
+            try
+            {
+                name = property.Name;
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                name = "";
+                return false;
+            }
         }
     }
 }

@@ -85,6 +85,13 @@ public static class AlertLifecycle
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
+    /// <summary>The action as a verb, for messages: "resolve", "close", ...</summary>
+    public static string Verb(AlertAction action) => action switch
+    {
+        AlertAction.Note => "add a note to",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>True when the action counts as the first action on the alert (stops the first-action deadline).</summary>
     public static bool IsAction(AlertAction action) => action is AlertAction.Assign or AlertAction.Resolve;
 }

@@ -56,13 +56,15 @@ public sealed class PlannedAlert
     internal static PlannedAlert Stored(StoredAlert alert) =>
         new(alert.AlertId, -1, alert.IncidentKey, alert.State, alert.Informants, alert.KnownInformants);
 
-    internal static PlannedAlert Opening(int index, BatchReport report, Routing routing, bool counts)
+    internal static PlannedAlert Opening(int index, BatchReport report, Routing routing, bool counts, int anonymousCountAs)
     {
         var (scored, key) = report;
         var occurredAt = scored.Report.OccurredAt;
         var state = new OpenAlertState(scored.Grade, scored.Grade, routing.Tier, occurredAt, routing.AcknowledgeDueAt, routing.ActDueAt,
             Acknowledged: false, ActedOn: false, Corroborated: false);
-        return new PlannedAlert(null, index, key, state, counts ? 1 : 0, counts ? [scored.Report.Reporter] : [])
+        var corroborator = IncidentGrouping.CorroboratorOf(scored);
+        var count = !counts ? 0 : corroborator == IncidentGrouping.AnonymousCorroborator ? anonymousCountAs : 1;
+        return new PlannedAlert(null, index, key, state, count, counts ? [corroborator] : [])
         {
             ReportsAdded = 1,
             OpenedBy = scored,
@@ -70,12 +72,15 @@ public sealed class PlannedAlert
         };
     }
 
-    /// <summary>Counts the reporter as an independent informant when the policy says their source corroborates and they are new to the alert.</summary>
-    internal void CountInformant(string reporter)
+    /// <summary>
+    /// Counts a corroborating report's sender as an independent informant when they are new to the alert: an authenticated
+    /// reporter counts one, the anonymous ones together <paramref name="anonymousCountAs"/> (0 or 1), once.
+    /// </summary>
+    internal void CountInformant(string corroborator, int anonymousCountAs)
     {
-        if (informants.Add(reporter))
+        if (informants.Add(corroborator))
         {
-            Informants++;
+            Informants += corroborator == IncidentGrouping.AnonymousCorroborator ? anonymousCountAs : 1;
         }
     }
 
@@ -118,6 +123,26 @@ public sealed record GroupingPlan(
 /// </summary>
 public static class IncidentGrouping
 {
+    /// <summary>Whom the reports sent without a key count as, all together: no principal is empty.</summary>
+    public const string AnonymousCorroborator = "";
+
+    /// <summary>
+    /// Whom a report counts as for corroboration: its reporter when it came with the reporter's own key, else
+    /// <see cref="AnonymousCorroborator"/> (issue 14, finding 3: anybody may send a report naming anybody).
+    /// </summary>
+    public static string CorroboratorOf(ScoredReport scored)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        return scored.SubmittedBy is { Length: > 0 } principal && principal == scored.Report.Reporter ? principal : AnonymousCorroborator;
+    }
+
+    /// <summary>When the union learned of a report: its receipt, never later than <paramref name="now"/>. Deadlines run from it.</summary>
+    public static DateTimeOffset ReceivedAt(ScoredReport scored, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        return scored.ReceivedAt is { } at && at < now ? at : now;
+    }
+
     public static GroupingPlan Plan(IReadOnlyList<BatchReport> reports, IReadOnlyCollection<StoredAlert> stored, DateTimeOffset now, HandlingPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(reports);
@@ -192,8 +217,9 @@ public static class IncidentGrouping
     private static PlannedAlert Open(int index, BatchReport report, DateTimeOffset now, HandlingPolicy policy, List<PlannedEvent> events)
     {
         var scored = report.Scored;
-        var routing = IncidentDecisions.Route(scored.Grade, now, policy);
-        var alert = PlannedAlert.Opening(index, report, routing, Corroborates(scored, policy));
+        // Deadlines from receipt (issue 14, finding 7): a late report about last month is new to the union now.
+        var routing = IncidentDecisions.Route(scored.Grade, ReceivedAt(scored, now), policy);
+        var alert = PlannedAlert.Opening(index, report, routing, Corroborates(scored, policy), policy.Corroboration.AnonymousCountAs);
         var (reportId, grade, traceId) = (scored.Report.ReportId, scored.Grade.ToWire(), scored.TraceId);
         events.Add(new PlannedEvent(alert, AlertActors.Model(scored.ModelVersion), "opened", _ => new { reportId, grade, traceId }));
         events.Add(Routed(alert, scored, policy));
@@ -205,12 +231,12 @@ public static class IncidentGrouping
         var report = scored.Report;
         if (Corroborates(scored, policy))
         {
-            alert.CountInformant(report.Reporter);
+            alert.CountInformant(CorroboratorOf(scored), policy.Corroboration.AnonymousCountAs);
         }
 
         var before = alert.State;
         var informants = alert.Informants;
-        var decision = IncidentDecisions.Join(before, scored.Grade, informants, now, policy);
+        var decision = IncidentDecisions.Join(before, scored.Grade, informants, ReceivedAt(scored, now), policy);
         // The report's own grade may lift the alert (the model's decision); corroboration may lift it further (the policy's).
         var byReport = Grades.Max(before.Grade, scored.Grade);
         var raised = byReport > before.Grade;

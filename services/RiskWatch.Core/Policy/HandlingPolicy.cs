@@ -23,13 +23,20 @@ public sealed record HandlingPolicy
 
     public required IReadOnlyList<CityUnit> Jurisdictions { get; init; }
 
+    /// <summary>Who may resolve, close, regrade and escalate an alert, by the tier of their key (finding 9 of issue 14).</summary>
+    public AuthorityRule Authority { get; init; } = AuthorityRule.Leading;
+
+    /// <summary>Place names resolved with the built-in aliases and those of <see cref="Jurisdictions"/>.</summary>
+    public PlaceNames Places => PlaceNames.For(Jurisdictions);
+
     public GradeRule RuleFor(Grade grade) =>
         Grades.TryGetValue(grade, out var rule) ? rule : throw new ArgumentOutOfRangeException(nameof(grade), grade, "The policy has no rule for this grade.");
 
     /// <summary>The team that leads at <paramref name="tier"/> for a place, when the policy knows the place.</summary>
     public string? TeamFor(Tier tier, string city, string? district, string? street)
     {
-        var c = Jurisdictions.FirstOrDefault(u => PlaceKey.City(u.Name) == PlaceKey.City(city));
+        var places = Places;
+        var c = Jurisdictions.FirstOrDefault(u => places.City(u.Name) == places.City(city));
         if (c is null)
         {
             return null;
@@ -45,13 +52,13 @@ public sealed record HandlingPolicy
             return c.JointTeam ?? c.Team;
         }
 
-        var d = c.Districts.FirstOrDefault(u => PlaceKey.District(u.Name) == PlaceKey.District(district));
+        var d = c.Districts.FirstOrDefault(u => places.District(u.Name) == places.District(district));
         if (d is null || tier is Tier.District)
         {
             return d?.Team ?? c.Team;
         }
 
-        var s = d.Streets.FirstOrDefault(u => PlaceKey.Street(u.Name) == PlaceKey.Street(street));
+        var s = d.Streets.FirstOrDefault(u => places.Street(u.Name) == places.Street(street));
         return s?.Team ?? d.Team;
     }
 
@@ -60,7 +67,7 @@ public sealed record HandlingPolicy
     {
         Version = "builtin",
         GroupingWindow = TimeSpan.FromHours(72),
-        Corroboration = new CorroborationRule(3, 1, Grade.Red, ["informant"]),
+        Corroboration = new CorroborationRule(3, 1, Grade.Red, ["informant"]) { AnonymousCountAs = 1 },
         Grades = new Dictionary<Grade, GradeRule>
         {
             [Grade.Red] = new(Tier.City, [Tier.District, Tier.Street], TimeSpan.FromMinutes(15), TimeSpan.FromHours(2)),
@@ -78,9 +85,47 @@ public sealed record GradeRule(Tier LeadingTier, IReadOnlyList<Tier> AlsoTold, T
 
 /// <summary>
 /// Reports from <see cref="IndependentInformants"/> distinct reporters (of the <see cref="Sources"/>) about one incident
-/// raise its grade by <see cref="RaiseBy"/>, never above <see cref="UpTo"/>.
+/// raise its grade by <see cref="RaiseBy"/>, never above <see cref="UpTo"/>. A reporter counts when the report came with
+/// that reporter's own key (an authenticated principal); reports sent without a key name whoever they like, so all of an
+/// incident's anonymous reports together count as <see cref="AnonymousCountAs"/> informants (0 or 1), however many there are.
 /// </summary>
-public sealed record CorroborationRule(int IndependentInformants, int RaiseBy, Grade UpTo, IReadOnlyList<string> Sources);
+public sealed record CorroborationRule(int IndependentInformants, int RaiseBy, Grade UpTo, IReadOnlyList<string> Sources)
+{
+    public int AnonymousCountAs { get; init; } = 1;
+}
+
+/// <summary>
+/// The lowest tier of responder that may take each of the actions that end or redirect an alert's handling: resolve, close,
+/// regrade and escalate. Null means the alert's leading tier (its current <c>tier</c>; for an alert escalated to the joint
+/// mechanism, the city, whose union sits in it). A responder's tier is that of their key: street (a street given), district,
+/// or city; admins may do everything. Acknowledging, assigning, notes and reopening are open to every responder in scope.
+/// </summary>
+public sealed record AuthorityRule(Tier? Resolve, Tier? Close, Tier? Regrade, Tier? Escalate)
+{
+    /// <summary>Every such action by the alert's leading tier or higher (MODEL-211: the tier that leads decides).</summary>
+    public static readonly AuthorityRule Leading = new(null, null, null, null);
+
+    /// <summary>The actions the rule governs, by their policy name.</summary>
+    public static readonly IReadOnlyList<AlertAction> Governed = [AlertAction.Resolve, AlertAction.Close, AlertAction.Regrade, AlertAction.Escalate];
+
+    /// <summary>The lowest tier that may take <paramref name="action"/> on an alert led by <paramref name="alertTier"/>; null when any responder in scope may.</summary>
+    public Tier? Required(AlertAction action, Tier alertTier)
+    {
+        if (!Governed.Contains(action))
+        {
+            return null;
+        }
+
+        var configured = action switch
+        {
+            AlertAction.Resolve => Resolve,
+            AlertAction.Close => Close,
+            AlertAction.Regrade => Regrade,
+            _ => Escalate,
+        };
+        return configured ?? (alertTier > Tier.City ? Tier.City : alertTier);
+    }
+}
 
 /// <summary>
 /// An alert unacknowledged at its deadline goes to the next tier of <see cref="Chain"/> and gets a new deadline
@@ -104,8 +149,18 @@ public sealed record EscalationRule(IReadOnlyList<Tier> Chain, TimeSpan? Acknowl
     }
 }
 
-public sealed record CityUnit(string Name, string Team, string? JointTeam, IReadOnlyList<DistrictUnit> Districts);
+/// <summary>A city of the policy, its teams, its districts and the other names people use for it (<see cref="PlaceNames"/>).</summary>
+public sealed record CityUnit(string Name, string Team, string? JointTeam, IReadOnlyList<DistrictUnit> Districts)
+{
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}
 
-public sealed record DistrictUnit(string Name, string Team, IReadOnlyList<StreetUnit> Streets);
+public sealed record DistrictUnit(string Name, string Team, IReadOnlyList<StreetUnit> Streets)
+{
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}
 
-public sealed record StreetUnit(string Name, string Team);
+public sealed record StreetUnit(string Name, string Team)
+{
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}

@@ -124,7 +124,7 @@ public static class PolicyFile
 
         public HandlingPolicy? Read(YamlMappingNode root)
         {
-            var fields = Fields(root, "", ["version", "groupingWindow", "corroboration", "grades", "escalation", "jurisdictions"],
+            var fields = Fields(root, "", ["version", "groupingWindow", "corroboration", "grades", "escalation", "authority", "jurisdictions"],
                 ["version", "grades"]);
             var version = fields.TryGetValue("version", out var v) ? Scalar(v, "version") : null;
             var window = fields.TryGetValue("groupingWindow", out var w) ? Duration(w, "groupingWindow") : HandlingPolicy.Default.GroupingWindow;
@@ -132,6 +132,7 @@ public static class PolicyFile
             var grades = fields.TryGetValue("grades", out var g) ? GradeRules(g) : new Dictionary<Grade, GradeRule>();
             var escalation = fields.TryGetValue("escalation", out var e) ? Escalation(e) : HandlingPolicy.Default.Escalation;
             var jurisdictions = fields.TryGetValue("jurisdictions", out var j) ? Cities(j) : [];
+            var authority = fields.TryGetValue("authority", out var a) ? Authority(a) : AuthorityRule.Leading;
             if (Errors.Count > 0)
             {
                 return null;
@@ -145,12 +146,35 @@ public static class PolicyFile
                 Grades = grades,
                 Escalation = escalation!,
                 Jurisdictions = jurisdictions,
+                Authority = authority,
             };
+        }
+
+        private AuthorityRule Authority(YamlNode node)
+        {
+            var f = Fields(node, "authority", ["resolve", "close", "regrade", "escalate"], []);
+            Tier? Required(string key)
+            {
+                if (!f.TryGetValue(key, out var value) || Scalar(value, $"authority.{key}") is not { } text || text == "leading")
+                {
+                    return null;
+                }
+
+                if (Tiers.TryParse(text, out var tier) && tier is not Tier.Joint)
+                {
+                    return tier;
+                }
+
+                Error(value, $"authority.{key}", $"'{text}' is not leading, street, district or city");
+                return null;
+            }
+
+            return new AuthorityRule(Required("resolve"), Required("close"), Required("regrade"), Required("escalate"));
         }
 
         private CorroborationRule? Corroboration(YamlNode node)
         {
-            var f = Fields(node, "corroboration", ["independentInformants", "raiseBy", "upTo", "sources"], ["independentInformants", "raiseBy"]);
+            var f = Fields(node, "corroboration", ["independentInformants", "raiseBy", "upTo", "sources", "anonymousCountAs"], ["independentInformants", "raiseBy"]);
             var d = HandlingPolicy.Default.Corroboration;
             var informants = f.TryGetValue("independentInformants", out var i) ? Integer(i, "corroboration.independentInformants") : d.IndependentInformants;
             var raiseBy = f.TryGetValue("raiseBy", out var r) ? Integer(r, "corroboration.raiseBy") : d.RaiseBy;
@@ -164,7 +188,10 @@ public static class PolicyFile
                 }
             }
 
-            return informants is null || raiseBy is null || upTo is null ? null : new CorroborationRule(informants.Value, raiseBy.Value, upTo.Value, sources);
+            var anonymous = f.TryGetValue("anonymousCountAs", out var n) ? Integer(n, "corroboration.anonymousCountAs") : d.AnonymousCountAs;
+            return informants is null || raiseBy is null || upTo is null || anonymous is null
+                ? null
+                : new CorroborationRule(informants.Value, raiseBy.Value, upTo.Value, sources) { AnonymousCountAs = anonymous.Value };
         }
 
         private Dictionary<Grade, GradeRule> GradeRules(YamlNode node)
@@ -223,35 +250,39 @@ public static class PolicyFile
             foreach (var (item, i) in Items(node, "jurisdictions"))
             {
                 var path = $"jurisdictions[{i}]";
-                var f = Fields(item, path, ["city", "team", "jointTeam", "districts"], ["city", "team"]);
+                var f = Fields(item, path, ["city", "team", "jointTeam", "aliases", "districts"], ["city", "team"]);
                 var districts = new List<DistrictUnit>();
                 if (f.TryGetValue("districts", out var ds))
                 {
                     foreach (var (dnode, di) in Items(ds, $"{path}.districts"))
                     {
                         var dpath = $"{path}.districts[{di}]";
-                        var df = Fields(dnode, dpath, ["name", "team", "streets"], ["name", "team"]);
+                        var df = Fields(dnode, dpath, ["name", "team", "aliases", "streets"], ["name", "team"]);
                         var streets = new List<StreetUnit>();
                         if (df.TryGetValue("streets", out var ss))
                         {
                             foreach (var (snode, si) in Items(ss, $"{dpath}.streets"))
                             {
                                 var spath = $"{dpath}.streets[{si}]";
-                                var sf = Fields(snode, spath, ["name", "team"], ["name", "team"]);
-                                streets.Add(new StreetUnit(Text(sf, "name", spath), Text(sf, "team", spath)));
+                                var sf = Fields(snode, spath, ["name", "team", "aliases"], ["name", "team"]);
+                                streets.Add(new StreetUnit(Text(sf, "name", spath), Text(sf, "team", spath)) { Aliases = Aliases(sf, spath) });
                             }
                         }
 
-                        districts.Add(new DistrictUnit(Text(df, "name", dpath), Text(df, "team", dpath), streets));
+                        districts.Add(new DistrictUnit(Text(df, "name", dpath), Text(df, "team", dpath), streets) { Aliases = Aliases(df, dpath) });
                     }
                 }
 
                 cities.Add(new CityUnit(Text(f, "city", path), Text(f, "team", path),
-                    f.TryGetValue("jointTeam", out var jt) ? Scalar(jt, $"{path}.jointTeam") : null, districts));
+                    f.TryGetValue("jointTeam", out var jt) ? Scalar(jt, $"{path}.jointTeam") : null, districts) { Aliases = Aliases(f, path) });
             }
 
             return cities;
         }
+
+        /// <summary>Other names of a place (English, abbreviations), as a list; none when absent.</summary>
+        private List<string> Aliases(Dictionary<string, YamlNode> fields, string path) =>
+            fields.TryGetValue("aliases", out var node) ? Strings(node, $"{path}.aliases") : [];
 
         private string Text(Dictionary<string, YamlNode> fields, string key, string path) =>
             fields.TryGetValue(key, out var node) ? Scalar(node, $"{path}.{key}") ?? "" : "";

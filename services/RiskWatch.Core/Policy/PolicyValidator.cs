@@ -108,6 +108,11 @@ public static class PolicyValidator
             Problem("corroboration.upTo", "must be an alert grade (blue, yellow, orange or red)");
         }
 
+        if (corroboration.AnonymousCountAs is < 0 or > 1)
+        {
+            Problem("corroboration.anonymousCountAs", "must be 0 or 1: reports sent without a key can name anybody, so together they count at most once");
+        }
+
         if (corroboration.Sources.Count == 0)
         {
             Problem("corroboration.sources", "must name at least one source (informant, platform)");
@@ -143,7 +148,59 @@ public static class PolicyValidator
         }
 
         ValidateUnits(policy.Jurisdictions, problems);
+        ValidateAliases(policy.Jurisdictions, problems);
         return problems;
+    }
+
+    /// <summary>An alias names one place: it must not be empty, nor another place's name or alias at the same level.</summary>
+    private static void ValidateAliases(IReadOnlyList<CityUnit> cities, List<PolicyProblem> problems)
+    {
+        var names = new Dictionary<(PlaceLevel, string), string>();
+        foreach (var (level, name) in cities.SelectMany(c => c.Districts.SelectMany(d => d.Streets.Select(s => (PlaceLevel.Street, s.Name)))
+                     .Concat(c.Districts.Select(d => (PlaceLevel.District, d.Name))).Append((PlaceLevel.City, c.Name))))
+        {
+            names.TryAdd((level, PlaceKey.Strip(level, name)), PlaceKey.Strip(level, name));
+        }
+
+        var seen = new Dictionary<(PlaceLevel, string), string>();
+        for (var c = 0; c < cities.Count; c++)
+        {
+            Check(PlaceLevel.City, cities[c].Name, cities[c].Aliases, $"jurisdictions[{c}].aliases");
+            for (var d = 0; d < cities[c].Districts.Count; d++)
+            {
+                var district = cities[c].Districts[d];
+                Check(PlaceLevel.District, district.Name, district.Aliases, $"jurisdictions[{c}].districts[{d}].aliases");
+                for (var s = 0; s < district.Streets.Count; s++)
+                {
+                    Check(PlaceLevel.Street, district.Streets[s].Name, district.Streets[s].Aliases, $"jurisdictions[{c}].districts[{d}].streets[{s}].aliases");
+                }
+            }
+        }
+
+        void Check(PlaceLevel level, string name, IReadOnlyList<string> aliases, string path)
+        {
+            var own = PlaceKey.Strip(level, name);
+            for (var i = 0; i < aliases.Count; i++)
+            {
+                var key = PlaceKey.Strip(level, aliases[i]);
+                if (key.Length == 0)
+                {
+                    problems.Add(new($"{path}[{i}]", "must have letters or digits"));
+                }
+                else if (key != own && names.ContainsKey((level, key)))
+                {
+                    problems.Add(new($"{path}[{i}]", $"'{aliases[i]}' is the name of another {level.ToString().ToLowerInvariant()}"));
+                }
+                else if (seen.TryGetValue((level, key), out var other) && other != own)
+                {
+                    problems.Add(new($"{path}[{i}]", $"'{aliases[i]}' is already an alias of another {level.ToString().ToLowerInvariant()}"));
+                }
+                else
+                {
+                    seen[(level, key)] = own;
+                }
+            }
+        }
     }
 
     private static void ValidateUnits(IReadOnlyList<CityUnit> cities, List<PolicyProblem> problems)

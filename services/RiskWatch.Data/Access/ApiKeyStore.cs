@@ -64,6 +64,14 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource) : IApiKeyAuthentica
         return await connection.ExecuteAsync(new CommandDefinition(sql, new { KeyId = keyId }, cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>True while the key exists and is not revoked: for sessions and streams that were authenticated by it earlier.</summary>
+    public async Task<bool> IsActiveAsync(string keyId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT EXISTS (SELECT 1 FROM api_keys WHERE key_id = @KeyId AND revoked_at IS NULL)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { KeyId = keyId }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The key's row when the presented key is whole, known, unrevoked and its secret matches; otherwise null.</summary>
     public async Task<ApiKeyInfo?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {

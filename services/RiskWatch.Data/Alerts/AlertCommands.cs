@@ -24,6 +24,9 @@ public enum CommandStatus
 
     /// <summary>The action is not allowed in the alert's current status (or escalation is at the top).</summary>
     Conflict,
+
+    /// <summary>The caller's tier is below the one the policy asks for this action on this alert (issue 14, finding 9).</summary>
+    Forbidden,
 }
 
 public sealed record CommandResult(CommandStatus Status, AlertSummary? Alert, string? Problem = null);
@@ -34,8 +37,9 @@ public sealed record CommandResult(CommandStatus Status, AlertSummary? Alert, st
 /// </summary>
 public sealed class AlertCommands(NpgsqlDataSource dataSource, HandlingPolicy policy)
 {
+    /// <param name="actingTier">The tier of the caller's key (<see cref="Core.Access.Jurisdiction.Tier"/>); admins act at every tier.</param>
     public async Task<CommandResult> ApplyAsync(
-        long alertId, AlertScope scope, AlertCommand command, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+        long alertId, AlertScope scope, AlertCommand command, string actor, Tier actingTier, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -46,6 +50,15 @@ public sealed class AlertCommands(NpgsqlDataSource dataSource, HandlingPolicy po
         if (alert is null)
         {
             return new CommandResult(CommandStatus.NotFound, null);
+        }
+
+        // Resolving, closing, regrading and escalating belong to the alert's leading tier (the policy's authority): a street
+        // responder cannot end the city's handling of a red alert (issue 14, finding 9). Checked on the locked row, so a
+        // concurrent escalation cannot slip between the check and the change.
+        if (policy.Authority.Required(command.Action, Tiers.Parse(alert.Tier)) is { } required && actingTier < required)
+        {
+            return new CommandResult(CommandStatus.Forbidden, alert,
+                $"This {alert.Grade} alert is led at {alert.Tier} level: only a responder of the {required.ToWire()} tier or higher may {AlertLifecycle.Verb(command.Action)} it (policy {policy.Version}). Acknowledge it, add a note, or escalate to them.");
         }
 
         var next = AlertLifecycle.Next(alert.Status, command.Action);

@@ -43,6 +43,9 @@ public sealed record AlertSummary
 public sealed record AlertReport
 {
     public required Guid ReportId { get; init; }
+
+    /// <summary>The code Ingest gave the informant; none for a report produced straight to Kafka.</summary>
+    public string? TrackingCode { get; init; }
     public required string Source { get; init; }
     public required string Reporter { get; init; }
     public required DateTime OccurredAt { get; init; }
@@ -55,10 +58,14 @@ public sealed record AlertReport
 
 public sealed record AlertEvent(long EventId, DateTime At, string Actor, string Kind, string Detail);
 
-/// <summary>A timeline event with the alert it belongs to, for live updates.</summary>
-public sealed record AlertEventNotice(long EventId, long AlertId, DateTime At, string Actor, string Kind);
+/// <summary>A timeline event with the alert it belongs to and the alert's grade and subject now, for live updates.</summary>
+public sealed record AlertEventNotice(long EventId, long AlertId, DateTime At, string Actor, string Kind, string Grade, string Subject);
 
-public sealed record AlertDetail(AlertSummary Alert, IReadOnlyList<AlertReport> Reports, IReadOnlyList<AlertEvent> Timeline);
+/// <summary>An alert, its reports, its timeline, and the tracking codes of every report its timeline names.</summary>
+public sealed record AlertDetail(AlertSummary Alert, IReadOnlyList<AlertReport> Reports, IReadOnlyList<AlertEvent> Timeline)
+{
+    public IReadOnlyDictionary<Guid, string> Codes { get; init; } = new Dictionary<Guid, string>();
+}
 
 /// <summary>
 /// Reads alerts for the response team, always within the caller's <see cref="AlertScope"/>. Times are UTC
@@ -100,12 +107,19 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// The tracking code of report <c>r</c> as its informant got it: Ingest's ledger holds every code it gave out (keyed, see
+    /// migration 0011); reports stored before that carry theirs in <c>reports</c>.
+    /// </summary>
+    public const string TrackingCodeOfReport =
+        "coalesce((SELECT l.tracking_code FROM intake_ledger l WHERE l.report_id = r.report_id), r.tracking_code)";
+
     public async Task<AlertDetail?> GetAsync(long alertId, AlertScope scope, CancellationToken cancellationToken)
     {
         // The reports and timeline are read only when the alert itself is in scope (the EXISTS guard).
         const string sql = $"""
             SELECT {SummaryColumns} FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql};
-            SELECT r.report_id AS ReportId, r.source, r.reporter, r.occurred_at AS OccurredAt, r.grade, r.probabilities,
+            SELECT r.report_id AS ReportId, {TrackingCodeOfReport} AS TrackingCode, r.source, r.reporter, r.occurred_at AS OccurredAt, r.grade, r.probabilities,
                    r.model_version AS ModelVersion, r.body->>'text' AS text, r.reasons::text AS reasons
             FROM reports r
             WHERE r.alert_id = @AlertId AND EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql})
@@ -114,6 +128,11 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
             FROM alert_events e
             WHERE e.alert_id = @AlertId AND EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql})
             ORDER BY e.event_id;
+            SELECT r.report_id, {TrackingCodeOfReport}
+            FROM reports r
+            WHERE r.report_id IN (SELECT (e.detail->>'reportId')::uuid FROM alert_events e
+                                  WHERE e.alert_id = @AlertId AND length(e.detail->>'reportId') = 36 AND e.detail->>'reportId' ~ '^[0-9a-fA-F-]+$')
+              AND EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql});
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(
@@ -126,14 +145,15 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
 
         var reports = (await results.ReadAsync<AlertReport>()).AsList();
         var timeline = (await results.ReadAsync<AlertEvent>()).AsList();
-        return new AlertDetail(alert, reports, timeline);
+        var codes = (await results.ReadAsync<(Guid Id, string? Code)>()).Where(c => c.Code is not null).ToDictionary(c => c.Id, c => c.Code!);
+        return new AlertDetail(alert, reports, timeline) { Codes = codes };
     }
 
     /// <summary>Timeline events after <paramref name="afterEventId"/> of alerts in scope, oldest first (live updates).</summary>
     public async Task<IReadOnlyList<AlertEventNotice>> EventsAfterAsync(AlertScope scope, long afterEventId, int limit, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            SELECT e.event_id AS EventId, e.alert_id AS AlertId, e.at, e.actor, e.kind
+            SELECT e.event_id AS EventId, e.alert_id AS AlertId, e.at, e.actor, e.kind, a.grade, a.subject_name AS Subject
             FROM alert_events e JOIN alerts a ON a.alert_id = e.alert_id
             WHERE e.event_id > @After AND {AlertScope.Sql}
             ORDER BY e.event_id

@@ -12,15 +12,30 @@ public sealed record AlertScope(string? CityKey, string? DistrictKey, string? St
 {
     public static readonly AlertScope Everywhere = new(null, null, null);
 
-    public static AlertScope For(Jurisdiction jurisdiction) => jurisdiction.City is null
-        ? Everywhere
-        : new(PlaceKey.CityOrNull(jurisdiction.City), PlaceKey.DistrictOrNull(jurisdiction.District),
-            jurisdiction.District is null ? null : PlaceKey.StreetOrNull(jurisdiction.Street));
+    public static AlertScope For(Jurisdiction jurisdiction) => For(jurisdiction, PlaceNames.BuiltIn);
+
+    /// <summary>The scope of <paramref name="jurisdiction"/>, its places resolved with <paramref name="places"/> (the policy's aliases).</summary>
+    public static AlertScope For(Jurisdiction jurisdiction, PlaceNames places)
+    {
+        ArgumentNullException.ThrowIfNull(jurisdiction);
+        ArgumentNullException.ThrowIfNull(places);
+        return string.IsNullOrWhiteSpace(jurisdiction.City)
+            ? Everywhere
+            : new(places.CityOrNull(jurisdiction.City), places.DistrictOrNull(jurisdiction.District),
+                string.IsNullOrWhiteSpace(jurisdiction.District) ? null : places.StreetOrNull(jurisdiction.Street));
+    }
 
     /// <summary>The SQL condition on alias <c>a</c>; the parameters are <c>@ScopeCity</c>, <c>@ScopeDistrict</c>, <c>@ScopeStreet</c>.</summary>
     public const string Sql = """
         (@ScopeCity::text IS NULL OR a.city_key = @ScopeCity)
         AND (@ScopeDistrict::text IS NULL OR a.district_key = @ScopeDistrict)
         AND (@ScopeStreet::text IS NULL OR a.street_key = @ScopeStreet)
+        """;
+
+    /// <summary>The same condition on the place of a report Ingest took (alias <c>l</c>, the intake ledger), for contact reveals.</summary>
+    public const string LedgerSql = """
+        (@ScopeCity::text IS NULL OR l.city_key = @ScopeCity)
+        AND (@ScopeDistrict::text IS NULL OR l.district_key = @ScopeDistrict)
+        AND (@ScopeStreet::text IS NULL OR l.street_key = @ScopeStreet)
         """;
 }

@@ -107,7 +107,8 @@ public sealed class InformantStore(NpgsqlDataSource dataSource, SecretBox box)
     /// statement: the contact is returned only with its audit row written, and refusals are written too. The contact
     /// is decrypted only when the informant consented and has a report, sent with their own key, in alert
     /// <paramref name="alertId"/> within <paramref name="scope"/> (a report that only names them proves nothing) (the jurisdiction rule of the alerts API; <see cref="AlertScope.Everywhere"/> for
-    /// admins). Without that report the answer is <see cref="RevealOutcome.NotFound"/>, as for an unknown informant,
+    /// admins), and that report's own place is within the scope too (issue 14, finding 1: an alert's place is where its
+    /// first report was; a report that joined it from elsewhere must not open its informant to the alert's street). Without that report the answer is <see cref="RevealOutcome.NotFound"/>, as for an unknown informant,
     /// so a responder learns nothing about informants outside their alerts. Only the command line
     /// (<see cref="RevealActor.CommandLine"/>, an operator with the database) may ask without an alert.
     /// </summary>
@@ -128,7 +129,8 @@ public sealed class InformantStore(NpgsqlDataSource dataSource, SecretBox box)
                   AND ((@AlertId::bigint IS NULL AND @Channel = 'cli')
                        OR EXISTS (SELECT 1 FROM alerts a JOIN reports r ON r.alert_id = a.alert_id
                                   JOIN intake_ledger l ON l.report_id = r.report_id AND l.submitted_by = i.informant_id
-                                  WHERE a.alert_id = @AlertId AND r.reporter = i.informant_id AND {AlertScope.Sql}))
+                                  WHERE a.alert_id = @AlertId AND r.reporter = i.informant_id AND {AlertScope.Sql}
+                                    AND {AlertScope.LedgerSql}))
             ), logged AS (
                 INSERT INTO contact_reveals (principal, role, key_id, channel, informant_id, alert_id, reason, outcome)
                 SELECT @Principal, @Role, @KeyId, @Channel, @InformantId, @AlertId, @Reason,

@@ -12,7 +12,28 @@ namespace RiskWatch.Data.Intake;
 /// </summary>
 public sealed record LedgerEntry(
     Guid ReportId, string TrackingCode, string Channel, string Source, string Reporter, string IncidentKey,
-    Guid? FollowUpOf, string About, string? SubmittedBy);
+    Guid? FollowUpOf, string About, string? SubmittedBy)
+{
+    /// <summary>The report's place as keys (<c>PlaceNames</c>), compared with a responder's scope when they ask to reveal its informant.</summary>
+    public PlaceKeys? Place { get; init; }
+
+    /// <summary>How <see cref="TrackingCode"/> was derived: 1 unkeyed (before issue 14), 2 keyed with the server secret.</summary>
+    public int TrackingCodeVersion { get; init; } = Core.Contract.TrackingCode.KeyedVersion;
+}
+
+/// <summary>
+/// What intake asks the database about a request's reports before it sends them, in one statement: which of the ids were
+/// accepted before (with the tracking code each got then), and which of the reporters they name are registered: an
+/// informant's id or a key's principal, which a report may name only when it comes with that key (issue 14, finding 3).
+/// </summary>
+public sealed record IntakeLookup(IReadOnlyCollection<Guid> ReportIds, IReadOnlyCollection<string> Reporters);
+
+/// <param name="Accepted">Report id to the tracking code stored for it (null for a report stored by Scoring without one).</param>
+/// <param name="Registered">Those of the reporters asked about that are registered informants or key principals.</param>
+public sealed record IntakeKnown(Dictionary<Guid, string?> Accepted, HashSet<string> Registered);
+
+/// <summary>A place as keys: city, district and street, each normalised with the policy's aliases.</summary>
+public sealed record PlaceKeys(string City, string District, string Street);
 
 /// <summary>What an informant may see of a report: its state in plain words, never notes or who handles it.</summary>
 public sealed record IntakeStatus(
@@ -29,13 +50,13 @@ public sealed record IntakeStatus(
 public sealed class IntakeLedger
 {
     private readonly NpgsqlDataSource dataSource;
-    private readonly CallCoalescer<IReadOnlyCollection<Guid>, HashSet<Guid>> lookups;
+    private readonly CallCoalescer<IntakeLookup, IntakeKnown> lookups;
     private readonly CallCoalescer<IReadOnlyList<LedgerEntry>, bool> records;
 
     public IntakeLedger(NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
-        lookups = new(LookUpAsync);
+        lookups = new(QueryAsync);
         records = new(WriteAsync);
     }
 
@@ -44,11 +65,23 @@ public sealed class IntakeLedger
         public const string Received = "received";
         public const string BeingHandled = "being_handled";
         public const string Closed = "closed";
+
+        /// <summary>Scored as no labour-relations risk: waiting for a responder of the place to review it.</summary>
+        public const string InReview = "in_review";
+
+        /// <summary>Reviewed by a responder and not taken up as a labour-relations risk.</summary>
+        public const string NotTakenUp = "not_taken_up";
     }
 
     /// <summary>Those of <paramref name="reportIds"/> already accepted, through Ingest or scored from Kafka.</summary>
     public async Task<HashSet<Guid>> AcceptedAmongAsync(IReadOnlyCollection<Guid> reportIds, CancellationToken cancellationToken) =>
-        reportIds.Count == 0 ? [] : await lookups.RunAsync(reportIds, cancellationToken);
+        (await LookUpAsync(new IntakeLookup(reportIds, []), cancellationToken)).Accepted.Keys.ToHashSet();
+
+    /// <summary>Which reports were accepted before (with their codes) and which reporters are registered, in one shared statement.</summary>
+    public async Task<IntakeKnown> LookUpAsync(IntakeLookup lookup, CancellationToken cancellationToken) =>
+        lookup.ReportIds.Count == 0 && lookup.Reporters.Count == 0
+            ? new IntakeKnown([], new HashSet<string>(StringComparer.Ordinal))
+            : await lookups.RunAsync(lookup, cancellationToken);
 
     /// <summary>Records acknowledged reports; ones already there are left as they are.</summary>
     public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
@@ -59,25 +92,41 @@ public sealed class IntakeLedger
         }
     }
 
-    private async Task<IReadOnlyList<HashSet<Guid>>> LookUpAsync(IReadOnlyList<IReadOnlyCollection<Guid>> calls)
+    private async Task<IReadOnlyList<IntakeKnown>> QueryAsync(IReadOnlyList<IntakeLookup> calls)
     {
         const string sql = """
-            SELECT report_id FROM intake_ledger WHERE report_id = ANY(@Ids)
+            SELECT report_id, tracking_code FROM intake_ledger WHERE report_id = ANY(@Ids)
+            UNION ALL
+            SELECT r.report_id, r.tracking_code FROM reports r
+            WHERE r.report_id = ANY(@Ids) AND NOT EXISTS (SELECT 1 FROM intake_ledger l WHERE l.report_id = r.report_id);
+            SELECT informant_id FROM informants WHERE informant_id = ANY(@Reporters)
             UNION
-            SELECT report_id FROM reports WHERE report_id = ANY(@Ids)
+            SELECT principal FROM api_keys WHERE principal = ANY(@Reporters);
             """;
-        var ids = calls.SelectMany(c => c).Distinct().ToArray();
+        var ids = calls.SelectMany(c => c.ReportIds).Distinct().ToArray();
+        var reporters = calls.SelectMany(c => c.Reporters).Distinct(StringComparer.Ordinal).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync();
-        var found = (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { Ids = ids }))).ToHashSet();
-        return calls.Select(c => c.Where(found.Contains).ToHashSet()).ToList();
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { Ids = ids, Reporters = reporters }));
+        var found = new Dictionary<Guid, string?>();
+        foreach (var (id, code) in await results.ReadAsync<(Guid, string?)>())
+        {
+            found.TryAdd(id, code);
+        }
+
+        var registered = (await results.ReadAsync<string>()).ToHashSet(StringComparer.Ordinal);
+        return calls.Select(c => new IntakeKnown(
+            c.ReportIds.Where(found.ContainsKey).Distinct().ToDictionary(id => id, id => found[id]),
+            c.Reporters.Where(registered.Contains).ToHashSet(StringComparer.Ordinal))).ToList();
     }
 
     private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<IReadOnlyList<LedgerEntry>> calls)
     {
         // No constraint here can refuse one entry and so fail the others sharing the statement: conflicts do nothing.
         const string sql = """
-            INSERT INTO intake_ledger (report_id, tracking_code, channel, source, reporter, incident_key, follow_up_of, about, submitted_by)
-            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::jsonb[], @SubmittedBy)
+            INSERT INTO intake_ledger (report_id, tracking_code, channel, source, reporter, incident_key, follow_up_of, about, submitted_by,
+                                       city_key, district_key, street_key, tracking_code_version)
+            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::jsonb[], @SubmittedBy,
+                                 @CityKeys, @DistrictKeys, @StreetKeys, @CodeVersions)
             ON CONFLICT DO NOTHING
             """;
         var entries = calls.SelectMany(c => c).ToList();
@@ -92,40 +141,48 @@ public sealed class IntakeLedger
         command.Parameters.Add(new NpgsqlParameter("FollowUps", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = entries.Select(e => (object?)e.FollowUpOf ?? DBNull.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("Abouts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.About).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("SubmittedBy", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => (object?)e.SubmittedBy ?? DBNull.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("CityKeys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => (object?)e.Place?.City ?? DBNull.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("DistrictKeys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => (object?)e.Place?.District ?? DBNull.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("StreetKeys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => (object?)e.Place?.Street ?? DBNull.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("CodeVersions", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = entries.Select(e => (short)e.TrackingCodeVersion).ToArray() });
         await command.ExecuteNonQueryAsync();
         return calls.Select(_ => true).ToList();
     }
 
     /// <summary>
     /// The report a tracking code names, as the template of a follow-up: the original when the code is a follow-up's
-    /// own. Reports a platform produced straight to Kafka are found in the reports table once scored.
+    /// own. Reports a platform produced straight to Kafka before issue 14 are found in the reports table by the unkeyed code
+    /// Scoring stored then. With <paramref name="acceptUnkeyed"/> false, a version-1 code (computable from the report id)
+    /// names nothing.
     /// </summary>
-    public async Task<LedgerEntry?> FindOriginalAsync(string trackingCode, CancellationToken cancellationToken)
+    public async Task<LedgerEntry?> FindOriginalAsync(string trackingCode, bool acceptUnkeyed, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT o.report_id AS ReportId, o.tracking_code AS TrackingCode, o.channel, o.source, o.reporter,
                    o.incident_key AS IncidentKey, o.follow_up_of AS FollowUpOf, o.about::text AS About, o.submitted_by AS SubmittedBy
             FROM intake_ledger l JOIN intake_ledger o ON o.report_id = coalesce(l.follow_up_of, l.report_id)
-            WHERE l.tracking_code = @Code
+            WHERE l.tracking_code = @Code AND (@AcceptUnkeyed OR l.tracking_code_version >= 2)
             UNION ALL
             SELECT r.report_id, r.tracking_code, 'api', r.source, r.reporter, r.incident_key, NULL,
                    jsonb_build_object('location', r.body->'location', 'subject', r.body->'subject', 'sector', r.body->'sector',
                                       'category', r.body->'category', 'occurredAt', r.body->'occurredAt')::text, NULL
             FROM reports r
-            WHERE r.tracking_code = @Code AND NOT EXISTS (SELECT 1 FROM intake_ledger WHERE tracking_code = @Code)
+            WHERE @AcceptUnkeyed AND r.tracking_code = @Code AND NOT EXISTS (SELECT 1 FROM intake_ledger WHERE tracking_code = @Code)
             LIMIT 1
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<LedgerEntry>(new CommandDefinition(sql, new { Code = trackingCode }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<LedgerEntry>(new CommandDefinition(sql, new { Code = trackingCode, AcceptUnkeyed = acceptUnkeyed },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>
-    /// The state of the report a tracking code names, from its alert: received (not yet scored, no alert, or an alert
-    /// nobody took up yet), being handled (acknowledged or in handling), closed (resolved or closed).
+    /// The state of the report a tracking code names, from its alert: received (not yet scored, or an alert nobody took up
+    /// yet), in review (graded none, waiting for a responder), not taken up (a responder dismissed it), being handled
+    /// (acknowledged or in handling), closed (resolved or closed).
     /// </summary>
-    public async Task<IntakeStatus?> StatusAsync(string trackingCode, CancellationToken cancellationToken)
+    public async Task<IntakeStatus?> StatusAsync(string trackingCode, bool acceptUnkeyed, CancellationToken cancellationToken)
     {
-        if (await FindOriginalAsync(trackingCode, cancellationToken) is not { } original)
+        if (await FindOriginalAsync(trackingCode, acceptUnkeyed, cancellationToken) is not { } original)
         {
             return null;
         }
@@ -140,8 +197,11 @@ public sealed class IntakeLedger
                          (SELECT received_at FROM reports WHERE report_id = @Id)) AS ReceivedAt,
                 (SELECT count(*)::int FROM intake_ledger WHERE follow_up_of = @Id) AS Additions,
                 a.status AS AlertStatus,
-                a.updated_at AS UpdatedAt
+                coalesce(a.updated_at, q.decided_at, q.queued_at) AS UpdatedAt,
+                q.queued_at IS NOT NULL AS Reviewed,
+                q.decision AS ReviewDecision
             FROM (SELECT 1) one
+            LEFT JOIN report_reviews q ON q.report_id = @Id
             LEFT JOIN LATERAL (
                 SELECT al.status, al.updated_at FROM reports r JOIN alerts al ON al.alert_id = r.alert_id
                 WHERE r.report_id IN (SELECT report_id FROM family)
@@ -150,8 +210,11 @@ public sealed class IntakeLedger
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<StatusRow>(new CommandDefinition(sql, new { Id = original.ReportId }, cancellationToken: cancellationToken));
+        // A report graded none has no alert: it waits in the review queue, or a responder decided it is no labour risk.
         var status = row.AlertStatus switch
         {
+            null when row.Reviewed && row.ReviewDecision is null => Statuses.InReview,
+            null when row.ReviewDecision == "dismissed" => Statuses.NotTakenUp,
             null or "new" => Statuses.Received,
             "resolved" or "closed" => Statuses.Closed,
             _ => Statuses.BeingHandled,
@@ -163,5 +226,5 @@ public sealed class IntakeLedger
     public static string AboutJson(object location, object subject, string? sector, string? category, DateTimeOffset occurredAt, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(new { location, subject, sector, category, occurredAt }, options);
 
-    private sealed record StatusRow(DateTime? ReceivedAt, int Additions, string? AlertStatus, DateTime? UpdatedAt);
+    private sealed record StatusRow(DateTime? ReceivedAt, int Additions, string? AlertStatus, DateTime? UpdatedAt, bool Reviewed, string? ReviewDecision);
 }

@@ -72,64 +72,6 @@ public sealed class SecretBox
     /// file lies in the project's data folder), a new random key is written to <paramref name="keyFile"/> (mode 600)
     /// and used from then on. Several replicas must share one key, so a distributed deployment never generates one.
     /// </summary>
-    public static SecretBox FromConfiguration(string? base64Key, string? keyFile, bool generateIfMissing)
-    {
-        if (!string.IsNullOrWhiteSpace(base64Key))
-        {
-            return new SecretBox(Decode(base64Key, "Security:ContactEncryptionKey"));
-        }
-
-        if (string.IsNullOrWhiteSpace(keyFile))
-        {
-            throw new InvalidOperationException(
-                "No encryption key: set Security:ContactEncryptionKey (base64 of 32 random bytes, e.g. `openssl rand -base64 32`) " +
-                "or Security:ContactEncryptionKeyFile (a file holding it, e.g. a mounted Secret).");
-        }
-
-        if (!File.Exists(keyFile))
-        {
-            if (!generateIfMissing)
-            {
-                throw new InvalidOperationException($"Security:ContactEncryptionKeyFile names {keyFile}, which does not exist.");
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
-            var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes));
-            try
-            {
-                using var stream = new FileStream(keyFile, FileMode.CreateNew, FileAccess.Write);
-                if (!OperatingSystem.IsWindows())
-                {
-                    // Readable by the service's user only, before the key is written into it.
-                    File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-
-                using var writer = new StreamWriter(stream);
-                writer.WriteLine(fresh);
-            }
-            catch (IOException) when (File.Exists(keyFile))
-            {
-                // Another process of the same data folder wrote it first: use theirs.
-            }
-        }
-
-        return new SecretBox(Decode(File.ReadAllText(keyFile).Trim(), $"the file {keyFile}"));
-    }
-
-    private static byte[] Decode(string base64, string where)
-    {
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(base64.Trim());
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException($"The encryption key in {where} is not base64.");
-        }
-
-        return key.Length == KeyBytes
-            ? key
-            : throw new InvalidOperationException($"The encryption key in {where} must be 32 bytes; it has {key.Length}.");
-    }
+    public static SecretBox FromConfiguration(string? base64Key, string? keyFile, bool generateIfMissing) =>
+        new(ConfiguredSecret.Load(base64Key, keyFile, generateIfMissing, "Security:ContactEncryptionKey", KeyBytes, exactly: true));
 }

@@ -17,9 +17,9 @@ namespace RiskWatch.Data.Scoring;
 internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
 {
     public const string Columns = "report_id, tracking_code, incident_key, source, reporter, occurred_at, city, district, street, subject_name, "
-        + "body, grade, probabilities, model_version, kafka_partition, kafka_offset, reasons, alert_id, trace_id";
+        + "body, grade, probabilities, model_version, kafka_partition, kafka_offset, reasons, alert_id, trace_id, submitted_by";
 
-    private const short FieldCount = 19;
+    private const short FieldCount = 20;
     private const uint Float4Oid = 700;
     private const byte JsonbVersion = 1;
 
@@ -53,7 +53,8 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
         var (report, grade, probabilities, modelVersion) = message.Scored;
         WriteInt16(FieldCount);
         WriteUuid(report.ReportId);
-        WriteText(TrackingCode.For(report.ReportId));
+        // Tracking codes are Ingest's (keyed with its secret, kept in the intake ledger); reports stored from now on have none here.
+        WriteNull();
         WriteText(incidentKey);
         WriteText(report.Source);
         WriteText(report.Reporter);
@@ -89,6 +90,7 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
         }
 
         WriteText(message.Scored.TraceId);
+        WriteText(message.Scored.SubmittedBy);
     }
 
     /// <summary>The end-of-data marker; nothing may be added after it.</summary>
@@ -103,9 +105,20 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
 
     public void Advance(int count) => written += count;
 
-    public Memory<byte> GetMemory(int sizeHint = 0) => buffer.AsMemory(Reserve(sizeHint));
+    // Reserve first, then read the field: `buffer.AsSpan(Reserve(n))` would take the array before Reserve replaced it, and
+    // hand out the old, smaller (and already returned) one. A report larger than the room left in the buffer then failed its
+    // whole batch ("could not provide an output buffer") and stopped Scoring: issue 14, finding 4's worst case found it.
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        var at = Reserve(sizeHint);
+        return buffer.AsMemory(at);
+    }
 
-    public Span<byte> GetSpan(int sizeHint = 0) => buffer.AsSpan(Reserve(sizeHint));
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        var at = Reserve(sizeHint);
+        return buffer.AsSpan(at);
+    }
 
     private int Reserve(int sizeHint)
     {

@@ -41,7 +41,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         ConsumerPosition position,
         CancellationToken cancellationToken)
     {
-        var keys = batch.Select(m => IncidentKey.For(m.Scored.Report)).ToArray();
+        var places = policy.Places;
+        var keys = batch.Select(m => IncidentKey.For(m.Scored.Report, places)).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -66,6 +67,9 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         if (fresh.Count > 0)
         {
             await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
+            // Reports graded none open no alert: they wait for a person in the review queue instead of reaching nobody.
+            await Reviews.ReviewQueue.EnqueueAsync(connection, transaction,
+                fresh.Select(i => batch[i].Scored).Where(s => s.Grade == Grade.None).Select(s => s.Report).ToList(), now, cancellationToken);
         }
 
         await AlertChanges.RecordManyAsync(connection, transaction,
@@ -85,8 +89,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
     /// <summary>
     /// In one round trip: which of the batch's reports are stored already, the current alert of each incident the batch
     /// grades (locked, so that a responder's regrade waits rather than races the grade decided here; reports of one
-    /// incident key are consumed by one instance at a time, being on one partition), and which of the batch's reporters
-    /// each of those alerts already counts as independent informants.
+    /// incident key are consumed by one instance at a time, being on one partition), and which of the batch's senders
+    /// (authenticated reporters, or '' for the anonymous) each of those alerts already counts as independent informants.
     /// </summary>
     private async Task<Before> ReadBeforeAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ScoredMessage> batch, string[] keys,
@@ -103,21 +107,22 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             ORDER BY alert_id
             FOR UPDATE;
 
-            SELECT a.alert_id, p.reporter
-            FROM unnest(@PairKeys, @PairReporters) AS p(incident_key, reporter)
+            SELECT a.alert_id, p.corroborator
+            FROM unnest(@PairKeys, @PairCorroborators) AS p(incident_key, corroborator)
             JOIN alerts a ON a.incident_key = p.incident_key AND a.status <> 'closed' AND a.superseded_by IS NULL
-            WHERE EXISTS (SELECT 1 FROM reports r WHERE r.alert_id = a.alert_id AND r.reporter = p.reporter AND r.source = ANY(@Sources));
+            WHERE EXISTS (SELECT 1 FROM reports r WHERE r.alert_id = a.alert_id AND coalesce(r.submitted_by, '') = p.corroborator
+                                                    AND r.source = ANY(@Sources));
             """;
         var sources = policy.Corroboration.Sources.ToArray();
         var graded = Enumerable.Range(0, batch.Count).Where(i => batch[i].Scored.Grade != Grade.None).ToList();
         var pairs = graded.Where(i => sources.Contains(batch[i].Scored.Report.Source, StringComparer.Ordinal))
-            .Select(i => (Key: keys[i], batch[i].Scored.Report.Reporter)).Distinct().ToList();
+            .Select(i => (Key: keys[i], Corroborator: IncidentGrouping.CorroboratorOf(batch[i].Scored))).Distinct().ToList();
         await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
         {
             Ids = batch.Select(m => m.Scored.Report.ReportId).ToArray(),
             Keys = graded.Select(i => keys[i]).Distinct(StringComparer.Ordinal).ToArray(),
             PairKeys = pairs.Select(p => p.Key).ToArray(),
-            PairReporters = pairs.Select(p => p.Reporter).ToArray(),
+            PairCorroborators = pairs.Select(p => p.Corroborator).ToArray(),
             Sources = sources,
         }, transaction, cancellationToken: cancellationToken));
 
@@ -219,16 +224,17 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             Cities = places.Select(r => r.Location.City).ToArray(),
             Districts = places.Select(r => r.Location.District).ToArray(),
             Streets = places.Select(r => r.Location.Street).ToArray(),
-            CityKeys = places.Select(r => PlaceKey.City(r.Location.City)).ToArray(),
-            DistrictKeys = places.Select(r => PlaceKey.District(r.Location.District)).ToArray(),
-            StreetKeys = places.Select(r => PlaceKey.Street(r.Location.Street)).ToArray(),
+            CityKeys = places.Select(r => policy.Places.City(r.Location.City)).ToArray(),
+            DistrictKeys = places.Select(r => policy.Places.District(r.Location.District)).ToArray(),
+            StreetKeys = places.Select(r => policy.Places.Street(r.Location.Street)).ToArray(),
             Subjects = places.Select(r => r.Subject.Name).ToArray(),
             Grades = opened.Select(a => a.State.Grade.ToWire()).ToArray(),
             Highest = opened.Select(a => a.State.HighestReported.ToWire()).ToArray(),
             Probabilities = Probabilities(opened.Select(a => a.GradedBy)),
             Width = GradeCount,
             ModelVersions = opened.Select(a => a.GradedBy!.ModelVersion).ToArray(),
-            OpenedAt = places.Select(r => r.OccurredAt.UtcDateTime).ToArray(),
+            // When the union received the opening report, not when it says it happened (issue 14, finding 7).
+            OpenedAt = opened.Select(a => IncidentGrouping.ReceivedAt(a.OpenedBy!, now).UtcDateTime).ToArray(),
             LastReportAt = opened.Select(a => a.State.LastReportAt.UtcDateTime).ToArray(),
             Tiers = opened.Select(a => a.State.Tier.ToWire()).ToArray(),
             ReportCounts = opened.Select(a => a.ReportsAdded).ToArray(),

@@ -11,32 +11,34 @@ namespace RiskWatch.Host.Kafka;
 /// </summary>
 public sealed class BacklogGuardedReportSink(KafkaReportSink inner, PartitionBacklog backlog, KafkaOptions kafka) : IReportSink
 {
-    public async Task<SinkResult> SendAsync(string incidentKey, byte[] report, IntakeChannel channel, CancellationToken cancellationToken)
+    public async Task<SinkResult> SendAsync(string incidentKey, byte[] report, ReportOrigin origin, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(origin);
         var partition = KafkaPartitioner.For(incidentKey, kafka.ReportsPartitions);
         var size = PartitionBacklog.SizeOf(incidentKey, report);
-        if (!backlog.TryReserve(partition, size))
+        // Each key (or address) has its share of the partition: one sender cannot fill it for everyone (issue 14, finding 8).
+        if (!backlog.TryReserve(partition, origin.Sender, size))
         {
             return SinkResult.Full;
         }
 
         try
         {
-            if (await inner.SendAndLocateAsync(incidentKey, report, channel, cancellationToken) is { } written)
+            if (await inner.SendAndLocateAsync(incidentKey, report, origin, cancellationToken) is { } written)
             {
-                backlog.Written(partition, written.Partition.Value, written.Offset.Value, size);
+                backlog.Written(partition, written.Partition.Value, origin.Sender, written.Offset.Value, size);
                 return SinkResult.Delivered;
             }
         }
         catch
         {
-            backlog.Release(partition, size);
+            backlog.Release(partition, origin.Sender, size);
             throw;
         }
 
         // It may still reach the broker after the wait gave up; the limit's margin below what the broker keeps covers
         // such stragglers.
-        backlog.Release(partition, size);
+        backlog.Release(partition, origin.Sender, size);
         return SinkResult.BrokerUnavailable;
     }
 }

@@ -6,9 +6,14 @@ using Npgsql;
 namespace RiskWatch.Host.Postgres;
 
 /// <summary>
-/// A PostgreSQL cluster in a local folder, created with initdb and run with pg_ctl, listening on 127.0.0.1 only
-/// with trust authentication. It backs the embedded (one-machine) mode and the test fixtures.
+/// A PostgreSQL cluster in a local folder, created with initdb and run with pg_ctl, listening on 127.0.0.1 only and
+/// asking for the superuser's password (SCRAM-SHA-256), which is generated on the cluster's first start and kept in a file
+/// only its owner can read (<see cref="PasswordFile"/>). It backs the embedded (one-machine) mode and the test fixtures.
 /// </summary>
+/// <remarks>
+/// Before issue 14 (finding 10) such clusters trusted every local connection as superuser, so any account on the machine
+/// could read report texts or insert an admin key. A cluster made then is given a password on its next start.
+/// </remarks>
 /// <remarks>
 /// The server is a daemon that outlives this process: pg_ctl detaches it. <see cref="DisposeAsync"/> stops it only
 /// when this instance started it, so a second process that found it running (e.g. a migration command next to a
@@ -34,9 +39,14 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         Port = port;
         this.options = options;
         this.binaries = binaries;
+        PasswordFile = Path.GetFullPath(options.PasswordFile
+            ?? Path.Combine(Path.GetDirectoryName(dataDirectory) ?? dataDirectory, "secrets", Path.GetFileName(dataDirectory) + ".password"));
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The file holding the superuser's password (mode 600).</summary>
+    public string PasswordFile { get; }
 
     public int Port { get; }
 
@@ -80,10 +90,12 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             await cluster.WaitUntilAcceptingAsync(cancellationToken);
             cluster.WasAlreadyRunning = true;
             cluster.running = true;
+            await cluster.RequirePasswordAsync(cancellationToken);
             return cluster;
         }
 
         await cluster.StartServerAsync(cancellationToken);
+        await cluster.RequirePasswordAsync(cancellationToken);
         return cluster;
     }
 
@@ -108,6 +120,7 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             Host = "127.0.0.1",
             Port = Port,
             Username = Superuser,
+            Password = ReadPassword(),
             Database = database,
         }.ConnectionString;
     }
@@ -180,41 +193,135 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             await GiveFolderToServiceUserAsync(cancellationToken);
         }
 
-        // C.UTF-8 makes lower()/upper() and regexes treat non-ASCII letters as letters; plain C is the fallback
-        // for systems without that locale. Both sort bytewise, so results do not depend on the machine.
-        var result = await RunInitdbAsync("C.UTF-8", cancellationToken);
-        if (result.ExitCode != 0 && result.Output.Contains("locale", StringComparison.OrdinalIgnoreCase))
+        // The superuser's password: generated here, kept for RiskWatch in the password file, and handed to initdb in a file of
+        // its own that the server's user can read, removed right after. The cluster never runs a moment without it.
+        var password = ReadPassword() ?? WritePassword();
+        var initdbPasswordFile = DataDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".initdb-password";
+        await WriteOwnerOnlyAsync(initdbPasswordFile, password + "\n", cancellationToken);
+        try
         {
-            result = await RunInitdbAsync("C", cancellationToken);
+            if (binaries.RunsAsServiceUser)
+            {
+                var chown = await PostgresBinaries.RunProcessAsync("chown", [PostgresBinaries.ServiceUser + ":", initdbPasswordFile], options.Timeout, cancellationToken);
+                if (chown.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"chown of '{initdbPasswordFile}' to {PostgresBinaries.ServiceUser} failed: {chown.Output}");
+                }
+            }
+
+            // C.UTF-8 makes lower()/upper() and regexes treat non-ASCII letters as letters; plain C is the fallback
+            // for systems without that locale. Both sort bytewise, so results do not depend on the machine.
+            var result = await RunInitdbAsync("C.UTF-8", initdbPasswordFile, cancellationToken);
+            if (result.ExitCode != 0 && result.Output.Contains("locale", StringComparison.OrdinalIgnoreCase))
+            {
+                result = await RunInitdbAsync("C", initdbPasswordFile, cancellationToken);
+            }
+
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"initdb failed for '{DataDirectory}' (exit {result.ExitCode}): {result.Output}");
+            }
+        }
+        finally
+        {
+            File.Delete(initdbPasswordFile);
         }
 
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"initdb failed for '{DataDirectory}' (exit {result.ExitCode}): {result.Output}");
-        }
-
-        // initdb's defaults also trust ::1 and replication; say exactly what is allowed. The server listens on
-        // 127.0.0.1 only, so trust never reaches beyond this machine.
-        await File.WriteAllTextAsync(
-            Path.Combine(DataDirectory, "pg_hba.conf"),
-            """
-            # Written by RiskWatch LocalPostgresCluster: local connections only, trusted.
-            # TYPE  DATABASE  USER  ADDRESS       METHOD
-            local   all       all                 trust
-            host    all       all   127.0.0.1/32  trust
-
-            """,
-            cancellationToken);
+        await WriteHbaAsync(cancellationToken);
     }
 
-    private Task<ProcessResult> RunInitdbAsync(string locale, CancellationToken cancellationToken)
+    /// <summary>
+    /// initdb's defaults also allow ::1 and replication; say exactly what is allowed: the socket and 127.0.0.1, with the
+    /// superuser's password (the server listens on 127.0.0.1 only).
+    /// </summary>
+    private Task WriteHbaAsync(CancellationToken cancellationToken) => File.WriteAllTextAsync(
+        Path.Combine(DataDirectory, "pg_hba.conf"),
+        """
+        # Written by RiskWatch LocalPostgresCluster: local connections only, with the password RiskWatch generated.
+        # TYPE  DATABASE  USER  ADDRESS       METHOD
+        local   all       all                 scram-sha-256
+        host    all       all   127.0.0.1/32  scram-sha-256
+
+        """,
+        cancellationToken);
+
+    /// <summary>
+    /// A cluster made before passwords (its pg_hba.conf trusts local connections) is given one: the superuser's password is
+    /// set (generated when there is none yet), then pg_hba.conf asks for it and the server reloads it.
+    /// </summary>
+    private async Task RequirePasswordAsync(CancellationToken cancellationToken)
+    {
+        var hba = Path.Combine(DataDirectory, "pg_hba.conf");
+        var trusts = (await File.ReadAllLinesAsync(hba, cancellationToken))
+            .Any(l => !l.TrimStart().StartsWith('#') && l.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } f && f[^1] == "trust");
+        if (!trusts)
+        {
+            if (ReadPassword() is null)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL cluster '{DataDirectory}' asks for a password, and its password file '{PasswordFile}' is missing; restore the file.");
+            }
+
+            return;
+        }
+
+        var password = ReadPassword() ?? WritePassword();
+        const string sql = """
+            CREATE FUNCTION pg_temp.riskwatch_set_password(secret text) RETURNS void LANGUAGE plpgsql AS $fn$
+            BEGIN
+                EXECUTE format('ALTER ROLE %I PASSWORD %L', current_user, secret);
+            END
+            $fn$;
+            SELECT pg_temp.riskwatch_set_password(@Secret);
+            """;
+        var trusted = new NpgsqlConnectionStringBuilder(ConnectionStringFor(MaintenanceDatabase)) { Password = null, Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(trusted))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var set = new NpgsqlCommand(sql, connection);
+            set.Parameters.AddWithValue("Secret", password);
+            await set.ExecuteNonQueryAsync(cancellationToken);
+            await WriteHbaAsync(cancellationToken);
+            await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+            await reload.ExecuteScalarAsync(cancellationToken);
+        }
+
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private string? ReadPassword() => File.Exists(PasswordFile) ? File.ReadAllText(PasswordFile).Trim() is { Length: > 0 } p ? p : null : null;
+
+    private string WritePassword()
+    {
+        // URL-safe base64 of 32 random bytes: nothing a connection string or SQL literal would need to escape.
+        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        WriteOwnerOnlyAsync(PasswordFile, password + "\n", CancellationToken.None).GetAwaiter().GetResult();
+        return password;
+    }
+
+    /// <summary>Writes a file readable by its owner only, made so before anything is written into it.</summary>
+    private static async Task WriteOwnerOnlyAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(content.AsMemory(), cancellationToken);
+    }
+
+    private Task<ProcessResult> RunInitdbAsync(string locale, string passwordFile, CancellationToken cancellationToken)
     {
         List<string> arguments =
         [
             "-D", DataDirectory,
             "-U", Superuser,
-            "--auth-local=trust",
-            "--auth-host=trust",
+            "--auth-local=scram-sha-256",
+            "--auth-host=scram-sha-256",
+            $"--pwfile={passwordFile}",
             "--encoding=UTF8",
             $"--locale={locale}",
             "--no-instructions",

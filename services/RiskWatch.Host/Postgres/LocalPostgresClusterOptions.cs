@@ -15,6 +15,13 @@ public sealed record LocalPostgresClusterOptions
     /// <summary>Extra server settings passed as <c>-c name=value</c> on every start (e.g. max_connections).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Where the superuser's password is kept (generated on the cluster's first start, readable by its owner only); null
+    /// means <c>secrets/&lt;data folder name&gt;.password</c> beside the data folder (for <c>riskwatch up</c>:
+    /// <c>.riskwatch/secrets/postgres.password</c>).
+    /// </summary>
+    public string? PasswordFile { get; init; }
+
     /// <summary>How long a start or stop may take before it is reported as failed.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }

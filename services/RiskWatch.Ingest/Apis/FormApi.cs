@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data.Intake;
 using RiskWatch.Ingest.Intake;
@@ -8,8 +9,11 @@ using RiskWatch.ServiceDefaults;
 
 namespace RiskWatch.Ingest.Apis;
 
-/// <summary>What the follow-up page shows: the state in plain words, never notes or who handles it.</summary>
-public sealed record FollowUpStatus(string TrackingCode, string Status, DateTime ReceivedAt, DateTime? UpdatedAt, int Additions);
+/// <summary>
+/// What the follow-up page shows: the state in plain words, and its history with the messages the union sent back;
+/// never notes or who handles it.
+/// </summary>
+public sealed record FollowUpStatus(string TrackingCode, string Status, DateTime ReceivedAt, DateTime? UpdatedAt, int Additions, IReadOnlyList<FollowUpStep> History);
 
 /// <summary>Information an informant adds to a report they hold the tracking code of.</summary>
 public sealed record FollowUpRequest(Guid ReportId, string Text, string? Language);
@@ -29,11 +33,39 @@ public static class FormApi
             .WithName("ReportForm").WithSummary("The informant form (HTML, Simplified Chinese with an English switch).").WithTags("Form");
         app.MapGet("/report/follow-up", () => Page("follow-up.html", "text/html; charset=utf-8"))
             .WithName("FollowUpPage").WithSummary("The follow-up page: status by tracking code, and adding information.").WithTags("Form");
-        app.MapGet("/report/app.js", () => Page("app.js", "text/javascript; charset=utf-8"))
-            .WithName("FormScript").WithSummary("The form's script (no inline script: the CSP forbids it).").WithTags("Form");
-        app.MapGet("/report/app.css", () => Page("app.css", "text/css; charset=utf-8"))
-            .WithName("FormStyles").WithSummary("The form's styles.").WithTags("Form");
+        app.MapGet("/report/{file}", Asset)
+            .WithName("FormAsset").WithSummary("The pages' scripts, styles, icon and service worker (no inline script: the CSP forbids it).").WithTags("Form");
         return app;
+    }
+
+    /// <summary>What the pages load besides themselves; anything else under /report/ is a 404.</summary>
+    private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
+    {
+        ["app.js"] = "text/javascript; charset=utf-8",
+        ["app.css"] = "text/css; charset=utf-8",
+        ["fields.js"] = "text/javascript; charset=utf-8",
+        ["places.js"] = "text/javascript; charset=utf-8",
+        ["history.js"] = "text/javascript; charset=utf-8",
+        ["offline.js"] = "text/javascript; charset=utf-8",
+        ["sw.js"] = "text/javascript; charset=utf-8",
+        ["favicon.svg"] = "image/svg+xml",
+    };
+
+    private static IResult Asset(string file, HttpContext context)
+    {
+        if (!Assets.TryGetValue(file, out var contentType))
+        {
+            return TypedResults.Problem($"There is no {file} here.", statusCode: StatusCodes.Status404NotFound, type: Problems.NotFound);
+        }
+
+        if (file == "sw.js")
+        {
+            // The service worker lives beside the scripts but serves the pages /report and /report/follow-up too.
+            context.Response.Headers["Service-Worker-Allowed"] = "/report";
+            context.Response.Headers.CacheControl = "no-cache";
+        }
+
+        return Page(file, contentType);
     }
 
     public static RouteGroupBuilder MapFormApi(this RouteGroupBuilder intake)
@@ -47,7 +79,7 @@ public static class FormApi
 
         intake.MapGet("/api/v1/follow-ups/{trackingCode}", GetStatus)
             .WithName("FollowUpStatus")
-            .WithSummary("The state of a report by its tracking code: received, being_handled or closed.")
+            .WithSummary("The state of a report by its tracking code (received, in_review, not_taken_up, being_handled or closed) and its history, with the messages the union sent back.")
             .WithTags("Form");
 
         intake.MapPost("/api/v1/follow-ups/{trackingCode}", AddInformation)
@@ -67,18 +99,20 @@ public static class FormApi
     }
 
     public static async Task<Results<Ok<FollowUpStatus>, ProblemHttpResult>> GetStatus(
-        string trackingCode, IntakeLedger ledger, CancellationToken cancellationToken)
+        string trackingCode, IntakeLedger ledger, FollowUpHistory history, IOptions<IntakeSecurityOptions> security, CancellationToken cancellationToken)
     {
-        if (Normalise(trackingCode) is not { } code || await ledger.StatusAsync(code, cancellationToken) is not { } status)
+        if (Normalise(trackingCode) is not { } code || await ledger.StatusAsync(code, security.Value.AcceptUnkeyedTrackingCodes, cancellationToken) is not { } status)
         {
             return IngestProblems.FollowUpNotFound();
         }
 
-        return TypedResults.Ok(new FollowUpStatus(status.TrackingCode, status.Status, status.ReceivedAt, status.UpdatedAt, status.Additions));
+        var steps = await history.ReadAsync(status.ReportId, cancellationToken);
+        return TypedResults.Ok(new FollowUpStatus(status.TrackingCode, status.Status, status.ReceivedAt, status.UpdatedAt, status.Additions, steps));
     }
 
     public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> AddInformation(
-        string trackingCode, HttpContext context, ReportIntake intake, IntakeLedger ledger, TimeProvider clock, CancellationToken cancellationToken)
+        string trackingCode, HttpContext context, ReportIntake intake, IntakeLedger ledger, IOptions<IntakeSecurityOptions> security, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync(context.Request, ReportsApi.MaxReportBytes, cancellationToken);
         if (body.Error is { } tooLarge)
@@ -92,9 +126,17 @@ public static class FormApi
             return IntakeAnswers.ToHttp(ReportIntake.Reject(IngestMetrics.Reasons.InvalidReport, "informant", IntakeChannel.Form, errors), context, "");
         }
 
-        if (Normalise(trackingCode) is not { } code || await ledger.FindOriginalAsync(code, cancellationToken) is not { } original)
+        if (Normalise(trackingCode) is not { } code || await ledger.FindOriginalAsync(code, security.Value.AcceptUnkeyedTrackingCodes, cancellationToken) is not { } original)
         {
             return IngestProblems.FollowUpNotFound();
+        }
+
+        if (original.Source == "platform")
+        {
+            // The code shows a platform's report's status; adding to it is the platform's, in a new signed report (issue 14,
+            // finding 2): through this page anybody holding the code would speak in the platform's name.
+            ReportIntake.Reject(IngestMetrics.Reasons.Unauthorized, "platform", IntakeChannel.Form, []);
+            return IngestProblems.FollowUpNotAllowed();
         }
 
         // A new report on the same subject and place (so the same incident and alert), by the original's reporter (so
@@ -123,15 +165,19 @@ public static class FormApi
             }
         }
 
-        // "Not in the future" was checked when the original came in.
-        var parsed = ReportParser.Parse(JsonSerializer.SerializeToUtf8Bytes(json), DateTimeOffset.MaxValue - ContractValues.MaxFutureSkew - TimeSpan.FromDays(1));
+        // The original's place, subject and date were checked when it came in; now is the clock, for the date's bounds.
+        var parsed = ReportParser.Parse(JsonSerializer.SerializeToUtf8Bytes(json), clock.GetUtcNow());
         if (parsed.Report is not { } report)
         {
             var reasons = parsed.Errors.Select(e => e.Field == "text" ? e with { Reason = $"with the follow-up mark, {e.Reason}" } : e).ToList();
             return IntakeAnswers.ToHttp(ReportIntake.Reject(IngestMetrics.Reasons.InvalidReport, "informant", IntakeChannel.Form, reasons), context, "");
         }
 
-        var result = (await intake.AcceptAsync([report], IntakeChannel.Form, original.ReportId, ReportIntake.Submitter(context.User), cancellationToken))[0];
+        // The reporter is the original's, so the sender cannot be refused for naming a registered informant: the code holder
+        // adds to that informant's report. Scoring counts the addition as its sender's (anonymous without a key), never as the
+        // informant's, unless it came with the informant's own key.
+        var result = (await intake.AcceptAsync([report], IntakeChannel.Form, new FollowUp(original.ReportId, original.TrackingCode), IntakeSender.Of(context),
+            reportersMayBeRegistered: true, cancellationToken))[0];
         return IntakeAnswers.ToHttp(result, context, $"/api/v1/follow-ups/{original.TrackingCode}");
     }
 
@@ -153,6 +199,20 @@ public static class FormApi
         if (root.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new FieldError("$", "a follow-up must be a JSON object with reportId and text"));
+            return null;
+        }
+
+        // As for reports: a name given twice is refused, not read as whichever value a parser happens to keep.
+        try
+        {
+            foreach (var repeated in root.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                errors.Add(new FieldError(repeated.Key, "is given more than once; give each field once"));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            errors.Add(new FieldError("$", "the names of the fields must be valid Unicode text"));
             return null;
         }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskWatch.Core.Access;
 using RiskWatch.Core.Contract;
+using RiskWatch.Core.Policy;
 using RiskWatch.Data.Alerts;
 using RiskWatch.Data.Intake;
 using RiskWatch.ServiceDefaults;
@@ -46,7 +47,7 @@ public static class InformantsApi
     }
 
     public static async Task<Results<Ok<ContactRevealView>, ValidationProblem, ProblemHttpResult>> RevealContact(
-        string informantId, HttpContext context, InformantStore informants, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string informantId, HttpContext context, InformantStore informants, HandlingPolicy policy, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadJsonAsync<ContactRevealRequest>(context.Request, MaxBodyBytes, cancellationToken);
         var errors = new List<FieldError>();
@@ -75,7 +76,7 @@ public static class InformantsApi
         var user = context.User;
         var alertId = body.Value!.AlertId!.Value;
         var actor = new RevealActor(user.Principal() ?? "unknown", user.Role() ?? "unknown", user.FindFirstValue(RiskWatchClaims.KeyId), "api");
-        var result = await informants.RevealContactAsync(informantId, alertId, AlertScope.For(user.Jurisdiction()), actor, body.Value.Reason!, cancellationToken);
+        var result = await informants.RevealContactAsync(informantId, alertId, AlertScope.For(user.Jurisdiction(), policy.Places), actor, body.Value.Reason!, cancellationToken);
 
         // Who looked and what came of it, never what they saw or why (the reason may name people; it is in the audit log).
         loggers.CreateLogger("RiskWatch.Ingest.InformantContact").LogInformation(

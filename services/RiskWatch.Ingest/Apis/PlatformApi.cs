@@ -46,7 +46,8 @@ public static class PlatformApi
             .Accepts<ReportV1[]>("application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return intake;
     }
 
@@ -55,6 +56,7 @@ public static class PlatformApi
         ReportIntake intake,
         PlatformSigning signing,
         BatchGate gate,
+        ReportRateLimiter reportLimit,
         IOptions<IngestOptions> options,
         TimeProvider clock,
         CancellationToken cancellationToken)
@@ -83,7 +85,7 @@ public static class PlatformApi
 
         try
         {
-            return await ReadAndAcceptAsync(context, keyId, intake, signing, options.Value, clock, cancellationToken);
+            return await ReadAndAcceptAsync(context, keyId, intake, signing, reportLimit, options.Value, clock, cancellationToken);
         }
         finally
         {
@@ -92,8 +94,8 @@ public static class PlatformApi
     }
 
     private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> ReadAndAcceptAsync(
-        HttpContext context, string keyId, ReportIntake intake, PlatformSigning signing, IngestOptions limits, TimeProvider clock,
-        CancellationToken cancellationToken)
+        HttpContext context, string keyId, ReportIntake intake, PlatformSigning signing, ReportRateLimiter reportLimit, IngestOptions limits,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync(context.Request, limits.MaxBatchBytes, cancellationToken);
         if (body.Error is not null)
@@ -120,6 +122,17 @@ public static class PlatformApi
             return IngestProblems.Batch(problem);
         }
 
+        // The key's reports this minute: a batch takes one permit per report, not one per request (issue 14, finding 8).
+        if (reportLimit.TryTake(keyId, split.Reports.Count) is { } wait)
+        {
+            IngestMetrics.RecordRejected(IngestMetrics.Reasons.RateLimited, "platform", IntakeChannel.Platform);
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                $"This key has sent its {limits.KeyReportsPerMinute} reports for this minute; a batch takes one per report. Try again in {seconds} s (sign anew). Nothing was stored.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Rate limit reached.", type: IngestProblems.RateLimited);
+        }
+
         var items = new (ReportV1?, IntakeResult.Rejected?)[split.Reports.Count];
         var ids = new Guid?[split.Reports.Count];
         for (var index = 0; index < items.Length; index++)
@@ -130,7 +143,7 @@ public static class PlatformApi
             ids[index] = id;
         }
 
-        var outcomes = await intake.AcceptBatchAsync(items, context.User, cancellationToken);
+        var outcomes = await intake.AcceptBatchAsync(items, IntakeSender.Of(context), cancellationToken);
         var results = outcomes.Select((outcome, i) => outcome switch
         {
             IntakeResult.Accepted a => new BatchItemResult(i, ids[i], Statuses.Accepted, a.TrackingCode, null),
@@ -174,10 +187,11 @@ public static class PlatformApi
             return $"{TimestampHeader} must be the current time in unix seconds.";
         }
 
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (age.Duration() > PlatformSigning.Window)
+        // In seconds, not as a DateTimeOffset: a timestamp past the year 9999 (253402300800) cannot be one, and threw (a 500).
+        var age = now.ToUnixTimeSeconds() - seconds;
+        if (Math.Abs(age) > (long)PlatformSigning.Window.TotalSeconds)
         {
-            return $"{TimestampHeader} is {(long)age.TotalSeconds} s off the server's clock; at most {(int)PlatformSigning.Window.TotalSeconds} s are allowed. Sign again with the current time.";
+            return $"{TimestampHeader} is {age} s off the server's clock; at most {(int)PlatformSigning.Window.TotalSeconds} s are allowed. Sign again with the current time.";
         }
 
         var presented = request.Headers[SignatureHeader].ToString();

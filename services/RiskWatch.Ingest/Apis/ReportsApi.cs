@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using RiskWatch.Core.Access;
 using RiskWatch.Core.Contract;
 using RiskWatch.Ingest.Intake;
 
@@ -22,6 +23,13 @@ public static class ReportsApi
     public static async Task<Results<Accepted<ReportReceipt>, ValidationProblem, ProblemHttpResult>> SubmitReport(
         HttpContext context, ReportIntake intake, CancellationToken cancellationToken)
     {
+        if (context.User.IsInRole(Roles.Platform))
+        {
+            // A platform's reports are signed (issue 14, finding 3): its bearer key alone could be a stolen one.
+            IngestMetrics.RecordRejected(IngestMetrics.Reasons.Unauthorized, "platform", IntakeChannel.Api);
+            return IngestProblems.Forbidden("A platform sends its reports in signed batches: POST /api/v1/platform/reports with the X-RiskWatch-Timestamp and X-RiskWatch-Signature headers.");
+        }
+
         var result = await ReadAndSubmitAsync(context, intake, IntakeChannel.Api, cancellationToken);
         var id = result is IntakeResult.Accepted a ? a.Report.ReportId : (result as IntakeResult.Duplicate)?.Report.ReportId;
         return IntakeAnswers.ToHttp(result, context, $"/api/v1/reports/{id}");
@@ -33,6 +41,6 @@ public static class ReportsApi
         var body = await RequestBody.ReadAsync(context.Request, MaxReportBytes, cancellationToken);
         return body.Error is { } tooLarge
             ? ReportIntake.Reject(IngestMetrics.Reasons.TooLarge, null, channel, [tooLarge])
-            : await intake.SubmitAsync(body.Bytes, channel, context.User, cancellationToken);
+            : await intake.SubmitAsync(body.Bytes, channel, context.User, IntakeSender.Of(context), cancellationToken);
     }
 }

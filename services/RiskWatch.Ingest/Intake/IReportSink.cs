@@ -22,6 +22,14 @@ public interface IReportSink
 {
     /// <param name="incidentKey">The message key.</param>
     /// <param name="report">The report's contract JSON.</param>
+    /// <param name="origin">How it came in and from whom.</param>
     /// <exception cref="Confluent.Kafka.ProduceException{TKey, TValue}">The broker refused the message for good.</exception>
-    Task<SinkResult> SendAsync(string incidentKey, byte[] report, IntakeChannel channel, CancellationToken cancellationToken);
+    Task<SinkResult> SendAsync(string incidentKey, byte[] report, ReportOrigin origin, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// How a report came in and from whom: the channel; <paramref name="SubmittedBy"/>, the principal of the key it came with (null
+/// without a key), which Scoring counts as an independent informant only when it is the report's own reporter; and
+/// <paramref name="Sender"/>, whose share of a backlog it takes (the key, or the client address without one).
+/// </summary>
+public sealed record ReportOrigin(IntakeChannel Channel, string? SubmittedBy, string Sender);

@@ -14,15 +14,28 @@ public sealed class KafkaReportSink(AcknowledgedProducer producer, KafkaOptions 
     /// <summary>Header naming how the report came in (api, form, platform).</summary>
     public const string ChannelHeader = "channel";
 
+    /// <summary>
+    /// Header naming the principal of the key the report came with, when it came with one. Scoring counts a report towards
+    /// corroboration as its reporter's only when this names the reporter; a report without it (sent without a key, or
+    /// produced straight to Kafka) is anonymous, and an incident's anonymous reports together count at most once.
+    /// </summary>
+    public const string SubmittedByHeader = ContractValues.SubmittedByHeader;
+
     public static readonly ActivitySource Tracing = new("RiskWatch.Ingest");
 
-    public async Task<SinkResult> SendAsync(string incidentKey, byte[] report, IntakeChannel channel, CancellationToken cancellationToken) =>
-        await SendAndLocateAsync(incidentKey, report, channel, cancellationToken) is null ? SinkResult.BrokerUnavailable : SinkResult.Delivered;
+    public async Task<SinkResult> SendAsync(string incidentKey, byte[] report, ReportOrigin origin, CancellationToken cancellationToken) =>
+        await SendAndLocateAsync(incidentKey, report, origin, cancellationToken) is null ? SinkResult.BrokerUnavailable : SinkResult.Delivered;
 
     /// <summary>Sends a report and answers where the broker put it; null when it did not acknowledge in time.</summary>
-    public async Task<TopicPartitionOffset?> SendAndLocateAsync(string incidentKey, byte[] report, IntakeChannel channel, CancellationToken cancellationToken)
+    public async Task<TopicPartitionOffset?> SendAndLocateAsync(string incidentKey, byte[] report, ReportOrigin origin, CancellationToken cancellationToken)
     {
-        var headers = new Dictionary<string, string>(4) { [ContractValues.VersionHeader] = "1", [ChannelHeader] = channel.ToLabel() };
+        ArgumentNullException.ThrowIfNull(origin);
+        var headers = new Dictionary<string, string>(5) { [ContractValues.VersionHeader] = "1", [ChannelHeader] = origin.Channel.ToLabel() };
+        if (origin.SubmittedBy is { Length: > 0 } principal)
+        {
+            headers[SubmittedByHeader] = principal;
+        }
+
         // A span of its own when traces are exported; the request's context (from its traceparent) otherwise.
         using var activity = Tracing.StartActivity("send report", ActivityKind.Producer);
         TraceHeaders.Inject(activity ?? Activity.Current, headers);

@@ -1,11 +1,33 @@
+using System.Globalization;
 using System.Security.Claims;
 using Confluent.Kafka;
 using RiskWatch.Core.Access;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
+using RiskWatch.Core.Policy;
 using RiskWatch.Data.Intake;
+using RiskWatch.ServiceDefaults.Security;
 
 namespace RiskWatch.Ingest.Intake;
+
+/// <summary>
+/// Who sent an intake request: the principal of its key (null without one) and the sender whose share of a partition's
+/// backlog its reports take (<c>key:&lt;id&gt;</c>, or <c>ip:&lt;address&gt;</c> without a key).
+/// </summary>
+public sealed record IntakeSender(string? Principal, string Bucket)
+{
+    public static IntakeSender Of(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = context.User;
+        return user.FindFirstValue(RiskWatchClaims.KeyId) is { } keyId
+            ? new IntakeSender(ReportIntake.Submitter(user), "key:" + keyId)
+            : new IntakeSender(null, "ip:" + context.Connection.RemoteIpAddress);
+    }
+}
+
+/// <summary>A follow-up: the report it adds to, and that report's tracking code (the one the informant keeps).</summary>
+public sealed record FollowUp(Guid Of, string TrackingCode);
 
 /// <summary>
 /// The one way a report enters RiskWatch from Ingest: read and check it, skip ids already accepted, send it to the
@@ -13,7 +35,7 @@ namespace RiskWatch.Ingest.Intake;
 /// is answered "accepted" only after the broker has it, and a resubmission (same reportId) is answered "duplicate" without
 /// sending it again. Every outcome is counted in <see cref="IngestMetrics"/> here, once.
 /// </summary>
-public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, TimeProvider clock)
+public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, HandlingPolicy policy, TrackingCode codes, TimeProvider clock)
 {
     /// <summary>The reporter of a report sent through the form without an informant key.</summary>
     public const string AnonymousReporter = "anonymous";
@@ -21,8 +43,11 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, TimeProv
     /// <summary>
     /// One report's body from the API or the form. The form's sender is set by the server, never read from the body: an
     /// informant key's pseudonym, or <see cref="AnonymousReporter"/>; a page can never claim somebody else's pseudonym.
+    /// Through the API, a report sent without an informant's key is anonymous whatever it says (issue 14, finding 3): its
+    /// source must be informant (a platform's reports come in signed batches) and its reporter must not be a registered
+    /// informant or key, which only that key may speak for.
     /// </summary>
-    public async Task<IntakeResult> SubmitAsync(ReadOnlyMemory<byte> body, IntakeChannel channel, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    public async Task<IntakeResult> SubmitAsync(ReadOnlyMemory<byte> body, IntakeChannel channel, ClaimsPrincipal caller, IntakeSender sender, CancellationToken cancellationToken)
     {
         var identity = channel == IntakeChannel.Form ? new ReportIdentity("informant", FormReporter(caller)) : null;
         var parsed = ReportParser.Parse(body, clock.GetUtcNow(), identity);
@@ -32,7 +57,14 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, TimeProv
             return Reject(refused.Reason, identity?.Source, channel, refused.Errors);
         }
 
-        return (await AcceptAsync([parsed.Report!], channel, followUpOf: null, Submitter(caller), cancellationToken))[0];
+        var speaksForAKey = identity is not null || caller.IsInRole(Roles.Informant);
+        if (!speaksForAKey && parsed.Report!.Source == "platform")
+        {
+            return Reject(IngestMetrics.Reasons.InvalidReport, "platform", channel,
+                [new FieldError("source", "platform reports come only in a platform's signed batches (POST /api/v1/platform/reports); without a key a report is an informant's")]);
+        }
+
+        return (await AcceptAsync([parsed.Report!], channel, followUp: null, sender, reportersMayBeRegistered: speaksForAKey, cancellationToken))[0];
     }
 
     /// <summary>
@@ -57,7 +89,7 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, TimeProv
     /// counted; the reports are accepted together (one ledger lookup, one record).
     /// </summary>
     public async Task<IntakeResult[]> AcceptBatchAsync(
-        IReadOnlyList<(ReportV1? Report, IntakeResult.Rejected? Refusal)> items, ClaimsPrincipal caller, CancellationToken cancellationToken)
+        IReadOnlyList<(ReportV1? Report, IntakeResult.Rejected? Refusal)> items, IntakeSender sender, CancellationToken cancellationToken)
     {
         var results = new IntakeResult[items.Count];
         var valid = new List<int>(items.Count);
@@ -73,7 +105,9 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, TimeProv
             }
         }
 
-        var accepted = await AcceptAsync(valid.Select(i => items[i].Report!).ToList(), IntakeChannel.Platform, null, Submitter(caller), cancellationToken);
+        // A batch's reports speak for the platform key that signed it (checked item by item above).
+        var accepted = await AcceptAsync(valid.Select(i => items[i].Report!).ToList(), IntakeChannel.Platform, null, sender, reportersMayBeRegistered: true,
+            cancellationToken);
         for (var n = 0; n < valid.Count; n++)
         {
             results[valid[n]] = accepted[n];
@@ -85,37 +119,69 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, TimeProv
     /// <summary>
     /// Reports already read and checked, in order; a repeated id within the list is a duplicate too.
     /// </summary>
-    /// <param name="followUpOf">The report these add information to, when they are a follow-up.</param>
-    /// <param name="submittedBy">The principal of the key that sent the reports; null when they came without one.</param>
+    /// <param name="followUp">The report these add information to, when they are a follow-up.</param>
+    /// <param name="sender">Who sent the reports: the key's principal (null without one) and their share of the backlog.</param>
+    /// <param name="reportersMayBeRegistered">False when the reports came without a key that speaks for their reporter: then a
+    /// reporter that is a registered informant or a key's principal is refused, not taken for that informant or platform.</param>
     public async Task<IntakeResult[]> AcceptAsync(
-        IReadOnlyList<ReportV1> reports, IntakeChannel channel, Guid? followUpOf, string? submittedBy, CancellationToken cancellationToken)
+        IReadOnlyList<ReportV1> reports, IntakeChannel channel, FollowUp? followUp, IntakeSender sender, bool reportersMayBeRegistered,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(sender);
         var results = new IntakeResult[reports.Count];
-        var seen = await ledger.AcceptedAmongAsync(reports.Select(r => r.ReportId).ToHashSet(), cancellationToken);
+        var known = await ledger.LookUpAsync(new IntakeLookup(
+            reports.Select(r => r.ReportId).ToHashSet(),
+            reportersMayBeRegistered ? [] : reports.Select(r => r.Reporter).Where(r => r != AnonymousReporter && r != sender.Principal).ToHashSet(StringComparer.Ordinal)),
+            cancellationToken);
+        var seen = new HashSet<Guid>();
         var toSend = new List<int>(reports.Count);
         for (var i = 0; i < reports.Count; i++)
         {
-            if (seen.Add(reports[i].ReportId))
+            var report = reports[i];
+            if (known.Accepted.TryGetValue(report.ReportId, out var stored) || !seen.Add(report.ReportId))
             {
-                toSend.Add(i);
+                // The code given out first, even when the secret has been rotated since.
+                results[i] = new IntakeResult.Duplicate(report, followUp?.TrackingCode ?? stored ?? codes.For(report.ReportId));
+            }
+            else if (known.Registered.Contains(report.Reporter))
+            {
+                results[i] = Reject(IngestMetrics.Reasons.InvalidReport, report.Source, channel, [new FieldError("reporter",
+                    $"{report.Reporter} is a registered informant or key: only its own key may report in its name. Send it with that key, or as {AnonymousReporter}")]);
             }
             else
             {
-                results[i] = new IntakeResult.Duplicate(reports[i], Receipt(reports[i], followUpOf));
+                toSend.Add(i);
             }
         }
 
         // All at once: the producer batches them into few requests, each still acknowledged one by one.
-        var keys = toSend.Select(i => IncidentKey.For(reports[i])).ToArray();
-        var sent = await Task.WhenAll(toSend.Select((i, n) => SendAsync(reports[i], keys[n], channel, cancellationToken)));
+        // The policy's place names (aliases) make the key, as Scoring makes it: one incident, one partition.
+        var places = policy.Places;
+        var keys = toSend.Select(i => IncidentKey.For(reports[i], places)).ToArray();
+        var origin = new ReportOrigin(channel, sender.Principal, sender.Bucket);
+        var sent = await Task.WhenAll(toSend.Select((i, n) => SendAsync(reports[i], keys[n], origin, cancellationToken)));
         var entries = new List<LedgerEntry>(toSend.Count);
         for (var n = 0; n < toSend.Count; n++)
         {
             var report = reports[toSend[n]];
-            results[toSend[n]] = sent[n] ?? new IntakeResult.Accepted(report, Receipt(report, followUpOf));
+            var code = codes.For(report.ReportId);
+            results[toSend[n]] = sent[n] ?? new IntakeResult.Accepted(report, followUp?.TrackingCode ?? code);
             if (sent[n] is null)
             {
-                entries.Add(Entry(report, keys[n], channel, followUpOf, submittedBy));
+                entries.Add(new LedgerEntry(
+                    report.ReportId,
+                    code,
+                    channel.ToLabel(),
+                    report.Source,
+                    report.Reporter,
+                    keys[n],
+                    followUp?.Of,
+                    IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options),
+                    sender.Principal)
+                {
+                    Place = new PlaceKeys(places.City(report.Location.City), places.District(report.Location.District), places.Street(report.Location.Street)),
+                    TrackingCodeVersion = TrackingCode.KeyedVersion,
+                });
             }
         }
 
@@ -160,47 +226,43 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, TimeProv
     }
 
     /// <summary>Null when delivered (counted as accepted), else what to answer (counted as refused).</summary>
-    private async Task<IntakeResult?> SendAsync(ReportV1 report, string incidentKey, IntakeChannel channel, CancellationToken cancellationToken)
+    private async Task<IntakeResult?> SendAsync(ReportV1 report, string incidentKey, ReportOrigin origin, CancellationToken cancellationToken)
     {
+        // Measured on the bytes produced, escapes included (an emoji is 12 bytes as \uXXXX\uXXXX): what Scoring would refuse as
+        // oversized is refused here, with the reason, instead of answered 202 and dead-lettered (issue 14, finding 4). The
+        // parser's byte limits keep every valid report well below it; this is the guarantee, not the usual path.
+        var message = ReportJson.Serialize(report);
+        if (message.Length > ContractValues.MaxMessageBytes)
+        {
+            return Reject(IngestMetrics.Reasons.TooLarge, report.Source, origin.Channel, [new FieldError("$", string.Create(CultureInfo.InvariantCulture,
+                $"the report as RiskWatch stores it (JSON, with escapes: an emoji takes 12 bytes) would be {message.Length} bytes; at most {ContractValues.MaxMessageBytes} are taken: shorten the text"))]);
+        }
+
         SinkResult result;
         try
         {
-            result = await sink.SendAsync(incidentKey, ReportJson.Serialize(report), channel, cancellationToken);
+            result = await sink.SendAsync(incidentKey, message, origin, cancellationToken);
         }
         catch (ProduceException<string, byte[]>)
         {
-            IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerRejected, report.Source, channel);
+            IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerRejected, report.Source, origin.Channel);
             throw;
         }
 
         switch (result)
         {
             case SinkResult.Delivered:
-                IngestMetrics.RecordAccepted(report.Source, channel);
+                IngestMetrics.RecordAccepted(report.Source, origin.Channel);
                 return null;
             case SinkResult.Full:
-                IngestMetrics.RecordRejected(IngestMetrics.Reasons.BacklogFull, report.Source, channel);
+                IngestMetrics.RecordRejected(IngestMetrics.Reasons.BacklogFull, report.Source, origin.Channel);
                 return new IntakeResult.Unavailable(IngestMetrics.Reasons.BacklogFull);
             default:
-                IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerUnavailable, report.Source, channel);
+                IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerUnavailable, report.Source, origin.Channel);
                 return new IntakeResult.Unavailable(IngestMetrics.Reasons.BrokerUnavailable);
         }
     }
 
-    /// <summary>A follow-up's receipt is the original's tracking code: the one code the informant keeps.</summary>
-    private static string Receipt(ReportV1 report, Guid? followUpOf) => TrackingCode.For(followUpOf ?? report.ReportId);
-
     private static string FormReporter(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Informant) && Submitter(user) is { Length: > 0 } pseudonym ? pseudonym : AnonymousReporter;
-
-    private static LedgerEntry Entry(ReportV1 report, string incidentKey, IntakeChannel channel, Guid? followUpOf, string? submittedBy) => new(
-        report.ReportId,
-        TrackingCode.For(report.ReportId),
-        channel.ToLabel(),
-        report.Source,
-        report.Reporter,
-        incidentKey,
-        followUpOf,
-        IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options),
-        submittedBy);
 }

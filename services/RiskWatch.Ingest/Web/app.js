@@ -35,7 +35,8 @@
       needCode: '请输入查询码，例如 RW-3K7QD-M2X9A。', notFound: '没有找到这个查询码，请检查后再试。',
       'st.received': '已收到', 'st.being_handled': '正在处理', 'st.closed': '已结束',
       'ex.received': '报告已收到，等待工会应急处置人员查看。', 'ex.being_handled': '工会应急处置人员正在处理。', 'ex.closed': '这件事已处理完毕。',
-      addSent: '补充信息已发送。', needAddition: '请写下要补充的信息。', times: '次'
+      addSent: '补充信息已发送。', needAddition: '请写下要补充的信息。', times: '次',
+      keepCode: '在这部手机上保存查询码（借来的手机请不要勾选）'
     },
     en: {
       title: 'Report a labour risk', 'switch': '中文', intro: 'Only "what happened" and the city are required. You can send without a connection: the report stays on this phone and is sent once, when the connection returns.',
@@ -62,9 +63,28 @@
       needCode: 'Enter the tracking code, e.g. RW-3K7QD-M2X9A.', notFound: 'No report has this tracking code; check it and try again.',
       'st.received': 'Received', 'st.being_handled': 'Being handled', 'st.closed': 'Closed',
       'ex.received': 'Your report was received and waits for the union response team.', 'ex.being_handled': 'The union response team is handling it.', 'ex.closed': 'This matter has been dealt with.',
-      addSent: 'Your addition was sent.', needAddition: 'Please write what you want to add.', times: ''
+      addSent: 'Your addition was sent.', needAddition: 'Please write what you want to add.', times: '',
+      keepCode: 'Keep the tracking code on this phone (leave unticked on a borrowed phone)'
     }
   };
+
+  // Issue 15: a report kept until it is accepted, the waiting notice, the review states and the history.
+  Object.assign(T.zh, {
+    whereHint: '点输入框可以从列表里选；列表里没有的地方，直接填写。',
+    waitingTitle: '报告已保存在本手机上，还没有发出', waitingText: '现在没有网络（或服务器暂时收不到）。报告会自动发送，只发送一次，不需要再填一遍。发出后这里会显示查询码。',
+    'st.in_review': '等待复核', 'st.not_taken_up': '未列为劳动风险',
+    'ex.in_review': '系统没有把它列为劳动风险。工会人员会复核这份报告，再决定是否处理。',
+    'ex.not_taken_up': '工会人员复核后，没有把它列为劳动关系风险。如果情况有变化，请补充信息。',
+    'ex.received': '报告已收到，已转给工会应急处置人员，等待他们接手。'
+  });
+  Object.assign(T.en, {
+    whereHint: 'Tap a field to pick from the list; type a place the list does not have.',
+    waitingTitle: 'Your report is saved on this phone and not sent yet', waitingText: 'There is no connection now (or the server cannot take it yet). It will be sent by itself, once: no need to fill it in again. The tracking code will show here when it is sent.',
+    'st.in_review': 'Waiting for review', 'st.not_taken_up': 'Not taken up as a labour risk',
+    'ex.in_review': 'The system did not flag it as a labour risk. Union staff will review the report and decide whether to take it up.',
+    'ex.not_taken_up': 'Union staff reviewed it and did not take it up as a labour-relations risk. If things change, add information.',
+    'ex.received': 'Your report was received and passed to the union response team; it waits for them to take it up.'
+  });
 
   var lang = read(LANG, 'zh') === 'en' ? 'en' : 'zh';
   var flushing = false;
@@ -135,13 +155,14 @@
         return response.json().catch(function () { return {}; }).then(function (answer) {
           if (response.status === 202) {
             remove(item.id);
-            remember(answer.trackingCode);
-            if (item.current) { showReceipt(answer.trackingCode); } else if (item.kind === 'followup') { say(t('addSent'), 'ok'); } else { say(t('sentLater') + answer.trackingCode, 'ok'); }
+            // Issue 14, finding 12: a code stays on the phone only when the informant asked (a borrowed phone keeps nothing).
+            if (item.keep === true) { remember(answer.trackingCode); }
+            if (item.current || waitingFor(item)) { accepted(item, answer.trackingCode); } else if (item.kind === 'followup') { say(t('addSent'), 'ok'); } else { say(t('sentLater') + answer.trackingCode, 'ok'); }
             return true;
           }
           if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
             remove(item.id);
-            say(t('refused') + reasons(answer), 'error');
+            refused(item, answer);
             return true;
           }
           if (item.current) { say(t('retryLater')); }
@@ -157,6 +178,32 @@
         if (progressed) { return flush(); }
       });
   }
+  // ---- a report stays in the form until it is accepted (issue 15) ------------------------------------------
+  // The form is cleared only on the server's 202. A refusal puts the report back in the form (when it had left it, as a
+  // report sent from the outbox later) and each reason beside its field, in the page's language, with focus there.
+  function waitingFor(item) { var w = $('waiting'); return !!(w && !w.hidden && item.kind === 'report'); }
+
+  function accepted(item, code) {
+    if (item.kind !== 'report' || !$('report-form')) { say(t('addSent'), 'ok'); return; }
+    $('report-form').reset();
+    window.RiskWatchFields.clear();
+    $('waiting').hidden = true;
+    showReceipt(code);
+  }
+
+  function refused(item, problem) {
+    if (item.kind !== 'report' || !$('report-form') || !window.RiskWatchFields) { say(t('refused') + reasons(problem), 'error'); return; }
+    if (item.fields && !$('text').value.trim()) { restore(item.fields); }
+    $('waiting').hidden = true;
+    $('receipt').hidden = true;
+    $('report-form').hidden = false;
+    say(window.RiskWatchFields.showProblem(problem, lang), 'error');
+  }
+
+  var FORM_FIELDS = ['text', 'city', 'district', 'street', 'subject-name', 'subject-kind', 'platform', 'category', 'sector', 'workers', 'amount', 'action', 'expected', 'occurred'];
+  function snapshot() { var f = {}; FORM_FIELDS.forEach(function (id) { f[id] = $(id).value; }); return f; }
+  function restore(fields) { FORM_FIELDS.forEach(function (id) { if (fields[id] !== undefined) { $(id).value = fields[id]; } }); }
+
   function markNotCurrent() { write(OUTBOX, outbox().map(function (i) { i.current = false; return i; })); }
   function reasons(problem) {
     if (problem && problem.errors) {
@@ -201,8 +248,8 @@
 
   function compose() {
     var text = $('text').value.trim(), city = $('city').value.trim();
-    if (!text) { say(t('needText'), 'error'); $('text').focus(); return null; }
-    if (!city) { say(t('needCity'), 'error'); $('city').focus(); return null; }
+    if (!text) { say(t('needText'), 'error'); window.RiskWatchFields.require('text', lang); return null; }
+    if (!city) { say(t('needCity'), 'error'); window.RiskWatchFields.require('city', lang); return null; }
     var occurred = localInput($('occurred').value) || new Date();
     var report = {
       reportId: uuid(),
@@ -231,23 +278,38 @@
     return report;
   }
 
+  // Offline (or the server away): the report waits in the outbox; the form makes way for a notice at the top of the
+  // page, where the informant is looking, that says so. It comes back, filled in, only if the server refuses the report.
+  function showWaiting() {
+    say('');
+    $('report-form').reset();
+    $('report-form').hidden = true;
+    $('receipt').hidden = true;
+    $('waiting').hidden = false;
+    window.scrollTo(0, 0);
+    $('waiting').focus();
+  }
+
   function initReport() {
     $('report-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var report = compose();
       if (!report) { return; }
       markNotCurrent();
-      enqueue({ id: report.reportId, kind: 'report', url: '/api/v1/form/reports', body: report, current: true });
-      $('report-form').reset();
-      say(navigator.onLine === false ? t('savedOffline') : t('sending'));
-      flush();
+      var keep = document.getElementById('keep-code');
+      window.RiskWatchFields.clear();
+      enqueue({ id: report.reportId, kind: 'report', url: '/api/v1/form/reports', body: report, current: true, fields: snapshot(), keep: !!(keep && keep.checked) });
+      if (navigator.onLine === false) { showWaiting(); } else { say(t('sending')); }
+      flush().then(function () { if (outbox().some(function (i) { return i.id === report.reportId; })) { showWaiting(); } });
     });
     $('another').addEventListener('click', function () {
       $('receipt').hidden = true;
+      $('waiting').hidden = true;
       $('report-form').hidden = false;
       say('');
     });
-    $('clear-receipts').addEventListener('click', function () { write(RECEIPTS, []); showReceipts(); });
+    // Forget: the codes leave the phone, not only the page.
+    $('clear-receipts').addEventListener('click', function () { try { localStorage.removeItem(RECEIPTS); } catch (e) { /* storage disabled */ } showReceipts(); });
     showReceipts();
   }
 
@@ -265,6 +327,8 @@
             $('status-explain').textContent = t('ex.' + answer.status);
             $('received-at').textContent = new Date(answer.receivedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en');
             $('additions').textContent = answer.additions + (lang === 'zh' ? t('times') : '');
+            if (window.RiskWatchHistory) { window.RiskWatchHistory.show(answer.history, lang); }
+            $('report-status').setAttribute('data-status', answer.status);
             currentCode = answer.trackingCode;
           } else {
             $('report-status').hidden = true;

@@ -27,6 +27,7 @@ public static class AlertActionsApi
 {
     public const string ActionProblem = "https://riskwatch.example/problems/alert-action-not-allowed";
     public const string InvalidAction = "https://riskwatch.example/problems/invalid-alert-action";
+    public const string TierTooLow = "https://riskwatch.example/problems/alert-action-needs-higher-tier";
     private const int MaxText = 4000;
 
     public static RouteGroupBuilder MapAlertActions(this RouteGroupBuilder alerts)
@@ -41,8 +42,9 @@ public static class AlertActionsApi
             Required(body.Text, "text", MaxText) ?? Run(c, id, new AlertCommand(AlertAction.Note) { Text = body.Text!.Trim() }, t));
         actions.MapPost("/regrade", (long id, RegradeRequest body, HttpContext c, CancellationToken t) =>
             Regrade(c, id, body, t));
+        // Escalating hands the alert to a higher tier and restarts its clock there: the tier above needs to know why.
         actions.MapPost("/escalate", (long id, ReasonRequest? body, HttpContext c, CancellationToken t) =>
-            Optional(body?.Reason, "reason") ?? Run(c, id, new AlertCommand(AlertAction.Escalate) { Text = Trim(body?.Reason) }, t));
+            Required(body?.Reason, "reason", MaxText) ?? Run(c, id, new AlertCommand(AlertAction.Escalate) { Text = body!.Reason!.Trim() }, t));
         actions.MapPost("/resolve", (long id, ResolveRequest body, HttpContext c, CancellationToken t) =>
             Outcomes.IsKnown(body.Outcome)
                 ? Optional(body.Note, "note") ?? Run(c, id, new AlertCommand(AlertAction.Resolve) { Outcome = body.Outcome, Text = Trim(body.Note) }, t)
@@ -71,20 +73,20 @@ public static class AlertActionsApi
         var user = context.User;
         var clock = services.GetRequiredService<TimeProvider>();
         var actor = user.Principal() ?? "unknown";
-        var result = await services.GetRequiredService<AlertCommands>().ApplyAsync(id, AlertsApi.ScopeOf(user), command, actor, clock.GetUtcNow(), cancellationToken);
+        var result = await services.GetRequiredService<AlertCommands>().ApplyAsync(id, AlertsApi.ScopeOf(user, services.GetRequiredService<Core.Policy.HandlingPolicy>()), command, actor,
+            user.Jurisdiction().Tier, clock.GetUtcNow(), cancellationToken);
         switch (result.Status)
         {
             case CommandStatus.NotFound:
                 return AlertsApi.NotFound(id);
+            case CommandStatus.Forbidden:
+                return ResponseAnswers.TierTooLow(result.Problem);
             case CommandStatus.Conflict:
                 return TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status409Conflict, type: ActionProblem,
                     title: "The alert's status does not allow this action.");
             case CommandStatus.Done:
             default:
-                if (command.Action is AlertAction.Acknowledge && result.Alert is { } alert)
-                {
-                    ResponseMetrics.TimeToAcknowledge.WithLabels(alert.Grade).Observe(Math.Max(0, (clock.GetUtcNow().UtcDateTime - alert.OpenedAt).TotalSeconds));
-                }
+                HandlingTimes.Observe(command.Action, result.Alert!, services.GetRequiredService<Core.Policy.HandlingPolicy>());
 
                 return TypedResults.Ok(AlertView.From(result.Alert!));
         }

@@ -9,7 +9,7 @@ namespace RiskWatch.Response.Apis;
 
 /// <summary>
 /// GET /api/v1/alerts/stream: Server-Sent Events, one <c>alert</c> event per timeline event of an alert in the caller's
-/// scope. It reads alert_events in PostgreSQL, so changes made by any process (Scoring opening alerts, another Response
+/// scope, with the alert's grade and subject now (so that a console can tell a new red from other news). It reads alert_events in PostgreSQL, so changes made by any process (Scoring opening alerts, another Response
 /// instance, the timer) reach every console. Reconnecting browsers resume from <c>Last-Event-ID</c>.
 /// </summary>
 public static class AlertStream
@@ -20,7 +20,7 @@ public static class AlertStream
     public static async Task StreamAsync(HttpContext context, ClaimsPrincipal user, AlertQueries queries, IOptions<HandlingOptions> options)
     {
         var cancellationToken = context.RequestAborted;
-        var scope = AlertsApi.ScopeOf(user);
+        var scope = AlertsApi.ScopeOf(user, context.RequestServices.GetRequiredService<Core.Policy.HandlingPolicy>());
         var after = long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var last)
             ? last
             : await queries.LatestEventIdAsync(cancellationToken);
@@ -34,6 +34,8 @@ public static class AlertStream
         await response.Body.FlushAsync(cancellationToken);
 
         var quietSince = DateTime.UtcNow;
+        // A logout or a revoked key ends the stream too (issue 14, finding 5); the check is cached a few seconds.
+        var sessions = context.RequestServices.GetRequiredService<Console.ConsoleSessions>();
         // What happened before the stream opened is not news: mark the look-back window as sent.
         var sent = (await queries.EventsAfterAsync(scope, Math.Max(0, after - LookBack), 500, cancellationToken))
             .Select(e => e.EventId).Where(id => id <= after).ToHashSet();
@@ -41,6 +43,12 @@ public static class AlertStream
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                if (!await sessions.StillValidAsync(user, cancellationToken))
+                {
+                    await response.WriteAsync("event: ended\ndata: {\"reason\":\"session ended\"}\n\n", cancellationToken);
+                    return;
+                }
+
                 // Event ids are taken before commit: a transaction may commit a lower id after a higher one was sent,
                 // so look back a little and skip what was already sent.
                 var events = (await queries.EventsAfterAsync(scope, Math.Max(0, after - LookBack), 500, cancellationToken))
@@ -52,7 +60,7 @@ public static class AlertStream
 
                 foreach (var e in events)
                 {
-                    var data = JsonSerializer.Serialize(new { eventId = e.EventId, alertId = e.AlertId, kind = e.Kind, actor = e.Actor, at = e.At });
+                    var data = JsonSerializer.Serialize(new { eventId = e.EventId, alertId = e.AlertId, kind = e.Kind, actor = e.Actor, at = e.At, grade = e.Grade, subject = e.Subject });
                     await response.WriteAsync($"id: {e.EventId.ToString(CultureInfo.InvariantCulture)}\nevent: alert\ndata: {data}\n\n", cancellationToken);
                     after = Math.Max(after, e.EventId);
                 }

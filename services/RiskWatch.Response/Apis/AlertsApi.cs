@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
+using RiskWatch.Core.Policy;
+using RiskWatch.Core.Triage;
 using RiskWatch.Data.Alerts;
 using RiskWatch.Response.Handling;
 using RiskWatch.ServiceDefaults.Security;
@@ -37,12 +39,15 @@ public sealed record AlertHandling(
 
 /// <summary>A report of an alert; the informant appears only by pseudonym (their reporter id).</summary>
 public sealed record AlertReportView(
-    Guid ReportId, string Source, string Reporter, DateTime OccurredAt, string Grade,
+    Guid ReportId, string? TrackingCode, string Source, string Reporter, DateTime OccurredAt, string Grade,
     IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, string Text, JsonElement Reasons);
 
-public sealed record AlertEventView(long EventId, DateTime At, string Actor, string Kind, JsonElement Detail);
+/// <summary>A timeline entry: as stored (kind, actor, detail) and in words of the requested language (<see cref="ActorText"/>, <see cref="Text"/>).</summary>
+public sealed record AlertEventView(long EventId, DateTime At, string Actor, string Kind, JsonElement Detail, string ActorText, string Text);
 
-public sealed record AlertDetailView(AlertView Alert, IReadOnlyList<AlertReportView> Reports, IReadOnlyList<AlertEventView> Timeline);
+/// <summary>An alert with its reports and timeline, the team that leads it now, and how often the deadline timer escalated it.</summary>
+public sealed record AlertDetailView(
+    AlertView Alert, IReadOnlyList<AlertReportView> Reports, IReadOnlyList<AlertEventView> Timeline, string? Team, int TimerEscalations);
 
 public static class AlertsApi
 {
@@ -53,17 +58,18 @@ public static class AlertsApi
     {
         var alerts = app.MapGroup("/api/v1/alerts").RequireAuthorization(HandlingPolicy);
         alerts.MapGet("/", ListAlerts).WithName("ListAlerts").WithSummary("The newest alerts in the caller's jurisdiction first.");
-        alerts.MapGet("/{id:long}", GetAlert).WithName("GetAlert").WithSummary("One alert with its reports and timeline.");
+        alerts.MapGet("/{id:long}", GetAlert).WithName("GetAlert").WithSummary("One alert with its reports and timeline (in words of lang=zh|en, China time).");
         alerts.MapGet("/{id:long}/cap", GetCap).WithName("GetAlertCap").WithSummary("The alert as an OASIS CAP 1.2 message.");
         alerts.MapGet("/stream", AlertStream.StreamAsync).WithName("AlertStream").WithSummary("Server-Sent Events: a line per alert change in scope.");
         alerts.MapAlertActions();
         return app;
     }
 
-    public static AlertScope ScopeOf(ClaimsPrincipal user) => AlertScope.For(user.Jurisdiction());
+    /// <summary>The caller's scope, their key's places resolved with the policy's aliases (as alerts' places were).</summary>
+    public static AlertScope ScopeOf(ClaimsPrincipal user, HandlingPolicy policy) => AlertScope.For(user.Jurisdiction(), policy.Places);
 
     public static async Task<Results<Ok<IReadOnlyList<AlertView>>, ValidationProblem>> ListAlerts(
-        ClaimsPrincipal user, AlertQueries queries, CancellationToken cancellationToken, int limit = 100, string? status = null)
+        ClaimsPrincipal user, AlertQueries queries, HandlingPolicy policy, CancellationToken cancellationToken, int limit = 100, string? status = null)
     {
         if (status is not null && status != "open" && !AlertStatus.All.Contains(status, StringComparer.Ordinal))
         {
@@ -71,29 +77,41 @@ public static class AlertsApi
                 detail: $"status: must be open or one of {string.Join(", ", AlertStatus.All)}", type: AlertActionsApi.InvalidAction);
         }
 
-        var rows = await queries.ListAsync(ScopeOf(user), status, Math.Clamp(limit, 1, 1000), cancellationToken);
+        var rows = await queries.ListAsync(ScopeOf(user, policy), status, Math.Clamp(limit, 1, 1000), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<AlertView>>(rows.Select(AlertView.From).ToList());
     }
 
     public static async Task<Results<Ok<AlertDetailView>, ProblemHttpResult>> GetAlert(
-        long id, ClaimsPrincipal user, AlertQueries queries, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, AlertQueries queries, HandlingPolicy policy, CancellationToken cancellationToken, string? lang = null)
     {
-        if (await queries.GetAsync(id, ScopeOf(user), cancellationToken) is not { } detail)
+        if (await queries.GetAsync(id, ScopeOf(user, policy), cancellationToken) is not { } detail)
         {
             return NotFound(id);
         }
 
+        var language = lang == "en" ? "en" : "zh";
         var reports = detail.Reports.Select(r => new AlertReportView(
-            r.ReportId, r.Source, r.Reporter, r.OccurredAt, r.Grade, AlertView.ProbabilitiesByGrade(r.Probabilities), r.ModelVersion, r.Text,
+            r.ReportId, r.TrackingCode, r.Source, r.Reporter, r.OccurredAt, r.Grade, AlertView.ProbabilitiesByGrade(r.Probabilities), r.ModelVersion, r.Text,
             Json(r.Reasons))).ToList();
-        var timeline = detail.Timeline.Select(e => new AlertEventView(e.EventId, e.At, e.Actor, e.Kind, Json(e.Detail))).ToList();
-        return TypedResults.Ok(new AlertDetailView(AlertView.From(detail.Alert), reports, timeline));
+        // Reports that left the alert (split out, merged) keep their names in its timeline.
+        var codes = detail.Codes;
+        var timeline = detail.Timeline.Select(e =>
+        {
+            var json = Json(e.Detail);
+            var line = TimelineText.Describe(e.Kind, e.Actor, json, language, reportId => codes.GetValueOrDefault(reportId));
+            return new AlertEventView(e.EventId, e.At, e.Actor, e.Kind, json, line.Actor, line.Text);
+        }).ToList();
+        var a = detail.Alert;
+        var timerEscalations = detail.Timeline.Count(e => e.Kind == "escalated" && e.Actor == AlertActors.Timer);
+        return TypedResults.Ok(new AlertDetailView(AlertView.From(a), reports, timeline,
+            policy.TeamFor(Tiers.Parse(a.Tier), a.City, a.District, a.Street), timerEscalations));
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCap(
-        long id, ClaimsPrincipal user, AlertQueries queries, IOptions<HandlingOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, AlertQueries queries, HandlingPolicy policy, IOptions<HandlingOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        if (await queries.GetAsync(id, ScopeOf(user), cancellationToken) is not { } detail)
+        if (await queries.GetAsync(id, ScopeOf(user, policy), cancellationToken) is not { } detail)
         {
             return NotFound(id);
         }

@@ -31,6 +31,16 @@ public static class ConsoleApi
         ["index.html"] = "text/html; charset=utf-8",
         ["app.js"] = "text/javascript; charset=utf-8",
         ["app.css"] = "text/css; charset=utf-8",
+        // The console's modules (issue 15): triage list, alert page, review queue, figures, notifications.
+        ["core.js"] = "text/javascript; charset=utf-8",
+        ["i18n.js"] = "text/javascript; charset=utf-8",
+        ["format.js"] = "text/javascript; charset=utf-8",
+        ["list.js"] = "text/javascript; charset=utf-8",
+        ["alert.js"] = "text/javascript; charset=utf-8",
+        ["review.js"] = "text/javascript; charset=utf-8",
+        ["stats.js"] = "text/javascript; charset=utf-8",
+        ["notify.js"] = "text/javascript; charset=utf-8",
+        ["favicon.svg"] = "image/svg+xml",
     };
 
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)
@@ -64,7 +74,7 @@ public static class ConsoleApi
     }
 
     private static async Task<Results<Ok<SessionView>, ProblemHttpResult>> LoginAsync(
-        LoginRequest body, HttpContext context, ApiKeyStore keys, CancellationToken cancellationToken)
+        LoginRequest body, HttpContext context, ApiKeyStore keys, ConsoleSessionStore sessions, CancellationToken cancellationToken)
     {
         var key = string.IsNullOrWhiteSpace(body.ApiKey) ? null : await keys.AuthenticateAsync(body.ApiKey.Trim(), cancellationToken);
         if (key is null)
@@ -80,7 +90,9 @@ public static class ConsoleApi
         }
 
         var csrf = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var claims = ApiKeyAuthenticationHandler.Identity(key).Claims.Append(new Claim(CsrfClaim, csrf));
+        // A session of its own, a row that logout or the key's revocation ends (issue 14, finding 5), not just a cookie.
+        var session = await sessions.StartAsync(key.KeyId, cancellationToken);
+        var claims = ApiKeyAuthenticationHandler.Identity(key).Claims.Append(new Claim(CsrfClaim, csrf)).Append(new Claim(ConsoleSessions.SessionClaim, session));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, CookieScheme, ClaimTypes.NameIdentifier, ClaimTypes.Role));
         await context.SignInAsync(CookieScheme, principal);
         return TypedResults.Ok(new SessionView(key.Principal, key.Role, principal.Jurisdiction(), csrf));
@@ -91,9 +103,10 @@ public static class ConsoleApi
             ? TypedResults.Ok(new SessionView(user.Principal() ?? "", user.Role() ?? "", user.Jurisdiction(), csrf))
             : TypedResults.Unauthorized();
 
-    private static async Task<NoContent> LogoutAsync(HttpContext context, ClaimsPrincipal user)
+    private static async Task<NoContent> LogoutAsync(HttpContext context, ClaimsPrincipal user, ConsoleSessions sessions, CancellationToken cancellationToken)
     {
-        _ = user;
+        // Ends the session itself, so a copy of the cookie stops working too, not only the browser's.
+        await sessions.EndAsync(user, cancellationToken);
         await context.SignOutAsync(CookieScheme);
         return TypedResults.NoContent();
     }

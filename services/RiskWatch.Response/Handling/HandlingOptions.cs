@@ -39,6 +39,13 @@ public sealed class HandlingOptions
     /// <summary>A console session lasts this long after the last request.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan ConsoleSession { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// How long a check that a console session (not logged out, key not revoked) or an API key still stands is remembered:
+    /// a logout or a revocation ends requests and open live streams everywhere within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class WebhookSubscriberOptions

@@ -17,8 +17,22 @@ public sealed class AlertGauges(NpgsqlDataSource dataSource, HandlingPolicy poli
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    /// <summary>Districts beyond these many, by open alerts, are summed as "other": the label set stays bounded.</summary>
-    public const int MaxDistricts = 20;
+    /// <summary>
+    /// The district label of an alert's district key: the district's name as the policy lists it, "unknown" for an alert
+    /// without a district, and "other" for any other name. Label values come only from the policy (issue 14, finding 11):
+    /// district names are free text in anonymous reports, and a label is published to whoever reads the metrics.
+    /// </summary>
+    public static string DistrictLabel(HandlingPolicy policy, string? districtKey)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (string.IsNullOrEmpty(districtKey))
+        {
+            return "unknown";
+        }
+
+        var places = policy.Places;
+        return policy.Jurisdictions.SelectMany(c => c.Districts).FirstOrDefault(d => places.District(d.Name) == districtKey)?.Name ?? "other";
+    }
 
     private readonly HashSet<string[]> published = new(LabelsComparer.Instance);
     private readonly HashSet<string[]> publishedOverdue = new(LabelsComparer.Instance);
@@ -72,11 +86,10 @@ public sealed class AlertGauges(NpgsqlDataSource dataSource, HandlingPolicy poli
             new CommandDefinition(byStatusSql, new { Now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken))).ToList();
 
         const string byDistrictSql = """
-            SELECT coalesce(nullif(district, ''), 'unknown') AS district, count(*)::int AS open
+            SELECT district_key AS district, count(*)::int AS open
             FROM alerts
             WHERE status <> 'closed'
             GROUP BY 1
-            ORDER BY 2 DESC, 1
             """;
         var districts = (await connection.QueryAsync<OpenByDistrict>(new CommandDefinition(byDistrictSql, cancellationToken: cancellationToken))).ToList();
         ServiceMetrics.ObserveTransaction(ResponseMetrics.AlertGaugesOperation, started);
@@ -123,9 +136,14 @@ public sealed class AlertGauges(NpgsqlDataSource dataSource, HandlingPolicy poli
     private void Publish(List<OpenByDistrict> rows)
     {
         var current = new Dictionary<string, int>(StringComparer.Ordinal) { ["other"] = 0, ["unknown"] = 0 };
-        foreach (var (row, index) in rows.Select((r, i) => (r, i)))
+        foreach (var district in policy.Jurisdictions.SelectMany(c => c.Districts))
         {
-            var district = index < MaxDistricts || row.District == "unknown" ? row.District : "other";
+            current[district.Name] = 0;
+        }
+
+        foreach (var row in rows)
+        {
+            var district = DistrictLabel(policy, row.District);
             current[district] = current.GetValueOrDefault(district) + row.Open;
         }
 
@@ -158,7 +176,7 @@ public sealed class AlertGauges(NpgsqlDataSource dataSource, HandlingPolicy poli
 
     private sealed record OpenAlerts(string Grade, string Tier, string Status, int Open, int Overdue);
 
-    private sealed record OpenByDistrict(string District, int Open);
+    private sealed record OpenByDistrict(string? District, int Open);
 
     private sealed class LabelsComparer : IEqualityComparer<string[]>
     {

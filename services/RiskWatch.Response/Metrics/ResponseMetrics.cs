@@ -5,7 +5,7 @@ using RiskWatch.ServiceDefaults.Metrics;
 
 namespace RiskWatch.Response.Metrics;
 
-/// <summary>Response's metrics: open and overdue alerts, time to acknowledge, missed deadlines and escalations.</summary>
+/// <summary>Response's metrics: open and overdue alerts, time to acknowledge and to resolve, missed deadlines and escalations.</summary>
 public static class ResponseMetrics
 {
     /// <summary>The database operation that reads the alert gauges.</summary>
@@ -26,15 +26,25 @@ public static class ResponseMetrics
         new GaugeConfiguration { LabelNames = ["grade", "tier"] });
 
     public static readonly Gauge AlertsOpenByDistrict = Prometheus.Metrics.CreateGauge(
-        "riskwatch_alerts_open_by_district", "Alerts not closed, by district: the 20 districts with most, the rest as \"other\".",
+        "riskwatch_alerts_open_by_district", "Alerts not closed, by district: the districts of the handling policy, any other as \"other\", none as \"unknown\".",
         new GaugeConfiguration { LabelNames = ["district"] });
 
     public static readonly Histogram TimeToAcknowledge = Prometheus.Metrics.CreateHistogram(
-        "riskwatch_alert_time_to_acknowledge_seconds", "Time from an alert opening to its acknowledgement, by grade.",
+        "riskwatch_alert_time_to_acknowledge_seconds",
+        "Time from an alert opening to its acknowledgement, by grade, leading tier and district (the policy's districts; others as \"other\").",
         new HistogramConfiguration
         {
-            LabelNames = ["grade"],
+            LabelNames = ["grade", "tier", "district"],
             Buckets = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800],
+        });
+
+    public static readonly Histogram TimeToResolve = Prometheus.Metrics.CreateHistogram(
+        "riskwatch_alert_time_to_resolve_seconds",
+        "Time from an alert opening to its resolution, by grade, leading tier and district (the policy's districts; others as \"other\").",
+        new HistogramConfiguration
+        {
+            LabelNames = ["grade", "tier", "district"],
+            Buckets = [300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800, 345600, 604800, 1209600],
         });
 
     public static readonly Counter DeadlinesMissed = Prometheus.Metrics.CreateCounter(
@@ -54,7 +64,8 @@ public static class ResponseMetrics
         {
             var tier = LeadingTier(policy, grade);
             AlertsOverdue.WithLabels(grade, tier);
-            TimeToAcknowledge.WithLabels(grade);
+            TimeToAcknowledge.WithLabels(grade, tier, "other");
+            TimeToResolve.WithLabels(grade, tier, "other");
             foreach (var deadline in Deadlines)
             {
                 DeadlinesMissed.WithLabels(grade, tier, deadline);

@@ -56,6 +56,8 @@ public sealed class ReportBatchHandler(
             new ScoredReport(v.Report, predictions[i].Grade, predictions[i].Probabilities, predictions[i].ModelVersion)
             {
                 TraceId = TraceHeaders.Extract(v.Message.Message.Headers) is { TraceId: var trace } context && context != default ? trace.ToHexString() : null,
+                SubmittedBy = SubmittedBy(v.Message, v.Report),
+                ReceivedAt = ReceivedAt(v.Message, now),
             },
             v.Message.Partition.Value,
             v.Message.Offset.Value) { Reasons = predictions[i].Reasons }).ToList();
@@ -151,6 +153,33 @@ public sealed class ReportBatchHandler(
         {
             ServiceMetrics.ObserveTransaction(ScoringMetrics.SaveBatch, started);
         }
+    }
+
+    /// <summary>
+    /// The reporter, when Ingest says the report came with the reporter's own key (header <c>submitted-by</c>); null otherwise.
+    /// A platform producing straight to Kafka is trusted as Ingest is (Kafka's ACLs decide who may), but a report without the
+    /// header, or with one naming somebody else, counts as anonymous.
+    /// </summary>
+    private static string? SubmittedBy(ConsumeResult<string, byte[]> message, ReportV1 report) =>
+        message.Message.Headers is { } headers && headers.TryGetLastBytes(ContractValues.SubmittedByHeader, out var bytes)
+        && System.Text.Encoding.UTF8.GetString(bytes) is var principal && principal == report.Reporter
+            ? principal
+            : null;
+
+    /// <summary>
+    /// When the report was received: its message's timestamp (set when Ingest produced it), never later than now; now when the
+    /// message has none. Deadlines run from it (issue 14, finding 7); a backlog in Scoring does not push them back.
+    /// </summary>
+    private static DateTimeOffset ReceivedAt(ConsumeResult<string, byte[]> message, DateTimeOffset now)
+    {
+        var stamp = message.Message.Timestamp;
+        if (stamp.Type == TimestampType.NotAvailable || stamp.UnixTimestampMs <= 0)
+        {
+            return now;
+        }
+
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(stamp.UnixTimestampMs, now.ToUnixTimeMilliseconds()));
+        return at;
     }
 
     private static Dictionary<int, long> NextOffsets(IReadOnlyList<ConsumeResult<string, byte[]>> batch)

@@ -114,7 +114,8 @@ public sealed class ProductionSecretsValidator : IValidateOptions<ConfiguredSecr
             return "has almost no variety (a default or placeholder)";
         }
 
-        if (setting.EndsWith("EncryptionKey", StringComparison.OrdinalIgnoreCase) || setting.EndsWith("EncryptionKeyFile", StringComparison.OrdinalIgnoreCase))
+        if (setting.EndsWith("EncryptionKey", StringComparison.OrdinalIgnoreCase) || setting.EndsWith("EncryptionKeyFile", StringComparison.OrdinalIgnoreCase)
+            || setting.EndsWith("TrackingCodeSecret", StringComparison.OrdinalIgnoreCase) || setting.EndsWith("TrackingCodeSecretFile", StringComparison.OrdinalIgnoreCase))
         {
             var bytes = new byte[v.Length];
             if (Convert.TryFromBase64String(v, bytes, out var written) && written >= 16 && bytes.Take(written).Distinct().Count() < 16)

@@ -29,7 +29,8 @@ public sealed class ReportParserProperties
                 (1, Gen.Choose(min, max)),
                 (1, Gen.Constant(max)))
             .SelectMany(n => Gen.ArrayOf(Gen.Elements(Atoms), n - 1))
-            .Select(atoms => "x" + string.Concat(atoms));
+            .Select(atoms => "x" + string.Concat(atoms))
+            .Where(text => Encoding.UTF8.GetByteCount(text) <= max * ContractValues.MaxBytesPerCharacter);
 
     private static Gen<T?> Optional<T>(Gen<T> value)
         where T : class =>
@@ -64,11 +65,11 @@ public sealed class ReportParserProperties
         from platform in Optional(Text(1, 100))
         from sector in Optional(OneOf(ContractValues.Sectors))
         from category in Optional(OneOf(ContractValues.Categories))
-        from workers in OptionalValue(Gen.Choose(0, int.MaxValue))
+        from workers in OptionalValue(Gen.Choose(0, ContractValues.MaxWorkersAffected))
         from cents in OptionalValue(Gen.Choose(0, int.MaxValue))
         from action in Optional(
             from status in OneOf(ContractValues.ActionStatuses)
-            from expectedAt in OptionalValue(Moment(futureSeconds: 400 * 86_400))
+            from expectedAt in OptionalValue(Moment(futureSeconds: 365 * 86_400))
             select new CollectiveAction { Status = status, ExpectedAt = expectedAt })
         from text in Text(1, ContractValues.MaxTextLength)
         from language in Optional(OneOf(ContractValues.Languages))
@@ -107,22 +108,23 @@ public sealed class ReportParserProperties
         ["source"] = [null, Raw("\"robot\""), Raw("\"Informant\""), Raw("1"), Raw("null")],
         ["reporter"] = [null, Raw("\"\""), Raw("\"   \""), Raw(Long(129)), Raw("5"), Raw("\"a\\u0000b\""), Raw("\"\\ud800\""), InvalidUtf8, Raw("[]")],
         ["occurredAt"] = [null, Raw("\"2026-11-20T08:30:00\""), Raw("\"2026-11-20\""), Raw("\"yesterday\""), Raw("1700000000"),
-            Raw("\"2026-13-45T99:99:99+08:00\""), Raw($"\"{Now.AddDays(2).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture)}\"")],
+            Raw("\"2026-13-45T99:99:99+08:00\""), Raw($"\"{Now.AddDays(2).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture)}\""),
+            Raw("\"0001-01-01T00:00:00+00:00\"")],
         ["location"] = [null, Raw("\"深圳\""), Raw("[]"), Raw("null")],
         ["location.city"] = [null, Raw("\"\""), Raw(Long(65)), Raw("7"), Raw("\"\\ud800\"")],
         ["location.district"] = [Raw(Long(65)), Raw("3"), Raw("\"a\\u0000\""), Raw("{}")],
         ["location.street"] = [Raw(Long(65)), Raw("false"), InvalidUtf8],
         ["subject"] = [null, Raw("\"x\""), Raw("[1]")],
         ["subject.kind"] = [null, Raw("\"person\""), Raw("0")],
-        ["subject.name"] = [null, Raw("\"\""), Raw(Long(201)), Raw("[\"a\"]")],
+        ["subject.name"] = [null, Raw("\"\""), Raw(Long(201)), Raw("[\"a\"]"), Raw("\"e" + string.Concat(Enumerable.Repeat("\\u0301", 5000)) + "\"")],
         ["subject.platform"] = [Raw(Long(101)), Raw("true"), InvalidUtf8],
         ["sector"] = [Raw("\"fishing\""), Raw("1"), Raw("\"Food_Delivery\"")],
         ["category"] = [Raw("\"gossip\""), Raw("{}")],
-        ["workersAffected"] = [Raw("-1"), Raw("1.5"), Raw("\"ten\""), Raw("3000000000"), Raw("true")],
-        ["amountOwedCny"] = [Raw("-0.01"), Raw("\"lots\""), Raw("1e400"), Raw("[]")],
+        ["workersAffected"] = [Raw("-1"), Raw("1.5"), Raw("\"ten\""), Raw("3000000000"), Raw("10000001"), Raw("true")],
+        ["amountOwedCny"] = [Raw("-0.01"), Raw("\"lots\""), Raw("1e400"), Raw("7.9e28"), Raw("10000000000.01"), Raw("[]")],
         ["collectiveAction"] = [Raw("\"planned\""), Raw("[]"), Raw("5")],
         ["collectiveAction.status"] = [null, Raw("\"maybe\""), Raw("2")],
-        ["collectiveAction.expectedAt"] = [Raw("\"soon\""), Raw("\"2026-11-22T09:00:00\""), Raw("12")],
+        ["collectiveAction.expectedAt"] = [Raw("\"soon\""), Raw("\"2026-11-22T09:00:00\""), Raw("12"), Raw("\"9999-12-31T00:00:00+08:00\"")],
         ["text"] = [null, Raw("\"\""), Raw("\" \""), Raw(Long(ContractValues.MaxTextLength + 1)), Raw("12"), Raw("\"\\u0000\""), Raw("\"\\udc00x\""), InvalidUtf8],
         ["language"] = [Raw("\"fr\""), Raw("1"), Raw("\"ZH\"")],
     };

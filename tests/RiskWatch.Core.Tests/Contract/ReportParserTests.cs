@@ -177,4 +177,47 @@ public sealed class ReportParserTests
 
         Assert.Equal(report with { Location = report.Location, Subject = report.Subject }, again);
     }
+
+    /// <summary>
+    /// Issue 14, finding 13: limits counted grapheme clusters only, so a "200-character" subject could be one letter with
+    /// 5,000 combining marks (10 KB). Every text field is limited in UTF-8 bytes as well, and says so.
+    /// </summary>
+    [Fact]
+    public void Finding_13_a_name_of_few_characters_but_thousands_of_combining_marks_is_refused_by_its_byte_limit()
+    {
+        var report = Example();
+        report["subject"]!["name"] = "e" + new string('\u0301', 5000);
+        report["text"] = string.Concat(Enumerable.Repeat("🇨🇳", 2500));
+
+        var errors = Parse(report).Errors;
+
+        Assert.Equal(["subject.name", "text"], errors.Select(e => e.Field).Order(StringComparer.Ordinal));
+        Assert.All(errors, e => Assert.Contains("bytes of UTF-8", e.Reason, StringComparison.Ordinal));
+        // Within both limits: 200 CJK characters are 600 bytes, far below the name's 800.
+        report["subject"]!["name"] = new string('站', 200);
+        report["text"] = string.Concat(Enumerable.Repeat("讨薪", 2000));
+        Assert.True(Parse(report).IsValid);
+    }
+
+    /// <summary>
+    /// Issue 14, finding 7: 0001-01-01 and 7.9e28 CNY were accepted. occurredAt may lie at most 10 years back, an action at
+    /// most a year ahead, and counts and amounts have upper bounds, each refused with its field and the bound.
+    /// </summary>
+    [Theory]
+    [InlineData("occurredAt", "\"0001-01-01T00:00:00+00:00\"", "10 years")]
+    [InlineData("amountOwedCny", "7.9e28", "10,000,000,000")]
+    [InlineData("workersAffected", "2147483647", "10,000,000")]
+    [InlineData("collectiveAction.expectedAt", "\"9999-12-31T00:00:00+08:00\"", "within a year")]
+    public void Finding_07_an_occurred_at_centuries_back_and_absurd_amounts_or_counts_are_refused_naming_the_bound(string field, string json, string bound)
+    {
+        var report = Example();
+        var path = field.Split('.');
+        var parent = path.Length == 1 ? report : report[path[0]]!.AsObject();
+        parent[path[^1]] = JsonNode.Parse(json);
+
+        var error = Assert.Single(Parse(report).Errors);
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains(bound, error.Reason, StringComparison.Ordinal);
+    }
 }

@@ -163,7 +163,53 @@ public sealed class IncidentGroupingTests
         return new StoredAlert(id, "k", state, informants, known.ToHashSet());
     }
 
-    private static BatchReport Report(string reporter, Grade grade, string source = "informant", string key = "k", DateTimeOffset? occurredAt = null)
+    /// <summary>A report sent with its reporter's own key (authenticated), unless <paramref name="anonymous"/>.</summary>
+    /// <summary>
+    /// Issue 14, finding 3: three reports sent without a key, naming inf-0001 to inf-0003, corroborated an alert. Reports
+    /// without a key count as one informant all together (the policy's anonymousCountAs), authenticated reporters one each.
+    /// </summary>
+    [Fact]
+    public void Finding_03_reports_sent_without_a_key_count_as_one_informant_together_whatever_reporters_they_name()
+    {
+        var anonymous = new[] { "inf-0001", "inf-0002", "inf-0003", "inf-0004" }.Select(r => Report(r, Grade.Blue, anonymous: true)).ToList();
+
+        var plan = IncidentGrouping.Plan(anonymous, [], Now, Policy);
+
+        var alert = Assert.Single(plan.Opened);
+        Assert.Equal(1, alert.Informants);
+        Assert.False(alert.State.Corroborated);
+        Assert.Equal(Grade.Blue, alert.State.Grade);
+
+        // Two authenticated informants and the anonymous ones: three, corroborated.
+        var together = IncidentGrouping.Plan([.. anonymous, Report("inf-a", Grade.Blue), Report("inf-b", Grade.Blue)], [], Now, Policy);
+        Assert.Equal(3, together.Opened.Single().Informants);
+        Assert.Equal(Grade.Yellow, together.Opened.Single().State.Grade);
+
+        // A policy that counts anonymous reports as nobody: the same two are not enough.
+        var strict = Policy with { Corroboration = Policy.Corroboration with { AnonymousCountAs = 0 } };
+        Assert.Equal(2, IncidentGrouping.Plan([.. anonymous, Report("inf-a", Grade.Blue), Report("inf-b", Grade.Blue)], [], Now, strict).Opened.Single().Informants);
+
+        // A report whose key is not its reporter's is anonymous too.
+        var claimed = Report("inf-victim", Grade.Blue).Scored with { SubmittedBy = "inf-someone-else" };
+        Assert.Equal(IncidentGrouping.AnonymousCorroborator, IncidentGrouping.CorroboratorOf(claimed));
+    }
+
+    /// <summary>Issue 14, finding 7: deadlines run from when a report was received, not from the occurredAt it gives.</summary>
+    [Fact]
+    public void Finding_07_an_alert_opened_by_a_late_report_gets_deadlines_from_its_receipt()
+    {
+        var late = Report("inf-late", Grade.Red, occurredAt: Now.AddDays(-30));
+        late = late with { Scored = late.Scored with { ReceivedAt = Now.AddMinutes(-2) } };
+
+        var alert = IncidentGrouping.Plan([late], [], Now, Policy).Opened.Single();
+
+        Assert.Equal(Now.AddMinutes(-2) + TimeSpan.FromMinutes(15), alert.State.AcknowledgeDueAt);
+        Assert.Equal(Now.AddDays(-30), alert.State.LastReportAt);
+        Assert.Equal(Now.AddMinutes(-2), IncidentGrouping.ReceivedAt(alert.OpenedBy!, Now));
+    }
+
+    private static BatchReport Report(string reporter, Grade grade, string source = "informant", string key = "k", DateTimeOffset? occurredAt = null,
+        bool anonymous = false)
     {
         var report = new ReportV1
         {
@@ -177,6 +223,6 @@ public sealed class IncidentGroupingTests
         };
         var probabilities = new float[Grades.All.Count];
         probabilities[(int)grade] = 1;
-        return new BatchReport(new ScoredReport(report, grade, probabilities, "m-test"), key);
+        return new BatchReport(new ScoredReport(report, grade, probabilities, "m-test") { SubmittedBy = anonymous ? null : reporter }, key);
     }
 }

@@ -105,8 +105,13 @@ public sealed class PolicyFileProperties
         from remindMinutes in Gen.Choose(1, 24 * 60)
         from reminders in Gen.Choose(0, 100)
         from cities in Gen.Choose(0, 3).SelectMany(n => Gen.ArrayOf(City, n))
-        select Policy(version, windowMinutes, new CorroborationRule(informants, raiseBy, upTo, sources), tiers, acks, extras, told,
-            extraChain, after, remindMinutes, reminders, cities);
+        from anonymous in Gen.Choose(0, 1)
+        from authority in Gen.ArrayOf(Gen.Elements<Tier?>(null, Tier.Street, Tier.District, Tier.City), 4)
+        select Policy(version, windowMinutes, new CorroborationRule(informants, raiseBy, upTo, sources) { AnonymousCountAs = anonymous }, tiers, acks, extras, told,
+            extraChain, after, remindMinutes, reminders, cities) with
+        {
+            Authority = new AuthorityRule(authority[0], authority[1], authority[2], authority[3]),
+        };
 
     private static Gen<string> Name =>
         Gen.Choose(1, 12).SelectMany(n => Gen.ArrayOf(Gen.Elements(NameParts), n))
@@ -268,6 +273,14 @@ public sealed class PolicyFileProperties
                 ("raiseBy", Word(policy.Corroboration.RaiseBy.ToString(CultureInfo.InvariantCulture), style)),
                 ("upTo", Word(policy.Corroboration.UpTo.ToWire(), style)),
                 ("sources", List(policy.Corroboration.Sources.Select(s => Word(s, style)), 4, style)),
+                ("anonymousCountAs", Word(policy.Corroboration.AnonymousCountAs.ToString(CultureInfo.InvariantCulture), style)),
+            ], 2, style)),
+            ("authority", Block(
+            [
+                ("resolve", Word(policy.Authority.Resolve?.ToWire() ?? "leading", style)),
+                ("close", Word(policy.Authority.Close?.ToWire() ?? "leading", style)),
+                ("regrade", Word(policy.Authority.Regrade?.ToWire() ?? "leading", style)),
+                ("escalate", Word(policy.Authority.Escalate?.ToWire() ?? "leading", style)),
             ], 2, style)),
             ("grades", Block(grades, 2, style)),
             ("escalation", Block(escalation, 2, style)),
@@ -300,7 +313,8 @@ public sealed class PolicyFileProperties
         static string Tiers(IEnumerable<Tier> tiers) => string.Join(",", tiers.Select(t => t.ToWire()));
         var builder = new StringBuilder()
             .AppendLine($"version={p.Version} window={p.GroupingWindow}")
-            .AppendLine($"corroboration={p.Corroboration.IndependentInformants},{p.Corroboration.RaiseBy},{p.Corroboration.UpTo},{string.Join(",", p.Corroboration.Sources)}")
+            .AppendLine($"corroboration={p.Corroboration.IndependentInformants},{p.Corroboration.RaiseBy},{p.Corroboration.UpTo},{string.Join(",", p.Corroboration.Sources)} anonymous={p.Corroboration.AnonymousCountAs}")
+            .AppendLine($"authority={p.Authority.Resolve},{p.Authority.Close},{p.Authority.Regrade},{p.Authority.Escalate}")
             .AppendLine($"escalation={Tiers(p.Escalation.Chain)} after={p.Escalation.AcknowledgeWithinAfterEscalation} every={p.Escalation.RemindEvery} x{p.Escalation.Reminders}");
         foreach (var (grade, rule) in p.Grades.OrderBy(g => g.Key))
         {

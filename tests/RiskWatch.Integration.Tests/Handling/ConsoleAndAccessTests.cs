@@ -29,17 +29,18 @@ public sealed class ConsoleAndAccessTests(HandlingFixture riskWatch)
         await page.ClickAsync("#login-form button[type=submit]");
         await page.Locator("#list:not([hidden])").WaitForAsync();
         await page.Locator("#live.on").WaitForAsync();
+        Assert.Equal("实时更新中", await page.Locator("#live").TextContentAsync());
         await page.EvaluateAsync("window.notReloaded = true");
 
         var station = $"console-{Guid.NewGuid():N}"[..20];
         await riskWatch.SubmitAsync(TestReports.About(station, "inf-console", red: true));
 
-        var row = page.Locator("tr.alert-row[data-grade=red]", new() { HasText = station });
+        var row = page.Locator(".alert-card[data-grade=red]", new() { HasText = station });
         await row.WaitForAsync(new() { Timeout = 30_000 });
         Assert.True(await page.EvaluateAsync<bool>("window.notReloaded === true"));
-        Assert.Matches(@"^\d+:\d\d:\d\d$", await row.Locator(".deadline[data-due]").InnerTextAsync());
+        Assert.Matches(@"^剩余 \d+ 分$", await row.Locator(".deadline[data-due]").InnerTextAsync());
 
-        await row.ClickAsync();
+        await row.Locator("a.subject").ClickAsync();
         await page.ClickAsync("#acknowledge");
         await page.Locator("#alert-head[data-status=acknowledged]").WaitForAsync();
         Assert.Equal(1, await page.Locator("#alert-head .deadline[data-stopped=true]").CountAsync());

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using RiskWatch.Core.Access;
 using RiskWatch.Core.Grading;
 using RiskWatch.Testing;
 
@@ -12,10 +13,12 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
     public async Task Three_reports_about_one_station_make_one_alert_and_a_further_independent_informant_raises_its_grade()
     {
         var station = $"grouping-{Guid.NewGuid():N}"[..20];
-        // Two independent informants among the first three reports: below the policy's three.
-        foreach (var reporter in new[] { "inf-a", "inf-a", "inf-b" })
+        // Two independent informants among the first three reports (each with their own key: only such reports corroborate
+        // as their reporter's): below the policy's three.
+        var (a, b, c) = ($"inf-a-{station}", $"inf-b-{station}", $"inf-c-{station}");
+        foreach (var reporter in new[] { a, a, b })
         {
-            await riskWatch.SubmitAsync(TestReports.About(station, reporter));
+            await SubmitAsAsync(TestReports.About(station, reporter), reporter);
         }
 
         await riskWatch.EventuallyAsync<long>("SELECT coalesce(sum(report_count), 0) FROM alerts WHERE subject_name = @p", station, n => n == 3);
@@ -26,7 +29,7 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
         var gradeBefore = Grades.Parse(before["alert"]!["grade"]!.GetValue<string>());
         Assert.True(gradeBefore < Grade.Red, "the test needs a grade that can still go up");
 
-        await riskWatch.SubmitAsync(TestReports.About(station, "inf-c"));
+        await SubmitAsAsync(TestReports.About(station, c), c);
 
         await riskWatch.EventuallyAsync<long>("SELECT report_count FROM alerts WHERE alert_id = @p", alertId, n => n == 4);
         var after = (await riskWatch.Response.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/{alertId}"))!;
@@ -37,6 +40,17 @@ public sealed class IncidentGroupingTests(HandlingFixture riskWatch)
         Assert.Equal(3, corroborated["detail"]!["informants"]!.GetValue<int>());
         Assert.Equal(1, await riskWatch.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE subject_name = @p", station));
     }
+
+    /// <summary>Sends a report with its reporter's own informant key, as a registered informant's device does.</summary>
+    private async Task SubmitAsAsync(JsonObject report, string informant)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = JsonContent.Create(report) };
+        request.Headers.Authorization = new("Bearer", informantKeys.GetValueOrDefault(informant) ?? (informantKeys[informant] = await riskWatch.CreateKeyAsync(Roles.Informant, informant)));
+        using var answer = await riskWatch.Ingest.SendAsync(request);
+        answer.EnsureSuccessStatusCode();
+    }
+
+    private readonly Dictionary<string, string> informantKeys = new(StringComparer.Ordinal);
 
     [Fact]
     public async Task The_same_station_name_in_another_district_is_another_alert_with_its_own_tier_and_policy_version()

@@ -67,6 +67,12 @@ public sealed class WebhookAndCapTests(HandlingFixture riskWatch)
         Assert.Equal("Extreme", info.Element(ns + "severity")!.Value);
         Assert.Equal("Immediate", info.Element(ns + "urgency")!.Value);
         Assert.DoesNotContain("inf-cap", cap.ToString(), StringComparison.Ordinal);
+        // One language throughout, the one it declares: no English wire names or translations beside the Chinese.
+        Assert.Equal("zh-CN", info.Element(ns + "language")!.Value);
+        Assert.Equal("劳动关系风险预警", info.Element(ns + "event")!.Value);
+        Assert.StartsWith("红色（Ⅰ级）预警 · ", info.Element(ns + "headline")!.Value, StringComparison.Ordinal);
+        Assert.Contains("由市总工会牵头处置", info.Element(ns + "description")!.Value, StringComparison.Ordinal);
+        Assert.DoesNotMatch("red|city|Labour|union", info.Element(ns + "description")!.Value + info.Element(ns + "headline")!.Value + root.Element(ns + "restriction")!.Value);
         Assert.Equal("Severe", CapMessage.Severity(Core.Grading.Grade.Orange));
     }
 }

@@ -129,12 +129,15 @@ public sealed class IntakeFuzzTests(IntakeFixture riskWatch) : IClassFixture<Int
             ("assign", $$"""{"assignee":"{{Marker}}","note":"x"}"""), ("notes", $$"""{"text":"{{Marker}}"}"""),
             ("regrade", $$"""{"grade":"orange","reason":"{{Marker}}"}"""), ("escalate", $$"""{"reason":"{{Marker}}"}"""),
             ("resolve", $$"""{"outcome":"mediated","note":"{{Marker}}"}"""), ("close", $$"""{"reason":"{{Marker}}"}"""),
-            ("reopen", $$"""{"reason":"{{Marker}}"}"""),
+            ("reopen", $$"""{"reason":"{{Marker}}"}"""), ("messages", $$"""{"text":"{{Marker}}"}"""),
+            ("merge", $$"""{"intoAlertId":1,"reason":"{{Marker}}"}"""), ("split", $$"""{"reportId":"{{Guid.NewGuid()}}","reason":"{{Marker}}"}"""),
         })
         {
             endpoints.Add(new($"alert {action}", response, $"/api/v1/alerts/{alertId}/{action}", ResponseService.MaxRequestBodyBytes, template, _ => Bearer(admin)));
         }
 
+        endpoints.Add(new("review dismiss", response, $"/api/v1/reviews/{Guid.NewGuid()}/dismiss", ResponseService.MaxRequestBodyBytes, $$"""{"reason":"{{Marker}}"}""", _ => Bearer(admin)));
+        endpoints.Add(new("review promote", response, $"/api/v1/reviews/{Guid.NewGuid()}/promote", ResponseService.MaxRequestBodyBytes, $$"""{"grade":"red","reason":"{{Marker}}"}""", _ => Bearer(admin)));
         return endpoints;
     }
 

@@ -25,7 +25,9 @@ public sealed class WalkingSkeletonTests(RiskWatchFixture riskWatch) : IClassFix
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var receipt = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(id.ToString(), receipt["reportId"]!.GetValue<string>());
-        Assert.Equal(TrackingCode.For(id), receipt["trackingCode"]!.GetValue<string>());
+        var code = receipt["trackingCode"]!.GetValue<string>();
+        Assert.Matches("^RW-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$", code);
+        Assert.Equal(code, await riskWatch.ScalarAsync<string>("SELECT tracking_code FROM intake_ledger WHERE report_id = @p", id));
 
         var alerts = await riskWatch.WaitForAlertsAsync(a => a.Any(x => x!["subject"]!.GetValue<string>() == "skeleton-station-1"));
         var alert = alerts.Single(x => x!["subject"]!.GetValue<string>() == "skeleton-station-1")!;

@@ -15,14 +15,16 @@ using RiskWatch.Testing;
 namespace RiskWatch.Integration.Tests.Security;
 
 /// <summary>
-/// Every endpoint of Ingest and Response (read from the running apps' <see cref="EndpointDataSource"/>, so a new endpoint
-/// without a row here fails the test) against every caller: anonymous, informant, platform, a responder of the alert's
-/// street, a responder of another street of the same district, and an admin. Whatever is not allowed answers 401, 403 or
-/// 404 and its body holds nothing of the report (text, subject) or the alert.
+/// Every endpoint of Ingest and Response, on their public ports and their management ports (read from the running apps'
+/// <see cref="EndpointDataSource"/>, so a new endpoint without a row here fails the test) against every caller: anonymous,
+/// informant, platform, a responder of the alert's street, of its district and of its city, a responder of another street
+/// of the same district, and an admin. Whatever is not allowed answers 401, 403 or 404 and its body holds nothing of the
+/// report (text, subject) or the alert. The alert is a city-led red one: who may resolve, close, regrade or escalate it
+/// follows its leading tier (issue 14, finding 9), whoever else may see it.
 /// </summary>
 public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFixture<IntakeFixture>
 {
-    public enum Caller { Anonymous, Informant, Platform, ResponderOutside, ResponderInside, Admin }
+    public enum Caller { Anonymous, Informant, Platform, ResponderOutside, ResponderInside, ResponderDistrict, ResponderCity, Admin }
 
     /// <summary>What a caller gets: allowed (2xx, or 409 when the alert's status forbids an action), refused (401/403), or not found (404, as if it did not exist).</summary>
     public enum Outcome { Allowed, Refused, NotFound }
@@ -38,16 +40,29 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
 
     private static Outcome Public(Caller _) => Outcome.Allowed;
 
-    /// <summary>The alerts API: a responder of the alert's place and admins; another street's responder does not see it exists.</summary>
+    private static bool IsResponder(Caller c) => c is Caller.ResponderInside or Caller.ResponderOutside or Caller.ResponderDistrict or Caller.ResponderCity;
+
+    /// <summary>The alerts API: a responder whose jurisdiction holds the alert's place, and admins; another street's responder does not see it exists.</summary>
     private static Outcome AlertOfInside(Caller c) => c switch
     {
-        Caller.ResponderInside or Caller.Admin => Outcome.Allowed,
+        Caller.ResponderInside or Caller.ResponderDistrict or Caller.ResponderCity or Caller.Admin => Outcome.Allowed,
+        Caller.ResponderOutside => Outcome.NotFound,
+        _ => Outcome.Refused,
+    };
+
+    /// <summary>
+    /// Resolve, close, regrade, escalate on the city-led alert: its city's responders and admins only (the policy's authority:
+    /// the leading tier or higher); its street's and district's responders see it and are refused (403).
+    /// </summary>
+    private static Outcome LeadingTier(Caller c) => c switch
+    {
+        Caller.ResponderCity or Caller.Admin => Outcome.Allowed,
         Caller.ResponderOutside => Outcome.NotFound,
         _ => Outcome.Refused,
     };
 
     /// <summary>Lists and streams: every responder and admin, each filtered to their jurisdiction.</summary>
-    private static Outcome Responders(Caller c) => c is Caller.ResponderInside or Caller.ResponderOutside or Caller.Admin ? Outcome.Allowed : Outcome.Refused;
+    private static Outcome Responders(Caller c) => IsResponder(c) || c == Caller.Admin ? Outcome.Allowed : Outcome.Refused;
 
     private static Row Get(string service, string pattern, string path, Func<Caller, Outcome> expect) =>
         new(service, "GET", pattern, (_, _) => new HttpRequestMessage(HttpMethod.Get, path), expect);
@@ -74,23 +89,34 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
     private const string InformantPrincipal = "inf-matrix";
     private const string PlatformPrincipal = "plat-matrix";
 
-    private static Row AlertAction(string action, object? body) =>
-        new("Response", "POST", "/api/v1/alerts/{id:long}/" + action, (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/{action}", body), AlertOfInside);
+    private static Row AlertAction(string action, object? body, Func<Caller, Outcome>? expect = null) =>
+        new("Response", "POST", "/api/v1/alerts/{id:long}/" + action, (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/{action}", body), expect ?? AlertOfInside);
+
+    /// <summary>The management port of a service: metrics and probes, for Prometheus and the kubelet (a NetworkPolicy keeps others out).</summary>
+    private const string IngestManagement = "Ingest management";
+    private const string ResponseManagement = "Response management";
 
     private static readonly Row[] Matrix =
     [
         // Ingest
         Get("Ingest", "/report", "/report", Public),
         Get("Ingest", "/report/follow-up", "/report/follow-up", Public),
-        Get("Ingest", "/report/app.js", "/report/app.js", Public),
-        Get("Ingest", "/report/app.css", "/report/app.css", Public),
+        Get("Ingest", "/report/{file}", "/report/app.js", Public),
+        // The form's place picker: the policy's places are no secret.
         Get("Ingest", "/schemas/report.v1.json", "/schemas/report.v1.json", Public),
         Get("Ingest", "/openapi/{documentName}.json", "/openapi/v1.json", Public),
-        AnyMethod("Ingest", "/metrics"),
+        // The policy's places and their aliases, for the form's place picker: nothing but place names.
+        Get("Ingest", "/api/v1/places", "/api/v1/places", Public),
         AnyMethod("Ingest", "/health/live"),
         AnyMethod("Ingest", "/health/ready"),
-        // Anybody may report; a report sent with an informant's or platform's key speaks for that key.
-        new("Ingest", "POST", "/api/v1/reports", (_, c) => Json(HttpMethod.Post, "/api/v1/reports", ReportAs(c, TestReports.Report(null, "matrix-other", district: "龙岗区", text: "matrix other report, wages owed to 2 riders"))), Public),
+        // Metrics on the management port only (issue 14, finding 11); the public port has no /metrics at all (see below).
+        AnyMethod(IngestManagement, "/metrics"),
+        Get(IngestManagement, "/health/live", "/health/live", Public),
+        Get(IngestManagement, "/health/ready", "/health/ready", Public),
+        // Anybody may report; a report sent with an informant's key speaks for that key. A platform's reports come only in
+        // signed batches: its bearer key alone is refused here (issue 14, finding 3).
+        new("Ingest", "POST", "/api/v1/reports", (_, c) => Json(HttpMethod.Post, "/api/v1/reports", ReportAs(c, TestReports.Report(null, "matrix-other", district: "龙岗区", text: "matrix other report, wages owed to 2 riders"))),
+            c => c == Caller.Platform ? Outcome.Refused : Outcome.Allowed),
         new("Ingest", "POST", "/api/v1/form/reports", (_, _) => Json(HttpMethod.Post, "/api/v1/form/reports", TestReports.Report(null, "matrix-form", district: "龙岗区", text: "matrix form report, wages owed to 2 riders")), Public),
         // The tracking code is the credential: whoever holds it reads the status and adds information, whatever their key.
         new("Ingest", "GET", "/api/v1/follow-ups/{trackingCode}", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/follow-ups/{w.TrackingCode}"), Public),
@@ -107,14 +133,16 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
             c => c == Caller.Admin ? Outcome.Allowed : Outcome.Refused),
 
         // Response
-        AnyMethod("Response", "/metrics"),
+        AnyMethod(ResponseManagement, "/metrics"),
+        Get(ResponseManagement, "/health/live", "/health/live", Public),
+        Get(ResponseManagement, "/health/ready", "/health/ready", Public),
         AnyMethod("Response", "/health/live"),
         AnyMethod("Response", "/health/ready"),
         Get("Response", "/console", "/console", Public),
         Get("Response", "/console/{file}", "/console/app.js", Public),
         // Login exchanges a responder's key (in the body) for a session; other keys are refused.
         new("Response", "POST", "/console/session/", (w, c) => Json(HttpMethod.Post, "/console/session/", new { apiKey = w.Keys[c] ?? "" }),
-            c => c is Caller.ResponderInside or Caller.ResponderOutside or Caller.Admin ? Outcome.Allowed : Outcome.Refused),
+            c => IsResponder(c) || c == Caller.Admin ? Outcome.Allowed : Outcome.Refused),
         // The session view answers the console's cookie only: an API key alone has no session (and no CSRF token) to show.
         new("Response", "GET", "/console/session/", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/console/session/"), _ => Outcome.Refused),
         new("Response", "DELETE", "/console/session/", (_, _) => new HttpRequestMessage(HttpMethod.Delete, "/console/session/"), Responders),
@@ -125,12 +153,32 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         AlertAction("acknowledge", null),
         AlertAction("assign", new { assignee = "resp-matrix", note = "taking it" }),
         AlertAction("notes", new { text = "called the station" }),
-        AlertAction("regrade", new { grade = "orange", reason = "fewer workers than reported" }),
-        AlertAction("escalate", new { reason = "needs the district" }),
-        AlertAction("resolve", new { outcome = "mediated", note = "agreed" }),
-        AlertAction("close", new { reason = "done" }),
+        AlertAction("regrade", new { grade = "orange", reason = "fewer workers than reported" }, LeadingTier),
+        AlertAction("escalate", new { reason = "needs the joint mechanism" }, LeadingTier),
+        AlertAction("resolve", new { outcome = "mediated", note = "agreed" }, LeadingTier),
+        AlertAction("close", new { reason = "done" }, LeadingTier),
         AlertAction("reopen", new { reason = "it started again" }),
+        // The console's triage, figures and export: every responder, each within their jurisdiction.
+        new("Response", "GET", "/api/v1/alerts/triage", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/triage?status=all&pageSize=200"), Responders),
+        new("Response", "GET", "/api/v1/stats/handling", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/stats/handling"), Responders),
+        new("Response", "GET", "/api/v1/alerts/export", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts/export"), Responders),
+        new("Response", "GET", "/api/v1/alerts/{id:long}/assignees", (w, _) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/alerts/{w.AlertId}/assignees"), AlertOfInside),
+        // Bulk acknowledge answers per alert: another street's responder is told "not found" for this one, inside a 200.
+        new("Response", "POST", "/api/v1/alerts/acknowledge", (w, _) => Json(HttpMethod.Post, "/api/v1/alerts/acknowledge", new { alertIds = new[] { w.AlertId } }), Responders),
+        AlertAction("messages", new { text = "we called the station" }),
+        // Split out a report the alert does not hold, merge into an alert that does not exist: a 404 for whoever may act.
+        new("Response", "POST", "/api/v1/alerts/{id:long}/split", (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/split",
+            new { reportId = Guid.NewGuid(), reason = "not the same station" }), NotFoundForResponders),
+        new("Response", "POST", "/api/v1/alerts/{id:long}/merge", (w, _) => Json(HttpMethod.Post, $"/api/v1/alerts/{w.AlertId}/merge",
+            new { intoAlertId = long.MaxValue, reason = "same incident" }), NotFoundForResponders),
+        // The review queue of reports graded none: responders, within their jurisdiction (an unknown report is a 404).
+        new("Response", "GET", "/api/v1/reviews/", (_, _) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/reviews/"), Responders),
+        new("Response", "POST", "/api/v1/reviews/{reportId:guid}/dismiss", (w, _) => Json(HttpMethod.Post, $"/api/v1/reviews/{w.ReportId}/dismiss", new { reason = "x" }), NotFoundForResponders),
+        new("Response", "POST", "/api/v1/reviews/{reportId:guid}/promote", (w, _) => Json(HttpMethod.Post, $"/api/v1/reviews/{w.ReportId}/promote", new { grade = "blue", reason = "x" }), NotFoundForResponders),
     ];
+
+    /// <summary>What no responder can find (the world's report is no review item; an unknown target): 404 for them, 401/403 for others.</summary>
+    private static Outcome NotFoundForResponders(Caller c) => IsResponder(c) || c == Caller.Admin ? Outcome.NotFound : Outcome.Refused;
 
     private static HttpRequestMessage PlatformBatch(World world, Caller caller)
     {
@@ -195,7 +243,7 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
 
                 // Nothing of the alert's report reaches anyone the alert is not for: not in refusals, not in public answers,
                 // not in another street's list.
-                var mayRead = expected == Outcome.Allowed && caller is Caller.ResponderInside or Caller.Admin && row.Service == "Response";
+                var mayRead = expected == Outcome.Allowed && (caller is Caller.Admin || (IsResponder(caller) && caller != Caller.ResponderOutside)) && row.Service == "Response";
                 if (!mayRead && (body.Contains(marker, StringComparison.Ordinal) || body.Contains(station, StringComparison.Ordinal)))
                 {
                     failures.Add($"{where}: the body leaks the report: {Truncate(body)}");
@@ -221,11 +269,62 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
 
     private static string Truncate(string body) => body.Length > 300 ? body[..300] + "..." : body;
 
+    private string BaseOf(string service) => service switch
+    {
+        "Ingest" => riskWatch.System.IngestUrl,
+        "Response" => riskWatch.System.ResponseUrl,
+        IngestManagement => riskWatch.System.IngestManagementUrl,
+        _ => riskWatch.System.ResponseManagementUrl,
+    };
+
+    /// <summary>
+    /// Issue 14, finding 11: /metrics answered anyone on all three public ports, Ingest's too, and published free-text district
+    /// names from anonymous reports as label values. The public ports serve no metrics now; the management ports do, and a
+    /// district label is a district of the policy, or "other".
+    /// </summary>
+    [Fact]
+    public async Task Finding_11_metrics_are_on_the_management_port_only_and_district_labels_come_from_the_policy()
+    {
+        var adminKey = await riskWatch.CreateKeyAsync(Roles.Admin, "admin-metrics");
+        foreach (var url in new[] { riskWatch.System.IngestUrl, riskWatch.System.ResponseUrl, riskWatch.System.ScoringUrl })
+        {
+            using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
+            Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/metrics")).StatusCode);
+            using var admin = new HttpClient { BaseAddress = new Uri(url) };
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/metrics")).StatusCode);
+        }
+
+        // A report naming a district no policy knows: the gauge counts it as "other", and its name is never a label.
+        var made = $"Evil{Guid.NewGuid():N}"[..16] + "区";
+        var report = TestReports.RedStrike(station: $"metrics-{Guid.NewGuid():N}"[..20], district: made);
+        (await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", report)).EnsureSuccessStatusCode();
+        await riskWatch.WaitForCountAsync("SELECT count(*) FROM alerts WHERE district = @p", made, 1);
+
+        using var prometheus = new HttpClient { BaseAddress = new Uri(riskWatch.System.ResponseManagementUrl) };
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        string metrics;
+        do
+        {
+            metrics = await prometheus.GetStringAsync("/metrics");
+            Assert.DoesNotContain(made, metrics, StringComparison.Ordinal);
+            await Task.Delay(500);
+        }
+        while (!metrics.Contains("riskwatch_alerts_open_by_district{district=\"other\"} 1", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+        Assert.Contains("riskwatch_alerts_open_by_district{district=\"other\"} 1", metrics, StringComparison.Ordinal);
+        var districts = metrics.Split('\n').Where(l => l.StartsWith("riskwatch_alerts_open_by_district{", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf('"', StringComparison.Ordinal) + 1)..l.LastIndexOf('"')]).ToHashSet();
+        Assert.Subset(new HashSet<string>(["龙岗区", "南山区", "福田区", "other", "unknown"]), districts);
+        using var ingest = new HttpClient { BaseAddress = new Uri(riskWatch.System.IngestManagementUrl) };
+        Assert.Contains("riskwatch_reports_accepted_total", await ingest.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
     private HttpClient ClientFor(string service, string? key)
     {
         var client = new HttpClient
         {
-            BaseAddress = new Uri(service == "Ingest" ? riskWatch.System.IngestUrl : riskWatch.System.ResponseUrl),
+            BaseAddress = new Uri(BaseOf(service)),
             Timeout = TimeSpan.FromSeconds(30),
         };
         if (key is not null)
@@ -243,7 +342,8 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
         var informant = await new InformantStore(dataSource, riskWatch.Box).RegisterAsync(World.Contact, consentToShare: true, CancellationToken.None);
         var reportId = Guid.NewGuid();
         var station = $"matrix-{reportId:N}"[..24];
-        var report = TestReports.Report(reportId, station, district: "龙岗区", text: $"站点三十多名骑手被拖欠工资,matrix-secret-{reportId:N},有人号召周五去区政府讨薪。", workers: 35, status: "planned");
+        // Red (hundreds gathered, a road blocked): led by the city, seen by its district and street too.
+        var report = TestReports.Report(reportId, station, district: "龙岗区", text: $"站点三百多名骑手在区政府门口聚集讨薪,matrix-secret-{reportId:N},已经堵了路。", workers: 320, status: "underway");
         report["reporter"] = informant.InformantId;
         var keys = new ApiKeyStore(dataSource);
         async Task<string> Key(string role, string principal, Jurisdiction where) => (await keys.CreateAsync(role, principal, where, null, CancellationToken.None)).Key;
@@ -263,6 +363,8 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
             // Reports.Report places the alert in 深圳市 龙岗区 坂田街道; 布吉街道 is the next street of the same district.
             [Caller.ResponderOutside] = await Key(Roles.Responder, "resp-buji", new Jurisdiction("深圳市", "龙岗区", "布吉街道")),
             [Caller.ResponderInside] = await Key(Roles.Responder, "resp-bantian", new Jurisdiction("深圳市", "龙岗区", "坂田街道")),
+            [Caller.ResponderDistrict] = await Key(Roles.Responder, "resp-longgang", new Jurisdiction("深圳市", "龙岗区", null)),
+            [Caller.ResponderCity] = await Key(Roles.Responder, "resp-shenzhen", new Jurisdiction("深圳市", null, null)),
             [Caller.Admin] = await Key(Roles.Admin, "admin-matrix", Jurisdiction.Everywhere),
         };
 
@@ -277,6 +379,7 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
             await Task.Delay(alertId == 0 ? 100 : 0);
         }
 
+        Assert.Equal("city", await riskWatch.ScalarAsync<string>("SELECT tier FROM alerts WHERE alert_id = @p", alertId));
         return new World(alertId, trackingCode, reportId, informant.InformantId, callers, platformSecret);
     }
 
@@ -293,6 +396,11 @@ public sealed class AuthorisationMatrixTests(IntakeFixture riskWatch) : IClassFi
             if (service is not ("Ingest" or "Response"))
             {
                 continue;
+            }
+
+            foreach (var (method, pattern) in app.Services.GetRequiredService<RiskWatch.ServiceDefaults.ManagementServer>().Endpoints)
+            {
+                result.Add((service + " management", method, pattern));
             }
 
             foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())

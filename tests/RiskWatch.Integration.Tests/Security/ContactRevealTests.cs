@@ -142,14 +142,17 @@ public sealed class ContactRevealTests(IntakeFixture riskWatch) : IClassFixture<
     public async Task A_report_that_only_names_an_informant_does_not_let_a_responder_reveal_them_and_a_key_cannot_report_as_another()
     {
         // The informant is real and consented, but the report naming them came without their key: a responder who
-        // sent it, or anybody, must not be able to reach the informant through it.
+        // sent it, or anybody, must not be able to reach the informant through it. Since issue 14 (finding 3) such a
+        // report is refused at intake; one produced straight to Kafka still gets in, and must not open the informant.
         var (informantId, contact, _) = await InformantWithAlertAsync(consent: true);
         var forged = TestReports.RedStrike(station: $"forged-{informantId}");
         forged["reporter"] = informantId;
         using (var anonymous = await riskWatch.Ingest.PostAsJsonAsync("/api/v1/reports", forged))
         {
-            Assert.Equal(HttpStatusCode.Accepted, anonymous.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
         }
+
+        await Kcat.ProduceAsync(riskWatch.System.BootstrapServers, riskWatch.System.Kafka.ReportsTopic, TestReports.IncidentKeyOf(forged), [forged.ToJsonString()]);
 
         var forgedId = Guid.Parse(forged["reportId"]!.GetValue<string>());
         await riskWatch.WaitForCountAsync("SELECT count(*) FROM reports WHERE report_id = @p AND alert_id IS NOT NULL", forgedId, 1);

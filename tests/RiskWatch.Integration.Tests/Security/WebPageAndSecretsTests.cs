@@ -111,6 +111,19 @@ public sealed class WebPageAndSecretsTests(IntakeFixture riskWatch) : IClassFixt
     }
 
     [Fact]
+    public async Task Ingest_refuses_to_start_without_a_tracking_code_secret_or_with_an_all_zero_one_and_names_the_setting()
+    {
+        var key = ("Security:ContactEncryptionKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var missing = Messages(await StartAsync(IngestService.Build, Settings(Environments.Production, key)));
+        Assert.Contains("Security:TrackingCodeSecret", missing, StringComparison.Ordinal);
+
+        var zeros = Convert.ToBase64String(new byte[32]);
+        var weak = Messages(await StartAsync(IngestService.Build, Settings(Environments.Production, key, ("Security:TrackingCodeSecret", zeros))));
+        Assert.Contains("Security:TrackingCodeSecret", weak, StringComparison.Ordinal);
+        Assert.DoesNotContain(zeros, weak, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Response_refuses_to_start_in_production_with_a_placeholder_webhook_secret_and_names_the_setting()
     {
         var refused = await StartAsync(ResponseService.Build, Settings(Environments.Production,

@@ -18,17 +18,21 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(Process process, string name, string url)
+    private ServiceProcess(Process process, string name, string url, string managementUrl)
     {
         this.process = process;
         Name = name;
         Url = url;
+        ManagementUrl = managementUrl;
     }
 
     public string Name { get; }
 
-    /// <summary>Where this instance serves /metrics and health.</summary>
+    /// <summary>Where this instance serves its API and health.</summary>
     public string Url { get; }
+
+    /// <summary>Where this instance serves /metrics (its management port).</summary>
+    public string ManagementUrl { get; }
 
     public bool HasExited => process.HasExited;
 
@@ -80,6 +84,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         var url = $"http://127.0.0.1:{TemporaryPostgresCluster.FreePort()}";
+        var managementUrl = $"http://127.0.0.1:{TemporaryPostgresCluster.FreePort()}";
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
@@ -91,6 +96,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = url,
+            ["RISKWATCH_Management__Url"] = managementUrl,
+            // Ingest derives tracking codes with a secret of its own; the fault tests do not look at them.
+            ["RISKWATCH_Security__TrackingCodeSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["RISKWATCH_Database__ConnectionString"] = connectionString,
             ["RISKWATCH_Kafka__BootstrapServers"] = bootstrapServers,
             ["Logging__LogLevel__Default"] = "Information",
@@ -107,7 +115,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var scoring = new ServiceProcess(process, name, url);
+        var scoring = new ServiceProcess(process, name, url, managementUrl);
         process.OutputDataReceived += (_, e) => scoring.Record(e.Data);
         process.ErrorDataReceived += (_, e) => scoring.Record(e.Data);
         process.Start();
