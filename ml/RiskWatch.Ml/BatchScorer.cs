@@ -114,7 +114,7 @@ public static class BatchScorer
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
                     writer.WriteStartObject();
-                    WriteAdded(writer, prediction);
+                    WriteAdded(writer, prediction, entry.Report!.Language);
                     writer.WriteEndObject();
                 }
 
@@ -137,7 +137,7 @@ public static class BatchScorer
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
                     writer.WriteStartObject();
-                    WriteAdded(writer, prediction);
+                    WriteAdded(writer, prediction, entry.Report!.Language);
                     writer.WriteEndObject();
                 }
 
@@ -153,7 +153,7 @@ public static class BatchScorer
         chunk.Clear();
     }
 
-    private static void WriteAdded(Utf8JsonWriter writer, GradePrediction prediction)
+    private static void WriteAdded(Utf8JsonWriter writer, GradePrediction prediction, string? language)
     {
         writer.WriteString("grade", prediction.Grade.ToWire());
         writer.WriteStartObject("probabilities");
@@ -168,7 +168,8 @@ public static class BatchScorer
         writer.WriteStartArray("reasons");
         foreach (var reason in prediction.Reasons)
         {
-            writer.WriteStringValue(reason);
+            // In the report's own language: a Chinese report's reasons in Chinese.
+            writer.WriteStringValue(reason.In(language));
         }
 
         writer.WriteEndArray();

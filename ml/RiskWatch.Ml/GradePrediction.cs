@@ -22,11 +22,17 @@ public sealed record GradePrediction(Grade Grade, float[] Probabilities, string 
     /// <summary>Each hard sign's probability (<see cref="HardSignalNames.All"/> order); empty for a model without sign models.</summary>
     public float[] SignProbabilities { get; init; } = [];
 
-    /// <summary>The hard signs found in the report (by the sign models, or the keyword patterns for a model without them).</summary>
+    /// <summary>
+    /// The hard signs found in the report, at the sign models' floor thresholds (or by the keyword patterns, for a model
+    /// without sign models): each raises the grade to its floor.
+    /// </summary>
     public HardSignals Signs { get; init; }
 
-    /// <summary>Top reasons in words a responder understands (floors first, then the strongest features).</summary>
-    public IReadOnlyList<string> Reasons { get; init; } = [];
+    /// <summary>Signs the sign models flag but are unsure of (over the flag, under the floor threshold): shown for a person to check.</summary>
+    public HardSignals FlaggedSigns { get; init; }
+
+    /// <summary>Top reasons in both languages (floors first, then flagged signs, then the facts read from the report).</summary>
+    public IReadOnlyList<GradeReason> Reasons { get; init; } = [];
 }
 
 /// <summary>One feature's push towards the model's grade: a text n-gram or a structured feature.</summary>

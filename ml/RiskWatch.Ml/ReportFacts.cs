@@ -13,6 +13,7 @@ public sealed record ReportFacts
     public int? Workers { get; init; }
     public bool WorkersFromText { get; init; }
     public decimal? AmountCny { get; init; }
+    public bool AmountFromText { get; init; }
     public ActionStatus Action { get; init; }
     public bool ActionFromField { get; init; }
 
@@ -64,6 +65,7 @@ public sealed record ReportFacts
             Workers = report.WorkersAffected ?? extracted.Workers,
             WorkersFromText = report.WorkersAffected is null && extracted.Workers is not null,
             AmountCny = report.AmountOwedCny ?? extracted.AmountCny,
+            AmountFromText = report.AmountOwedCny is null && extracted.AmountCny is not null,
             Action = status,
             ActionFromField = report.CollectiveAction is not null,
             HoursUntilAction = hours,

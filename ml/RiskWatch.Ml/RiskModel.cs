@@ -273,22 +273,20 @@ public sealed class RiskModel : IDisposable
         var facts = ReportFacts.Of(report, text);
         var keywordFloor = GradeFloors.Highest(GradeFloors.Evaluate(facts));
         var features = scorer.Features.Build(report, facts, text.Text, keywordFloor);
-        HardSignals? signs = null;
-        if (Signals is { } signals)
-        {
-            signs = signals.Detect(features.GetIndices(), features.GetValues(), scorer.SignProbabilities);
-        }
-
-        var floors = GradeFloors.Evaluate(facts, signs);
+        var detection = Signals is { } signals
+            ? signals.Detect(features.GetIndices(), features.GetValues(), scorer.SignProbabilities)
+            : new SignDetection(HardSignals.None, GradeFloors.KeywordSigns(facts));
         var scores = scorer.Score(scorer.Features.WithSigns(scorer.SignProbabilities));
-        return Combine(scores, facts, floors, GradeFloors.Highest(floors)) with
+        var p = Normalise(scores);
+        var floors = GradeFloors.Evaluate(facts, detection.Floored, labourLikely: p[(int)Core.Grading.Grade.None] < 0.5f);
+        return Combine(p, facts, floors, detection) with
         {
-            Signs = signs ?? GradeFloors.KeywordSigns(facts),
             SignProbabilities = Signals is null ? [] : [.. scorer.SignProbabilities],
         };
     }
 
-    private GradePrediction Combine(float[] scores, ReportFacts facts, IReadOnlyList<FiredFloor> floors, Grade floor)
+    /// <summary>The engine's scores as probabilities indexed by grade.</summary>
+    private float[] Normalise(float[] scores)
     {
         var p = new float[Grades.All.Count];
         var sum = 0f;
@@ -311,8 +309,14 @@ public sealed class RiskModel : IDisposable
             }
         }
 
+        return p;
+    }
+
+    private GradePrediction Combine(float[] modelProbabilities, ReportFacts facts, IReadOnlyList<FiredFloor> floors, SignDetection detection)
+    {
+        var p = (float[])modelProbabilities.Clone();
         var modelGrade = ArgMax(p);
-        var modelProbabilities = (float[])p.Clone();
+        var floor = GradeFloors.Highest(floors);
         var grade = Grades.Max(modelGrade, floor);
         if (floor > modelGrade)
         {
@@ -327,14 +331,28 @@ public sealed class RiskModel : IDisposable
             p[(int)floor] += moved;
         }
 
-        var reasons = new List<string>();
-        foreach (var f in floors.Where(f => f.Grade == grade))
+        // The floors that decided the grade, then each sign the sign models are unsure of (flagged, not floored: a person
+        // should look), then the facts read from the report.
+        var reasons = floors.Where(f => f.Grade == grade).Select(f => f.Reason).ToList();
+        foreach (var sign in HardSignalNames.All)
         {
-            reasons.Add(f.Reason);
+            if ((detection.Flagged & sign) != 0 && (detection.Floored & sign) == 0)
+            {
+                reasons.Add(Explanations.PossibleSign(sign));
+            }
         }
 
-        reasons.AddRange(Explanations.Describe(facts).Where(r => !reasons.Contains(r)).Take(Math.Max(0, 4 - reasons.Count)));
-        return new GradePrediction(grade, p, Version) { Floors = floors, ModelGrade = modelGrade, ModelProbabilities = modelProbabilities, Reasons = reasons };
+        var limit = Math.Max(4, reasons.Count);
+        reasons.AddRange(Explanations.Describe(facts).Where(r => !reasons.Contains(r)).Take(Math.Max(0, limit - reasons.Count)));
+        return new GradePrediction(grade, p, Version)
+        {
+            Floors = floors,
+            ModelGrade = modelGrade,
+            ModelProbabilities = modelProbabilities,
+            Signs = detection.Floored,
+            FlaggedSigns = detection.Flagged & ~detection.Floored,
+            Reasons = reasons,
+        };
     }
 
     /// <summary>

@@ -1,28 +1,40 @@
-using RiskWatch.Core.Grading;
-using RiskWatch.Ml.Grading;
+using RiskWatch.Ml.Signals;
 using Xunit.Abstractions;
 
 namespace RiskWatch.Ml.Tests;
 
-/// <summary>Prints the training figures into the test log, where a reviewer reads them.</summary>
+/// <summary>What a trained model carries besides the grade model: its metadata and the hard-sign models with their thresholds.</summary>
 [Collection(TrainedModelCollection.Name)]
 public sealed class DiagnosticsTests(TrainedModelFixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public void Training_reports_its_version_time_and_validation_figures()
+    public void The_model_has_a_sign_model_per_hard_sign_each_flagging_at_or_below_where_it_raises_the_grade()
     {
-        var t = fixture.Training;
-        output.WriteLine($"version {t.Version}, {t.Trainer} trained on {t.TrainCount} reports in {t.Elapsed.TotalSeconds:F1}s");
-        Assert.NotNull(t.Validation);
-        output.WriteLine(t.Validation.Format());
-        Assert.True(t.Validation.Count > 0);
-
-        var rule = ModelEvaluator.FromPairs(fixture.Corpus.Select(r => (r.Label, RuleBasedGrader.Grade(r.Report))));
-        output.WriteLine("rule-based checker vs corpus labels:");
-        output.WriteLine(rule.Format());
-        foreach (var (report, label) in fixture.Corpus.Where(r => RuleBasedGrader.Grade(r.Report) != r.Label).Take(20))
+        var meta = fixture.Model.Metadata;
+        output.WriteLine($"version {meta.Version}, {meta.Trainer} on {meta.TrainCount} reports, features v{meta.FeatureVersion}");
+        Assert.Equal(ModelTrainer.FeatureVersion, meta.FeatureVersion);
+        var signals = Assert.IsType<SignalModels>(fixture.Model.Signals);
+        Assert.Equal(HardSignalNames.All, signals.Models.Select(m => m.Signal));
+        foreach (var m in signals.Models)
         {
-            output.WriteLine($"label {label.ToWire()} / rules {RuleBasedGrader.Grade(report).ToWire()} | {report.Text}");
+            output.WriteLine($"{m.Signal.ToWire(),-17} flag {m.FlagThreshold:G3}  floor {m.FloorThreshold:G3}");
+            Assert.InRange(m.FlagThreshold, 0f, m.FloorThreshold);
+            Assert.True(m.FloorThreshold < 1f, $"{m.Signal} never raises a grade");
         }
+    }
+
+    [Fact]
+    public void Thresholds_for_recall_and_precision_are_read_off_held_out_scores()
+    {
+        // Ten positives: recall 0.9 may miss one, the lowest.
+        var positives = Enumerable.Range(1, 10).Select(i => i / 10f).ToList();
+        Assert.Equal(0.2f, SignalModels.ThresholdFor(positives, 0.9));
+        Assert.Equal(0.1f, SignalModels.ThresholdFor(positives, 1.0));
+
+        // Scores high to low: +, +, -, +, -, -. Precision at each cut: 1, 1, 0.67, 0.75, 0.6, 0.5.
+        (float, bool)[] scored = [(0.9f, true), (0.8f, true), (0.7f, false), (0.6f, true), (0.5f, false), (0.4f, false)];
+        Assert.Equal(0.6f, SignalModels.ThresholdForPrecision(scored, 0.75));
+        Assert.Equal(0.5f, SignalModels.ThresholdForPrecision(scored, 0.6));
+        Assert.Equal(0.8f, SignalModels.ThresholdForPrecision(scored, 0.9));
     }
 }

@@ -19,8 +19,8 @@ public sealed class GradeFloorsTests
     [InlineData("Workers block highway demanding wage arrears", "road_block")]
     [InlineData("几十个农民工聚集在区政府门口讨薪", "office_gathering")]
     [InlineData("Teachers protest at government offices over unpaid wages", "office_gathering")]
-    [InlineData("警察来了，带走了几个人", "arrests_or_violence")]
-    [InlineData("Security guards beat striking workers", "arrests_or_violence")]
+    [InlineData("警察来了，带走了几个人", "arrest")]
+    [InlineData("Security guards beat striking workers", "violence")]
     [InlineData("150名工人正在罢工", "large_action_within_48h")]
     [InlineData("欠薪共600万元", "arrears_5m")]
     [InlineData("近千名工人工资三个月没发", "500_workers")]
@@ -29,7 +29,8 @@ public sealed class GradeFloorsTests
         var fired = GradeFloors.Evaluate(Reports.Informant(text));
         var floor = Assert.Single(fired, f => f.Rule == rule);
         Assert.Equal(Grade.Red, floor.Grade);
-        Assert.False(string.IsNullOrWhiteSpace(floor.Reason));
+        Assert.False(string.IsNullOrWhiteSpace(floor.Reason.Zh));
+        Assert.False(string.IsNullOrWhiteSpace(floor.Reason.En));
     }
 
     [Fact]

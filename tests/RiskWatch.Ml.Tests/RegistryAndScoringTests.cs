@@ -6,7 +6,7 @@ using RiskWatch.Ml.Registry;
 
 namespace RiskWatch.Ml.Tests;
 
-/// <summary>Batch scoring output, evaluation output, the trainer choice and the promotion gate.</summary>
+/// <summary>Batch scoring output, evaluation output, the promotion gate and what a model trains on.</summary>
 [Collection(TrainedModelCollection.Name)]
 public sealed class RegistryAndScoringTests(TrainedModelFixture fixture)
 {
@@ -38,7 +38,9 @@ public sealed class RegistryAndScoringTests(TrainedModelFixture fixture)
             Assert.Equal(1.0, line["probabilities"]!.AsObject().Sum(p => p.Value!.GetValue<double>()), 2);
             Assert.Equal(fixture.Model.Version, line["modelVersion"]!.GetValue<string>());
             Assert.Equal(expected[i].Grade > expected[i].ModelGrade ? "rule" : "model", line["decidedBy"]!.GetValue<string>());
-            Assert.Equal(expected[i].Reasons, line["reasons"]!.AsArray().Select(r => r!.GetValue<string>()));
+            // Reasons in the report's own language.
+            var language = original["language"]?.GetValue<string>();
+            Assert.Equal(expected[i].Reasons.Select(r => r.In(language)), line["reasons"]!.AsArray().Select(r => r!.GetValue<string>()));
         }
     }
 
@@ -93,62 +95,71 @@ public sealed class RegistryAndScoringTests(TrainedModelFixture fixture)
     }
 
     [Fact]
-    public void The_promotion_gate_needs_both_macro_f1_and_red_recall_at_least_as_good()
+    public void The_promotion_gate_needs_leave_one_writer_out_macro_f1_red_recall_and_none_recall_each_at_least_as_good()
     {
-        var current = ModelEvaluator.FromPairs([(Grade.Red, Grade.Red), (Grade.Blue, Grade.Blue), (Grade.None, Grade.Blue)]);
-        var same = ModelEvaluator.FromPairs([(Grade.Red, Grade.Red), (Grade.Blue, Grade.Blue), (Grade.None, Grade.Blue)]);
-        var missesRed = ModelEvaluator.FromPairs([(Grade.Red, Grade.Orange), (Grade.Blue, Grade.Blue), (Grade.None, Grade.None)]);
-        var better = ModelEvaluator.FromPairs([(Grade.Red, Grade.Red), (Grade.Blue, Grade.Blue), (Grade.None, Grade.None)]);
+        var current = new GateFigures(0.80, 0.95, 0.85);
+        Assert.True(PromotionGate.Decide(current with { }, current).Allowed);
+        Assert.True(PromotionGate.Decide(new GateFigures(0.82, 0.96, 0.86), current).Allowed);
+        Assert.True(PromotionGate.Decide(new GateFigures(0.5, 0.5, 0.5), null).Allowed);
 
-        Assert.True(PromotionGate.Decide(same, current).Allowed);
-        Assert.True(PromotionGate.Decide(better, current).Allowed);
-        Assert.True(PromotionGate.Decide(better, null).Allowed);
-        var refused = PromotionGate.Decide(missesRed, current);
-        Assert.False(refused.Allowed);
-        Assert.Contains("red recall", refused.Reason, StringComparison.Ordinal);
-        Assert.False(PromotionGate.Decide(current, better).Allowed);
+        var missesRed = PromotionGate.Decide(new GateFigures(0.85, 0.94, 0.90), current);
+        Assert.False(missesRed.Allowed);
+        Assert.Contains("red recall", missesRed.Reason, StringComparison.Ordinal);
+        var alertsOnNoise = PromotionGate.Decide(new GateFigures(0.85, 0.97, 0.84), current);
+        Assert.False(alertsOnNoise.Allowed);
+        Assert.Contains("none recall", alertsOnNoise.Reason, StringComparison.Ordinal);
+
+        var unmeasured = PromotionGate.Decide(null, current);
+        Assert.False(unmeasured.Allowed);
+        Assert.Contains("--no-evaluation", unmeasured.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_trainer_is_chosen_on_validation_macro_f1_then_red_recall_then_training_time()
+    public void Held_out_corrections_are_judged_too_and_a_candidate_worse_on_them_is_refused()
     {
-        static TrainerCandidate C(TrainerKind k, double cv, int wrongReds, int wrongBlues, double seconds)
-        {
-            var pairs = Enumerable.Repeat((Grade.Red, Grade.Red), 100 - wrongReds).Concat(Enumerable.Repeat((Grade.Red, Grade.Orange), wrongReds))
-                .Concat(Enumerable.Repeat((Grade.Blue, Grade.Blue), 100 - wrongBlues)).Concat(Enumerable.Repeat((Grade.Blue, Grade.Yellow), wrongBlues));
-            return new TrainerCandidate(k, cv, ModelEvaluator.FromPairs(pairs), TimeSpan.FromSeconds(seconds));
-        }
+        var figures = new GateFigures(0.80, 0.95, 0.85);
+        var good = ModelEvaluator.FromPairs([(Grade.Red, Grade.Red), (Grade.Blue, Grade.Blue)]);
+        var missesRed = ModelEvaluator.FromPairs([(Grade.Red, Grade.Orange), (Grade.Blue, Grade.Blue)]);
+        Assert.True(PromotionGate.Decide(figures, figures, good, good).Allowed);
+        var refused = PromotionGate.Decide(figures, figures, missesRed, good);
+        Assert.False(refused.Allowed);
+        Assert.Contains("held-out corrections red recall", refused.Reason, StringComparison.Ordinal);
+    }
 
-        // The highest cross-validation figure does not decide; validation does.
-        Assert.Equal(TrainerKind.LightGbm, TrainerSelection.Pick([C(TrainerKind.SdcaMaximumEntropy, 0.99, 0, 20, 10), C(TrainerKind.LightGbm, 0.90, 0, 0, 50)]));
-        // Within a tie on macro-F1, the better red recall; then the faster.
-        Assert.Equal(TrainerKind.FastTreeOva, TrainerSelection.Pick([C(TrainerKind.SdcaMaximumEntropy, 0.9, 1, 0, 10), C(TrainerKind.FastTreeOva, 0.9, 0, 1, 100)]));
-        Assert.Equal(TrainerKind.SdcaMaximumEntropy, TrainerSelection.Pick([C(TrainerKind.LightGbm, 0.9, 0, 0, 50), C(TrainerKind.SdcaMaximumEntropy, 0.9, 0, 0, 10)]));
+    [Fact]
+    public void Gate_figures_are_read_back_from_a_registry_entrys_metrics()
+    {
+        var figures = GateFigures.FromMetrics("""{"byWriter": {"macroF1": 0.81, "redRecall": 0.96, "noneRecall": 0.87}, "evaluatedOn": 6440}""");
+        Assert.Equal(new GateFigures(0.81, 0.96, 0.87), figures);
+        Assert.Null(GateFigures.FromMetrics("{}"));
+        Assert.Null(GateFigures.FromMetrics(""));
     }
 
     [Fact]
     public void Feedback_in_the_test_split_is_held_out_and_the_rest_trains_replacing_the_corpus_label()
     {
-        var corpus = fixture.Corpus;
-        var inTrain = corpus.First(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Train);
-        var inTest = corpus.First(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Test);
+        var corpus = new TrainingCorpus(fixture.Corpus.Select(r => new TrainingExample(r.Report, r.Label, null, WrittenCorpus.GeneratedWriter)).ToList(), "corpus-sha");
+        var inTrain = fixture.Corpus.First(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Train);
+        var inTest = fixture.Corpus.First(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Test);
         var feedback = new List<FeedbackExample>
         {
             new(inTrain.Report, inTrain.Label == Grade.Red ? Grade.Blue : Grade.Red, 1),
             new(inTest.Report, inTest.Label == Grade.Red ? Grade.Blue : Grade.Red, 2),
         };
 
-        var without = TrainingData.Create(RepoPaths.Corpus, feedback, includeFeedback: false);
-        var with = TrainingData.Create(RepoPaths.Corpus, feedback, includeFeedback: true);
+        var without = TrainingData.Create(corpus, feedback, includeFeedback: false);
+        var with = TrainingData.Create(corpus, feedback, includeFeedback: true);
 
-        Assert.Equal(without.Rows(CorpusPart.Train).Count, with.Rows(CorpusPart.Train).Count);
-        Assert.Equal(feedback[0].Label, with.Rows(CorpusPart.Train).Single(r => r.Report.ReportId == inTrain.Report.ReportId).Label);
-        Assert.Equal(inTrain.Label, without.Rows(CorpusPart.Train).Single(r => r.Report.ReportId == inTrain.Report.ReportId).Label);
-        Assert.DoesNotContain(with.Rows(CorpusPart.Train, CorpusPart.Validation), r => r.Report.ReportId == inTest.Report.ReportId);
-        Assert.Equal(feedback[1].Label, with.HeldOut().Single(r => r.Report.ReportId == inTest.Report.ReportId).Label);
-        Assert.Equal(feedback[1].Label, without.HeldOut().Single(r => r.Report.ReportId == inTest.Report.ReportId).Label);
+        Assert.Equal(corpus.Examples.Count, without.Examples.Count);
+        Assert.Equal(corpus.Examples.Count, with.Examples.Count);
+        var corrected = with.Examples.Single(e => e.Report.ReportId == inTrain.Report.ReportId);
+        Assert.Equal((feedback[0].Label, TrainingData.FeedbackWriter), (corrected.Label, corrected.Writer));
+        Assert.Equal(inTrain.Label, without.Examples.Single(e => e.Report.ReportId == inTrain.Report.ReportId).Label);
+        Assert.Equal(inTest.Label, with.Examples.Single(e => e.Report.ReportId == inTest.Report.ReportId).Label);
+        Assert.Equal(feedback[1].Label, with.HeldOutFeedback.Single(r => r.Report.ReportId == inTest.Report.ReportId).Label);
+        Assert.Equal(feedback[1].Label, without.HeldOutFeedback.Single(r => r.Report.ReportId == inTest.Report.ReportId).Label);
+        Assert.Equal("corpus-sha", without.Sha256);
         Assert.NotEqual(without.Sha256, with.Sha256);
-        Assert.Equal(ModelTrainer.Sha256OfFile(RepoPaths.Corpus), without.Sha256);
     }
 
     private static int CountOf(string text, string part)

@@ -1,35 +1,29 @@
+using RiskWatch.Core.Contract;
+using RiskWatch.Core.Grading;
+using RiskWatch.Testing;
+
 namespace RiskWatch.Ml.Tests;
 
-/// <summary>Trains the model once per test run, into a temporary folder, from the committed corpus.</summary>
-public sealed class TrainedModelFixture : IDisposable
+/// <summary>The test model (<see cref="TestModel"/>: trained once per corpus and build, shared by every test project) and the generated corpus as input.</summary>
+public sealed class TrainedModelFixture : IAsyncLifetime
 {
-    public TrainedModelFixture()
+    public string ModelPath { get; private set; } = "";
+
+    public RiskModel Model { get; private set; } = null!;
+
+    /// <summary>The generated seed corpus: reports of every contract shape to feed the model (its labels measure the templates only).</summary>
+    public IReadOnlyList<(ReportV1 Report, Grade Label)> Corpus { get; } = LabelledCorpus.Read(RepoPaths.Corpus);
+
+    public async Task InitializeAsync()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "riskwatch-ml-tests-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Folder);
-        ModelPath = Path.Combine(Folder, "model.zip");
-        Training = ModelTrainer.Train(RepoPaths.Corpus, ModelPath, new TrainingOptions());
+        ModelPath = await TestModel.PathAsync();
         Model = RiskModel.Load(ModelPath);
-        Corpus = LabelledCorpus.Read(RepoPaths.Corpus);
     }
 
-    public string Folder { get; }
-    public string ModelPath { get; }
-    public TrainingResult Training { get; }
-    public RiskModel Model { get; }
-    public IReadOnlyList<(RiskWatch.Core.Contract.ReportV1 Report, RiskWatch.Core.Grading.Grade Label)> Corpus { get; }
-
-    public void Dispose()
+    public Task DisposeAsync()
     {
         Model.Dispose();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless; failing the run over it is not.
-        }
+        return Task.CompletedTask;
     }
 }
 

@@ -174,16 +174,3 @@ public class InProcessSystem : IAsyncLifetime
         throw new TimeoutException($"The alerts never matched; last seen: {alerts.ToJsonString()}");
     }
 }
-
-/// <summary>One model per test run, trained from the seed corpus into a temporary folder.</summary>
-public static class TestModel
-{
-    private static readonly Lazy<Task<string>> Model = new(() => Task.Run(() =>
-    {
-        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", $"model-{Environment.ProcessId}", "model.zip");
-        ModelTrainer.TrainDefault(path, new TrainingOptions());
-        return path;
-    }));
-
-    public static Task<string> PathAsync() => Model.Value;
-}

@@ -5,7 +5,7 @@ using RiskWatch.Ml.Text;
 namespace RiskWatch.Ml.Grading;
 
 /// <summary>A hard rule that fired for a report: the grade can be no lower than <see cref="Grade"/>.</summary>
-public sealed record FiredFloor(string Rule, Grade Grade, string Reason);
+public sealed record FiredFloor(string Rule, Grade Grade, GradeReason Reason);
 
 /// <summary>
 /// The policy floors of MODEL-211: signs serious enough that a report is graded at least this
@@ -39,7 +39,11 @@ public static class GradeFloors
     }
 
     /// <param name="signs">The hard signs the model's sign classifiers found; null to read them with the keyword patterns.</param>
-    public static IReadOnlyList<FiredFloor> Evaluate(ReportFacts facts, HardSignals? signs = null)
+    /// <param name="labourLikely">
+    /// Whether the model reads the report as a labour matter at all. When it does not, numbers read from the text raise no
+    /// floor (an advert's "急招普工500名", a consumer's "等了100分钟"); numbers in the structured fields always count.
+    /// </param>
+    public static IReadOnlyList<FiredFloor> Evaluate(ReportFacts facts, HardSignals? signs = null, bool labourLikely = true)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var s = facts.Signals;
@@ -50,84 +54,76 @@ public static class GradeFloors
         // Sub-floors on counts and money do not apply to adverts and notices that quote numbers
         // ("急招普工500名"): those are not disputes at all.
         var numbersCount = !s.NonLabourNoise || acting || facts.ActionFromField;
+        var workers = numbersCount && (labourLikely || !facts.WorkersFromText) ? facts.Workers : null;
+        var amount = numbersCount && (labourLikely || !facts.AmountFromText) ? facts.AmountCny : null;
 
-        if ((hard & HardSignals.SelfHarm) != 0)
+        foreach (var sign in RedSigns)
         {
-            fired.Add(new("self_harm", Grade.Red, "someone threatens self-harm"));
-        }
-
-        if ((hard & HardSignals.Death) != 0)
-        {
-            fired.Add(new("death", Grade.Red, "a death at work"));
+            if ((hard & sign) != 0)
+            {
+                fired.Add(new(sign.ToWire(), Grade.Red, Explanations.Sign(sign)));
+            }
         }
 
         var injured = (hard & HardSignals.SeriousInjury) != 0;
         if (injured && s.MultipleInjuries)
         {
-            fired.Add(new("several_serious_injuries", Grade.Red, "several serious injuries"));
+            fired.Add(new("several_serious_injuries", Grade.Red, new("多名工人重伤", "several workers seriously injured")));
         }
 
-        if ((hard & (HardSignals.Arrest | HardSignals.Violence)) != 0)
-        {
-            fired.Add(new("arrests_or_violence", Grade.Red, (hard & HardSignals.Arrest) != 0 ? "arrests reported" : "violence reported"));
-        }
-
-        if ((hard & HardSignals.RoadBlock) != 0)
-        {
-            fired.Add(new("road_block", Grade.Red, "a road is blocked or a block is planned"));
-        }
-
-        if ((hard & HardSignals.OfficeGathering) != 0)
-        {
-            fired.Add(new("office_gathering", Grade.Red, "workers gather at government or company offices"));
-        }
-
-        if (numbersCount && facts.Workers is >= LargeActionWorkers
+        if (workers is >= LargeActionWorkers
             && (facts.Action == ActionStatus.Underway || (facts.Action == ActionStatus.Planned && (facts.HoursUntilAction ?? 0) <= ImminentHours)))
         {
-            fired.Add(new("large_action_within_48h", Grade.Red, $"{facts.Workers} workers acting now or within 48 hours"));
+            fired.Add(new("large_action_within_48h", Grade.Red, new(
+                Format($"{workers} 名工人正在或将在 48 小时内集体行动"), Format($"{Explanations.Workers(workers.Value)} acting now or within 48 hours"))));
         }
 
-        if (numbersCount && facts.AmountCny >= RedArrearsCny)
+        if (amount >= RedArrearsCny)
         {
-            fired.Add(new("arrears_5m", Grade.Red, $"{facts.AmountCny:N0} CNY owed (>= 5,000,000)"));
+            fired.Add(new("arrears_5m", Grade.Red, new(Format($"拖欠 {amount:N0} 元（不少于 500 万元）"), Format($"{amount:N0} CNY owed (5,000,000 or more)"))));
         }
 
-        if (numbersCount && facts.Workers >= RedWorkers)
+        if (workers >= RedWorkers)
         {
-            fired.Add(new("500_workers", Grade.Red, $"{facts.Workers} workers affected (>= 500)"));
+            fired.Add(new("500_workers", Grade.Red, new(Format($"涉及 {workers} 名工人（不少于 500 名）"), Format($"{Explanations.Workers(workers.Value)} affected (500 or more)"))));
         }
 
-        if (numbersCount && facts.Workers is >= 30 && acting)
+        if (workers is >= 30 && acting)
         {
-            fired.Add(new("action_30_workers", Grade.Orange, $"{facts.Workers} workers in a collective action"));
+            fired.Add(new("action_30_workers", Grade.Orange, new(Format($"{workers} 名工人参与集体行动"), Format($"{Explanations.Workers(workers.Value)} in a collective action"))));
         }
 
-        if (numbersCount && facts.Workers is >= LargeActionWorkers and < RedWorkers)
+        if (workers is >= LargeActionWorkers and < RedWorkers)
         {
-            fired.Add(new("100_workers", Grade.Orange, $"{facts.Workers} workers affected (>= 100)"));
+            fired.Add(new("100_workers", Grade.Orange, new(Format($"涉及 {workers} 名工人（不少于 100 名）"), Format($"{Explanations.Workers(workers.Value)} affected (100 or more)"))));
         }
 
-        if (numbersCount && facts.AmountCny is >= OrangeArrearsCny and < RedArrearsCny)
+        if (amount is >= OrangeArrearsCny and < RedArrearsCny)
         {
-            fired.Add(new("arrears_1m", Grade.Orange, $"{facts.AmountCny:N0} CNY owed (>= 1,000,000)"));
+            fired.Add(new("arrears_1m", Grade.Orange, new(Format($"拖欠 {amount:N0} 元（不少于 100 万元）"), Format($"{amount:N0} CNY owed (1,000,000 or more)"))));
         }
 
-        if (numbersCount && acting && facts.Workers is null && (facts.UnknownGroup || !s.IndividualMention))
+        if (numbersCount && labourLikely && acting && facts.Workers is null && (facts.UnknownGroup || !s.IndividualMention))
         {
             // A workforce acting together is presumed to reach the 30-worker line of orange
             // (ml/README.md, labelling conventions): an early warning must not wait for a headcount.
             // "Strikes at X factory" names no worker at all, yet a strike is never one person's.
-            fired.Add(new("group_action", Grade.Orange, "a group of workers of unknown size is acting together"));
+            fired.Add(new("group_action", Grade.Orange, new("人数不明的一群工人正在或计划一起行动", "a group of workers of unknown size is acting together")));
         }
 
         if (injured && !s.MultipleInjuries)
         {
-            fired.Add(new("serious_injury", Grade.Orange, "a serious injury"));
+            fired.Add(new("serious_injury", Grade.Orange, Explanations.Sign(HardSignals.SeriousInjury)));
         }
 
         return fired;
     }
+
+    /// <summary>The hard signs that make a report red by themselves (MODEL-211); a serious injury makes it orange.</summary>
+    public static readonly IReadOnlyList<HardSignals> RedSigns =
+        [HardSignals.SelfHarm, HardSignals.Death, HardSignals.Violence, HardSignals.Arrest, HardSignals.RoadBlock, HardSignals.OfficeGathering];
+
+    private static string Format(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The highest grade among fired floors, or <see cref="Grade.None"/> when none fired.</summary>
     public static Grade Highest(IReadOnlyList<FiredFloor> fired)

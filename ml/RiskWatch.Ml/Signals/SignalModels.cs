@@ -8,16 +8,19 @@ namespace RiskWatch.Ml.Signals;
 
 /// <summary>
 /// One learned hard sign: a logistic regression over which words and characters the report contains (present or not,
-/// however long the report: a sign is mentioned, not a share of the text) and the dense facts and keyword flags, and
-/// the threshold at which the sign counts as present. The threshold is chosen so
-/// that, on reports of writers the model never saw, at least <see cref="SignalModels.TargetRecall"/> of the reports
-/// with the sign reach it.
+/// however long the report: a sign is mentioned, not a share of the text) and the dense facts and keyword flags, and two
+/// thresholds, both chosen on reports of writers the model never saw. At <see cref="FlagThreshold"/> at least
+/// <see cref="SignalModels.TargetRecall"/> of the reports with the sign are caught: the sign is flagged for a person to
+/// check. At <see cref="FloorThreshold"/> at least <see cref="SignalModels.FloorPrecision"/> of the reports reaching it have
+/// the sign: the sign raises the grade (MODEL-211's floors).
 /// </summary>
-public sealed class SignalModel(HardSignals signal, float bias, int[] slots, float[] weights, float threshold)
+public sealed class SignalModel(HardSignals signal, float bias, int[] slots, float[] weights, float flagThreshold, float floorThreshold)
 {
     public HardSignals Signal { get; } = signal;
 
-    public float Threshold { get; } = threshold;
+    public float FlagThreshold { get; } = flagThreshold;
+
+    public float FloorThreshold { get; } = floorThreshold;
 
     /// <summary>Feature slots with a weight, ascending.</summary>
     internal int[] Slots { get; } = slots;
@@ -56,9 +59,12 @@ public sealed class SignalModel(HardSignals signal, float bias, int[] slots, flo
         return 1f / (1f + MathF.Exp(-z));
     }
 
-    /// <summary>This model with another threshold (chosen after training).</summary>
-    public SignalModel WithThreshold(float threshold) => new(Signal, Bias, Slots, Weights, threshold);
+    /// <summary>This model with other thresholds (chosen after training).</summary>
+    public SignalModel WithThresholds(float flag, float floor) => new(Signal, Bias, Slots, Weights, flag, floor);
 }
+
+/// <summary>The signs one report reaches: at their flag thresholds (for a person to check) and at their floor thresholds.</summary>
+public readonly record struct SignDetection(HardSignals Flagged, HardSignals Floored);
 
 /// <summary>
 /// The seven hard-sign models of a grading model (<see cref="HardSignalNames.All"/>, in that order), trained on the
@@ -66,30 +72,45 @@ public sealed class SignalModel(HardSignals signal, float bias, int[] slots, flo
 /// </summary>
 public sealed class SignalModels(IReadOnlyList<SignalModel> models)
 {
-    /// <summary>Recall each sign's threshold is chosen for, on writers the model did not see.</summary>
+    /// <summary>Recall each sign's flag threshold is chosen for, on writers the model did not see.</summary>
     public const double TargetRecall = 0.98;
+
+    /// <summary>
+    /// Precision each sign's floor threshold is chosen for, on writers the model did not see. At the flag threshold the
+    /// signs' precision is 0.13-0.7 (ml/README.md): floors there would make a third of all reports red.
+    /// </summary>
+    public const double FloorPrecision = 0.6;
 
     public const string Entry = "riskwatch/signals.bin";
 
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     public IReadOnlyList<SignalModel> Models { get; } = models;
 
-    /// <summary>Each sign's probability for one feature vector, into <paramref name="probabilities"/> (one slot per sign).</summary>
-    public HardSignals Detect(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
+    /// <summary>
+    /// Each sign's probability for one feature vector, into <paramref name="probabilities"/> (one slot per sign), and the
+    /// signs that reach their flag and their floor thresholds.
+    /// </summary>
+    public SignDetection Detect(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
     {
-        var fired = HardSignals.None;
+        var flagged = HardSignals.None;
+        var floored = HardSignals.None;
         for (var k = 0; k < Models.Count; k++)
         {
             var p = Models[k].Probability(indices, values);
             probabilities[k] = p;
-            if (p >= Models[k].Threshold)
+            if (p >= Models[k].FlagThreshold)
             {
-                fired |= Models[k].Signal;
+                flagged |= Models[k].Signal;
+            }
+
+            if (p >= Models[k].FloorThreshold)
+            {
+                floored |= Models[k].Signal;
             }
         }
 
-        return fired;
+        return new SignDetection(flagged, floored);
     }
 
     /// <summary>
@@ -133,7 +154,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
                 index++;
             }
 
-            models.Add(new SignalModel(signal, parameters.SubModel.Bias, [.. slots], [.. values], 0.5f));
+            models.Add(new SignalModel(signal, parameters.SubModel.Bias, [.. slots], [.. values], 0.5f, 0.5f));
         }
 
         return new SignalModels(models);
@@ -156,8 +177,10 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     }
 
     /// <summary>
-    /// For each sign, the highest threshold at which at least <see cref="TargetRecall"/> of the held-out reports that have
-    /// the sign score at or above it; a sign no held-out report has keeps its threshold.
+    /// For each sign, from held-out scores: the flag threshold, the highest at which at least <see cref="TargetRecall"/> of
+    /// the reports with the sign score at or above it, and the floor threshold, the lowest at which at least
+    /// <see cref="FloorPrecision"/> of the reports scoring at or above it have the sign (never under the flag threshold).
+    /// A sign no held-out report has keeps its thresholds.
     /// </summary>
     public SignalModels ChooseThresholds(IReadOnlyList<(float[] Probabilities, HardSignals Signals)> heldOut)
     {
@@ -167,7 +190,15 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         {
             var signal = Models[k].Signal;
             var positives = heldOut.Where(h => (h.Signals & signal) != 0).Select(h => h.Probabilities[k]).Order().ToList();
-            chosen.Add(positives.Count == 0 ? Models[k] : Models[k].WithThreshold(ThresholdFor(positives, TargetRecall)));
+            if (positives.Count == 0)
+            {
+                chosen.Add(Models[k]);
+                continue;
+            }
+
+            var flag = ThresholdFor(positives, TargetRecall);
+            var scored = heldOut.Select(h => (h.Probabilities[k], (h.Signals & signal) != 0)).ToList();
+            chosen.Add(Models[k].WithThresholds(flag, Math.Max(flag, ThresholdForPrecision(scored, FloorPrecision))));
         }
 
         return new SignalModels(chosen);
@@ -181,6 +212,30 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         return ascendingPositives[Math.Min(missable, ascendingPositives.Count - 1)];
     }
 
+    /// <summary>
+    /// The lowest threshold at which at least <paramref name="precision"/> of the scores at or above it are positives (ties
+    /// taken together); the highest score when no threshold reaches it.
+    /// </summary>
+    public static float ThresholdForPrecision(IReadOnlyList<(float Score, bool Positive)> scored, double precision)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        var ordered = scored.OrderByDescending(s => s.Score).ToList();
+        var best = ordered.Count == 0 ? 1f : ordered[0].Score;
+        int truePositives = 0, taken = 0;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            taken++;
+            truePositives += ordered[i].Positive ? 1 : 0;
+            var tieContinues = i + 1 < ordered.Count && ordered[i + 1].Score == ordered[i].Score;
+            if (!tieContinues && truePositives >= precision * taken)
+            {
+                best = ordered[i].Score;
+            }
+        }
+
+        return best;
+    }
+
     public void Write(Stream stream)
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
@@ -190,7 +245,8 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         {
             writer.Write((int)m.Signal);
             writer.Write(m.Bias);
-            writer.Write(m.Threshold);
+            writer.Write(m.FlagThreshold);
+            writer.Write(m.FloorThreshold);
             writer.Write(m.Slots.Length);
             foreach (var slot in m.Slots)
             {
@@ -218,7 +274,8 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         {
             var signal = (HardSignals)reader.ReadInt32();
             var bias = reader.ReadSingle();
-            var threshold = reader.ReadSingle();
+            var flag = reader.ReadSingle();
+            var floor = reader.ReadSingle();
             var n = reader.ReadInt32();
             var slots = new int[n];
             var weights = new float[n];
@@ -232,7 +289,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
                 weights[i] = reader.ReadSingle();
             }
 
-            models.Add(new SignalModel(signal, bias, slots, weights, threshold));
+            models.Add(new SignalModel(signal, bias, slots, weights, flag, floor));
         }
 
         if (!models.Select(m => m.Signal).SequenceEqual(HardSignalNames.All))

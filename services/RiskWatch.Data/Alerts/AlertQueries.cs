@@ -53,6 +53,11 @@ public sealed record AlertReport
     public required float[] Probabilities { get; init; }
     public required string ModelVersion { get; init; }
     public required string Text { get; init; }
+
+    /// <summary>The report's language (contract <c>language</c>), in which its reasons are given unless asked otherwise.</summary>
+    public required string Language { get; init; }
+
+    /// <summary>The model's reasons as stored (<see cref="Core.Grading.GradeReason.FromJson"/> reads them).</summary>
     public required string Reasons { get; init; }
 }
 
@@ -120,7 +125,7 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
         const string sql = $"""
             SELECT {SummaryColumns} FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql};
             SELECT r.report_id AS ReportId, {TrackingCodeOfReport} AS TrackingCode, r.source, r.reporter, r.occurred_at AS OccurredAt, r.grade, r.probabilities,
-                   r.model_version AS ModelVersion, r.body->>'text' AS text, r.reasons::text AS reasons
+                   r.model_version AS ModelVersion, r.body->>'text' AS text, coalesce(r.body->>'language', 'zh') AS language, r.reasons::text AS reasons
             FROM reports r
             WHERE r.alert_id = @AlertId AND EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql})
             ORDER BY r.occurred_at, r.report_id;

@@ -24,6 +24,8 @@ public sealed record ReviewItem
     public required DateTime QueuedAt { get; init; }
     public required float[] Probabilities { get; init; }
     public required string ModelVersion { get; init; }
+    public required string Language { get; init; }
+
     public required string Reasons { get; init; }
     public string? Decision { get; init; }
     public string? DecidedBy { get; init; }
@@ -56,7 +58,7 @@ public sealed class ReviewQueue(NpgsqlDataSource dataSource, HandlingPolicy poli
     private const string ItemColumns = $"""
         q.report_id AS ReportId, {AlertQueries.TrackingCodeOfReport} AS TrackingCode, r.source, r.reporter, r.city, r.district, r.street,
         r.subject_name AS SubjectName, r.body->>'text' AS Text, r.occurred_at AS OccurredAt, q.queued_at AS QueuedAt,
-        r.probabilities, r.model_version AS ModelVersion, r.reasons::text AS Reasons, q.decision, q.decided_by AS DecidedBy,
+        r.probabilities, r.model_version AS ModelVersion, coalesce(r.body->>'language', 'zh') AS Language, r.reasons::text AS Reasons, q.decision, q.decided_by AS DecidedBy,
         q.decided_at AS DecidedAt, q.reason, q.grade, q.alert_id AS AlertId
         """;
 

@@ -75,7 +75,10 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
         json.WriteStartArray();
         foreach (var reason in message.Reasons)
         {
-            json.WriteStringValue(reason);
+            json.WriteStartObject();
+            json.WriteString("zh", reason.Zh);
+            json.WriteString("en", reason.En);
+            json.WriteEndObject();
         }
 
         json.WriteEndArray();

@@ -11,7 +11,7 @@ namespace RiskWatch.Data.Scoring;
 /// <summary>A scored report, where it was read from, and the model's reasons for its grade (when it gave any).</summary>
 public sealed record ScoredMessage(ScoredReport Scored, int Partition, long Offset)
 {
-    public IReadOnlyList<string> Reasons { get; init; } = [];
+    public IReadOnlyList<GradeReason> Reasons { get; init; } = [];
 }
 
 /// <summary>What one batch changed: reports stored for the first time, the alerts they opened or joined, messages dead-lettered.</summary>

@@ -40,7 +40,7 @@ public sealed record AlertHandling(
 /// <summary>A report of an alert; the informant appears only by pseudonym (their reporter id).</summary>
 public sealed record AlertReportView(
     Guid ReportId, string? TrackingCode, string Source, string Reporter, DateTime OccurredAt, string Grade,
-    IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, string Text, JsonElement Reasons);
+    IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, string Text, string Language, IReadOnlyList<string> Reasons);
 
 /// <summary>A timeline entry: as stored (kind, actor, detail) and in words of the requested language (<see cref="ActorText"/>, <see cref="Text"/>).</summary>
 public sealed record AlertEventView(long EventId, DateTime At, string Actor, string Kind, JsonElement Detail, string ActorText, string Text);
@@ -90,9 +90,10 @@ public static class AlertsApi
         }
 
         var language = lang == "en" ? "en" : "zh";
+        // Without lang, each report's reasons come in its own language; with it (the console), all in that one.
         var reports = detail.Reports.Select(r => new AlertReportView(
             r.ReportId, r.TrackingCode, r.Source, r.Reporter, r.OccurredAt, r.Grade, AlertView.ProbabilitiesByGrade(r.Probabilities), r.ModelVersion, r.Text,
-            Json(r.Reasons))).ToList();
+            r.Language, GradeReason.FromJson(r.Reasons).Select(x => x.In(lang is null ? r.Language : language)).ToList())).ToList();
         // Reports that left the alert (split out, merged) keep their names in its timeline.
         var codes = detail.Codes;
         var timeline = detail.Timeline.Select(e =>
@@ -117,8 +118,7 @@ public static class AlertsApi
         }
 
         var a = detail.Alert;
-        var reasons = detail.Reports.SelectMany(r => Json(r.Reasons).EnumerateArray().Select(x => x.GetString() ?? "")).Where(x => x.Length > 0)
-            .Distinct(StringComparer.Ordinal).Take(5).ToList();
+        var reasons = detail.Reports.SelectMany(r => GradeReason.FromJson(r.Reasons).Select(x => x.Zh)).Distinct(StringComparer.Ordinal).Take(5).ToList();
         var cap = CapMessage.Build(new CapAlert(a.AlertId, Grades.Parse(a.Grade), a.Status, a.Tier, a.City, a.District, a.Street, a.SubjectName,
             a.ReportCount, a.Corroborated, Utc(a.OpenedAt), Utc(a.UpdatedAt), reasons, a.Outcome), options.Value.CapSender, clock.GetUtcNow());
         return TypedResults.Text(cap.Declaration + Environment.NewLine + cap.Root, CapMessage.ContentType, System.Text.Encoding.UTF8);

@@ -13,12 +13,13 @@ namespace RiskWatch.Response.Apis;
 /// <summary>A report in the review queue as a responder reads it: the informant by pseudonym, the model's view, the decision if any.</summary>
 public sealed record ReviewView(
     Guid ReportId, string? TrackingCode, string Source, string Reporter, AlertPlace Place, string Subject, string Text, DateTime OccurredAt,
-    DateTime QueuedAt, IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, JsonElement Reasons, string? Decision,
+    DateTime QueuedAt, IReadOnlyDictionary<string, float> Probabilities, string ModelVersion, IReadOnlyList<string> Reasons, string? Decision,
     string? DecidedBy, DateTime? DecidedAt, string? Reason, string? Grade, long? AlertId)
 {
-    public static ReviewView From(ReviewItem r) => new(
+    /// <param name="language">The language of the reasons; null for the report's own.</param>
+    public static ReviewView From(ReviewItem r, string? language) => new(
         r.ReportId, r.TrackingCode, r.Source, r.Reporter, new AlertPlace(r.City, r.District, r.Street), r.SubjectName, r.Text, r.OccurredAt, r.QueuedAt,
-        AlertView.ProbabilitiesByGrade(r.Probabilities), r.ModelVersion, JsonDocument.Parse(r.Reasons).RootElement.Clone(), r.Decision, r.DecidedBy,
+        AlertView.ProbabilitiesByGrade(r.Probabilities), r.ModelVersion, GradeReason.FromJson(r.Reasons).Select(x => x.In(language ?? r.Language)).ToList(), r.Decision, r.DecidedBy,
         r.DecidedAt, r.Reason, r.Grade, r.AlertId);
 }
 
@@ -47,7 +48,8 @@ public static class ReviewsApi
         return app;
     }
 
-    public static async Task<IResult> ListAsync(ClaimsPrincipal user, ReviewQueue queue, HandlingPolicy policy, CancellationToken cancellationToken, string? state = null, int page = 1, int pageSize = 50)
+    public static async Task<IResult> ListAsync(ClaimsPrincipal user, ReviewQueue queue, HandlingPolicy policy, CancellationToken cancellationToken, string? state = null, int page = 1, int pageSize = 50,
+        string? lang = null)
     {
         var errors = new List<FieldError>();
         if (state is not (null or "waiting" or "decided"))
@@ -71,7 +73,7 @@ public static class ReviewsApi
         }
 
         var found = await queue.ListAsync(AlertsApi.ScopeOf(user, policy), state != "decided", (page - 1) * pageSize, pageSize, cancellationToken);
-        return TypedResults.Ok(new ReviewPageView(found.Total, page, pageSize, found.Items.Select(ReviewView.From).ToList()));
+        return TypedResults.Ok(new ReviewPageView(found.Total, page, pageSize, found.Items.Select(r => ReviewView.From(r, Language(lang))).ToList()));
     }
 
     public static async Task<IResult> DismissAsync(Guid reportId, DismissRequest? body, ClaimsPrincipal user, ReviewQueue queue, HandlingPolicy policy, TimeProvider clock, CancellationToken cancellationToken)
@@ -113,6 +115,8 @@ public static class ReviewsApi
             statusCode: StatusCodes.Status404NotFound, type: ServiceDefaults.Problems.NotFound),
         CommandStatus.Conflict => TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status409Conflict, type: AlertActionsApi.ActionProblem,
             title: "The report was already reviewed."),
-        _ => TypedResults.Ok(ReviewView.From(result.Item!)),
+        _ => TypedResults.Ok(ReviewView.From(result.Item!, null)),
     };
+
+    private static string? Language(string? lang) => lang is "zh" or "en" ? lang : null;
 }

@@ -1,0 +1,58 @@
+using RiskWatch.Ml;
+
+namespace RiskWatch.Testing;
+
+/// <summary>
+/// The model tests grade with, as <c>riskwatch up</c> trains it (the written and the generated corpus of the repository)
+/// but without the writer batch <see cref="HeldOutWriter"/>, which the generalisation test grades as reports of a writer
+/// the model never read.
+/// Training takes a minute or two, so it happens once per corpus and build of the ML code: the model is kept in the temp
+/// folder under that key, and every test project of a run (and the next run, until the corpus or the code changes) uses
+/// the same file. A lock file keeps two processes from training it at once.
+/// </summary>
+public static class TestModel
+{
+    /// <summary>A small batch (100 reports, 20 per grade) by a writer whose reports train no test model.</summary>
+    public const string HeldOutWriter = "w24";
+
+    private static readonly Lazy<Task<string>> Model = new(() => Task.Run(TrainOrReuse));
+
+    public static Task<string> PathAsync() => Model.Value;
+
+    private static string TrainOrReuse()
+    {
+        var corpus = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, SeedCorpus.DefaultPath);
+        var examples = corpus.Examples.Where(e => e.Writer != HeldOutWriter).ToList();
+        // The build of the ML assembly is part of the key: a change to the trainer gives a new model without a version bump.
+        var build = typeof(ModelTrainer).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];
+        var folder = Path.Combine(Path.GetTempPath(), "riskwatch-tests", "models", $"{corpus.Sha256[..16]}-without-{HeldOutWriter}-f{ModelTrainer.FeatureVersion}-{build}");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "model.zip");
+        using (Lock(Path.Combine(folder, ".lock")))
+        {
+            if (!File.Exists(path))
+            {
+                ModelTrainer.Train(examples, corpus.Sha256, path, new TrainingOptions());
+            }
+        }
+
+        return path;
+    }
+
+    private static FileStream Lock(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(15);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                // Another test process is training the same model; it is ready when the lock is free.
+                Thread.Sleep(500);
+            }
+        }
+    }
+}
