@@ -51,6 +51,14 @@ public sealed record ReportFacts
             "none" => ActionStatus.None,
             _ => signals.Action,
         };
+
+        // A collective action needs more than one worker: one who quits, goes to the labour bureau or
+        // threatens alone (the text's count is 1) takes none. Only when the report states neither.
+        if (report.CollectiveAction is null && report.WorkersAffected is null && extracted.Workers == 1
+            && status is ActionStatus.Planned or ActionStatus.Underway)
+        {
+            status = ActionStatus.None;
+        }
         double? hours = null;
         if (status == ActionStatus.Planned)
         {

@@ -309,7 +309,22 @@ public static class EnglishNumber
             return 0.9m;
         }
 
-        if (i >= 2 && ((tl.Is(i - 1, "than") && tl.Is(i - 2, "more")) || (tl.Is(i - 1, "least") && tl.Is(i - 2, "at")) || (tl.Is(i - 1, "to") && (tl.Is(i - 2, "close") || tl.Is(i - 2, "up")))
+        if ((i >= 2 && tl.Is(i - 1, "to") && tl.Is(i - 2, "close")) || (i >= 2 && tl.Is(i - 1, "under") && tl.Is(i - 2, "just")))
+        {
+            // "close to 100", like 近百: just under it.
+            start = tokens[i - 2].Start;
+            approximate = true;
+            return 0.95m;
+        }
+
+        if (i >= 1 && (tl.Is(i - 1, "nearly") || tl.Is(i - 1, "almost")))
+        {
+            start = tokens[i - 1].Start;
+            approximate = true;
+            return 0.95m;
+        }
+
+        if (i >= 2 && ((tl.Is(i - 1, "than") && tl.Is(i - 2, "more")) || (tl.Is(i - 1, "least") && tl.Is(i - 2, "at")) || (tl.Is(i - 1, "to") && tl.Is(i - 2, "up"))
             || (tl.Is(i - 1, "of") && tl.Is(i - 2, "upwards")) || (tl.Is(i - 1, "estimated") && tl.Is(i - 2, "an"))))
         {
             start = tokens[i - 2].Start;
@@ -318,7 +333,7 @@ public static class EnglishNumber
         }
 
         if (i >= 1 && (tl.Is(i - 1, "about") || tl.Is(i - 1, "around") || tl.Is(i - 1, "roughly") || tl.Is(i - 1, "some") || tl.Is(i - 1, "approximately") || tl.Is(i - 1, "approx")
-            || tl.Is(i - 1, "nearly") || tl.Is(i - 1, "almost") || tl.Is(i - 1, "over") || tl.Is(i - 1, "estimated") || tl.Is(i - 1, "circa") || tl.Is(i - 1, "maybe")
+            || tl.Is(i - 1, "over") || tl.Is(i - 1, "estimated") || tl.Is(i - 1, "circa") || tl.Is(i - 1, "maybe")
             || tl.Is(i - 1, "like") || IsSymbol(text, tokens[i - 1], '~')))
         {
             start = tokens[i - 1].Start;

@@ -371,7 +371,7 @@ public static class MoneyAmounts
             var kind = AmountKind.Total;
             if (tl.Is(k, "each") || tl.Is(k, "apiece") || ((tl.Is(k, "per") || tl.Is(k, "a") || tl.Is(k, "an")) && (tl.Is(k + 1, "person") || tl.Is(k + 1, "head") || tl.Is(k + 1, "worker")
                 || tl.Is(k + 1, "rider") || tl.Is(k + 1, "driver") || tl.Is(k + 1, "courier") || tl.Is(k + 1, "employee") || tl.Is(k + 1, "cleaner")))
-                || (before >= 1 && tl.Is(before - 1, "each")) || (before >= 2 && tl.Is(before - 2, "each")) || (before >= 3 && tl.Is(before - 3, "each") && !tl.Is(before - 2, "of")))
+                || EachBefore(tl, before))
             {
                 kind = AmountKind.PerHead;
             }
@@ -384,6 +384,30 @@ public static class MoneyAmounts
             found.Take(number.Value, kind);
             i = Math.Max(i, next - 1);
         }
+    }
+
+    private static readonly Lexicon EnHeadNouns = new("person", "head", "worker", "rider", "driver", "courier", "employee", "cleaner", "guard", "nanny", "one", "member", "labourer", "laborer", "of");
+
+    /// <summary>"each" or "per person" in the few words before an amount: "owes each of the 40 cleaners 3,000 yuan".</summary>
+    private static bool EachBefore(TokenList tl, int before)
+    {
+        for (var k = Math.Max(0, before - 7); k < before; k++)
+        {
+            if (tl.Symbol(k, '.') || tl.Symbol(k, ';'))
+            {
+                return false;
+            }
+        }
+
+        for (var k = Math.Max(0, before - 7); k < before; k++)
+        {
+            if (tl.Is(k, "each") || tl.Is(k, "apiece") || ((tl.Is(k, "per") || tl.Is(k, "a") || tl.Is(k, "every")) && EnHeadNouns.Contains(tl.Word(k + 1))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static readonly Lexicon EnNotMoneyAfter = new(

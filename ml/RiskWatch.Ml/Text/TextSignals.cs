@@ -95,28 +95,169 @@ public static partial class SignalDetector
     [GeneratedRegex(@"(?:一名|一个|一位|有个|有一个|有名)[\u4e00-\u9fff]{0,4}?(?:骑手|外卖员|小哥|快递员|司机|的哥|师傅|工人|员工|阿姨|保洁|月嫂|护工|保安|工友|兄弟|女工)|我(?!们)|小李|老王|本人|\b(?:I|I'm|my|one (?:of our )?\w+|a (?:rider|courier|driver|worker|cleaner|nanny|domestic worker|truck driver|employee|teacher|nurse|guard))\b", Opts)]
     private static partial Regex IndividualRegex();
 
-    [GeneratedRegex(@"罢工|罢跑|罢运|停工|没上班|不上班|不干了|坐着|上门讨|停运|停摆|关App|关app|不接单|静坐|拉横幅|拉着横幅|举横幅|聚集|聚在|围在|围堵|堵在|讨说法|讨薪|讨要|上访|游行|示威|抗议|集体|\bstrik(?:e|es|ing)\b|walk(?:ed)? (?:out|off)|walkout|stopp?(?:ed)? work|down(?:ed)? tools|protest|demonstrat|rall(?:y|ied)|sit-in|banners?|logged off|log off|gather|march|petition|demand|seek|press(?:ed)? for|picket|slowdown", Opts)]
+    // What workers do together: stop work (罢工, 停派, 不上线, 不出车, 唔开工, "walked out"), gather or
+    // sit in (聚集, 坐在, 在...楼下, 拉横幅, sit-in), block (堵了门, "blocked the gate"), petition (上访).
+    [GeneratedRegex(@"罢[工跑运驶送派课市]|罷工|(?<!责令|被|已|暂时|相继|项目)停工|不上工|没上工|没去上工|没上岗|不再接|不接新|横着停|横了|横着|双闪|慢慢干|(?:坐|站|挤)满了?|站着等|门口[^，。,.!！?？\s]{0,6}(?:坐着|站着|等着)|围着|都[^，。,.!！?？\s]{0,8}不干了|一起不干|一块不干|不卸了|就不卸|我们不卸|讨说法|讨薪|要工钱|去了?[^，。,.!！?？\s]{0,12}(?:管理局|运输局|信访局|劳动局|人社局|总公司|总部|分公司|城市办公室|区域办公室|办公楼)|停跑|停运|(?<!当天|暂停|被|将)停派|停单|停摆|停晒|停接|一起停|统一停|全部停|全停|停一天|停三天|停几天|停两天|都不跑|一起不跑|就是不跑|全部不跑|不跑单|停止接单|不接单|唔接單|唔接单|不接(?:新|这|他|她|它|机场)|不上线|没上线|没有上线|(?:统一|一起|集体|全部|全城|全体|都)下线|关App|关app|关掉app|不打卡|不出车|没出车|没有出车|不出工|没出工|勿出工|勿去上班|唔开工|唔開工|唔返工|唔做嘢|不开工|没开工|不开机|不进车间|不上班|没上班|没去上班|没人上班|不去上班|不干活|活不干|不装车|不装货|不送了|不派了|不派件|一件不派|一件不出|不出仓|不上岗|趴窝|撂挑子|磨洋工|不加班|唔加班|集体请假|一起请假|集体辞职|一起辞职|交辞职信|一块辞职|集体不|统一不|全部不|统统勿|都不(?:上|出|去|跑|接|送|派|进|开|打|卸|装)|(?:都|集体|一起|人|们|个|号)坐(?:着|在|喺|晒|起)|坐在[^，。,.!！?？\s]{0,8}(?:门口|路|大厅|楼下|办公室|车间|站里|工棚|里面|桥)|坐喺|坐晒|静坐|(?:拉|举|挂|打出|拉着|拉了|挂起了?)横幅|聚集|聚在|围在|围住|围堵|把[^，。,.!！?？\s]{0,10}堵|堵(?:了|住|死|着)?(?:大门|门口|门|路口|入口|出口|进出口|马路|公路|大桥|桥)|堵门|堵路|被[^，。,.!！?？\s]{0,10}(?:车|人)[^，。,.!！?？\s]{0,3}堵|横在|堵他|找他算账|(?:我们|俺们|咱们|[个人号])[^，。,.!！?？\s]{0,8}去[^，。,.!！?？\s]{0,12}(?:要钱|讨薪|讨说法|要工钱|要说法|反映|讨钱|找)|上访|游行|示威|抗议|集体(?!宿舍|户口|投诉)|要求见|见负责人|不走了|不挪|谁都别|\bstrik(?:e|es|ing)\b|\bstruck\b(?! by| down)|walk(?:ed|ing)? (?:out|off)|walkout|stopp?(?:ed|ing)? work|down(?:ed)? tools|protest|demonstrat|\brall(?:y|ied|ies)\b|sit-in|sat in|banners?|logged off|log off|logging off|switch(?:ed)? off (?:the|their) apps?|refus(?:e|ed|ing) to (?:work|take|deliver|drive|load|go)|stay(?:ed|ing)? home|blockad|\bblock(?:ed|ing|s)? (?:the|a|an|traffic|roads?|gates?|entrances?|exits?|streets?)|gather|marched|marching|\bmarch(?:es)? (?:to|on|through|from)\b|petition|stop(?:ping|ped)? (?:deliveries|delivering|taking orders|accepting orders)|(?:not|won't|will not|refuse to) (?:take|accept) (?:any )?orders|go on strike|on strike|picket|slowdown|go-slow|work-to-rule|occup(?:y|ied|ying)|surround(?:ed|ing)|besieg|stopp?(?:ed|ing)? (?:delivering|driving|working|loading)|boycott|mass resignation|resign en masse|quit en masse|\bdemand|press(?:ed)? for|collective(?:ly)?", Opts)]
     private static partial Regex ActionRegex();
 
-    [GeneratedRegex(@"约好|约了|准备|打算|号召|商量好|定了|计划|要去|要集体|将要|说.{0,4}要|明天|后天|下周|周[一二三四五六日]|星期|\bplan(?:s|ned|ning)? to\b|\bwill\b|organi[sz]ing|agreed|intend|called for|threaten(?:s|ed|ing)? to (?:strike|stop|protest|block)|going to|tomorrow|next week|set to|vow", Opts)]
+    // A decision or an arrangement for later.
+    [GeneratedRegex(@"约好|约了|约定|商量好|说好|讲好|定了|已经定|决定|准备|打算|计划|号召|接龙|报名|登记|通知大家|通知各位|到时候|要去|要一起|将要|将于|即将|再不.{0,15}就|不然就|否则|\bplan(?:s|ned|ning)?\b|\bwill\b|going to|gonna|set to|\bagreed\b|\bdecided\b|intend|called for|calling for|threaten(?:s|ed|ing)? to|vow|signed up|sign-up|\bunless\b|\bif\b[^.!?]{0,40}\b(?:we|they)(?:'ll| will)\b", Opts)]
     private static partial Regex PlannedRegex();
 
-    [GeneratedRegex(@"听说|有人说|有人在传|在传|传言|可能会|可能要|不确定|不知道真假|私下|嚷嚷|还没定|提议|有人想|talk of|talk about|rumou?r|\bmight\b|muttering|suggest|mention|unclear|nothing (?:decided|fixed)|considering", Opts)]
+    [GeneratedRegex(@"听说|聽講|听讲|听人说|有人说|有人在说|有人在传|有人想|在传|传得|传来传去|据说|據說|传言|谣言|好像|可能会|可能要|可能有人|不确定|不知道真|真的假的|真假|私下|嚷嚷|还没定|没定|未定|没个准|说不清|没人牵头|没人组织|没人出头|谁牵头|谁组织|没说哪天|不知道哪天|提议|吹水|吹牛|说说而已|网上说说|就是说说|随口说说|观望|串联|要不(?:咱们|大家|我们)|talk of|talk about|talking about|rumou?r|\bheard\b|hearsay|\bmight\b|\bmaybe\b|possibly|unconfirmed|not sure|nobody knows|no one knows|no date|unclear|nothing (?:decided|fixed|confirmed)|not (?:yet )?decided|considering|thinking (?:about|of)|floated|muttering|just talk|idle talk|mulling|whether|(?:nobody|no one|no-one)(?: is| has| was)? (?:organi[sz]|lead|set|named|said)|no (?:leader|organi[sz]er)s?", Opts)]
     private static partial Regex RumourRegex();
+
+    // A day to come (明天, 后天, 下周, 周五, 月底, 15号开始, tomorrow, next week).
+    [GeneratedRegex(@"明天|明早|明晚|明儿|明日|明朝|明仔|聽日|听日|后天|後日|後天|后日|大后天|下周|下个?礼拜|下個?禮拜|下个?星期|下個星期|这周[一二三四五六日末]|这礼拜[一二三四五六天日]|本周[一二三四五六日末]|周[一二三四五六日末]|礼拜[一二三四五六天日]|禮拜[一二三四五六天日]|星期[一二三四五六天日]|月底|月初|下个月|下個月|下月|[\d一二三四五六七八九十廿]号(?:开始|起|早上|上午|那天)|今晚|今夜|当晚|晚上[\d一二三四五六七八九十]+点|\btomorrow\b|\btonight\b|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:on|this|coming|from|by) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|day after tomorrow|in (?:\d+|two|three|a few|a couple of) days|within (?:\d+|forty-eight|twenty-four|two|three) (?:hours|days)|end of (?:the|this) month|in (?:\d+|twenty-four|forty-eight) hours", Opts)]
+    private static partial Regex FutureRegex();
+
+    // Going on now (现在, 正在, 第三天了, 从今天早上开始, right now).
+    [GeneratedRegex(@"现在|正在|此刻|目前|此时|这会儿|还在|仍在|都在|第[二三四五六七八九十\d]+天|今天(?:早上|上午|中午|下午)?(?:开始|起)|从[^，。,.]{0,10}开始|到现在|紧急|快来人|现场|直播|在劝|喺度|而家|已经.{0,8}[了着]|right now|currently|at the moment|as we speak|ongoing|\bsince\b|for the (?:second|third|fourth|fifth) (?:day|straight)|(?:second|third|fourth) day|\bstill\b|are (?:striking|protesting|blocking|gathering|refusing|sitting|staging|marching|rallying|demonstrating|surrounding)|is (?:blocking|underway|under way|ongoing)|(?:have|has) been (?:on strike|striking|protesting|blocking|sitting|gathering)|\bnow\b", Opts)]
+    private static partial Regex NowRegex();
+
+    // Happened today or has just happened (今天, 今早, 刚才, "this morning", "walked out"): under way unless it is over.
+    [GeneratedRegex(@"今天|今早|今日|今朝|今儿|今仔日|刚才|刚刚|this morning|this afternoon|\btoday\b|walked (?:out|off)|went on strike|\bstaged\b|\bblocked\b|\bgathered\b|\bprotested\b|\bmarched\b|\brallied\b|downed tools|stopped (?:work|delivering|driving)|\brefused to\b|\bsurrounded\b|\bbesieged\b|\boccupied\b|\bstruck\b(?! by| down)", Opts)]
+    private static partial Regex RecentRegex();
+
+    // Over, or long past (散了, 复工, 上个月, "called off", "last week").
+    [GeneratedRegex(@"散了|都散|已经散|复工|恢复了|已经恢复|回去上班|上个月|上月|上周|上礼拜|上星期|去年|前几天|前天|昨天|昨晚|昨儿|那次|早已|已经结束|结束了|解决了|谈妥|后续|回访|\bended\b|dispersed|called off|back to work|resumed|went home|went back|returned to work|yesterday|last night|last (?:week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|earlier this (?:week|month|year)|was resolved", Opts)]
+    private static partial Regex PastRegex();
+
+    // One worker acting alone (老子不干了, 我一个人去): no collective action.
+    [GeneratedRegex(@"[我俺]不干了|老子不干了|[我俺]自己.{0,4}不干了|[我俺]一个人去|就[我俺]一个|[他她]自己一个人|就他一个|就她一个|个人行为|\bI quit\b|I'm quitting|on my own|by myself", Opts)]
+    private static partial Regex AloneRegex();
 
     [GeneratedRegex(@"退款|退货|多给个?好评|给个?好评|给(?:了个?|个)?差评|投诉(?!无门)|外卖.{0,6}凉|送错|洒了|少了一|没收到|态度差|理赔|赔偿\d|招聘|急招|招募|月入过万|日赚|日入|兼职|刷单|加微信|红包|贷款|中奖|点击|代开|代办|优惠|扫码|^测试|测试一下|请忽略|^test\b|^testing|please ignore|^ping$|^hello\??$|^asdf|请问|怎么|如何|在哪|how do i|how long|where can i|what documents|\bhiring\b|recruiting|sign-up bonus|click here|you won|\bloans?\b|followers|refund|never got it|arrived cold|overcharged|charged \d+ yuan extra|stuck for|sloppy|missing item|tracking|\[notice\]|reminder:|【通知】|【温馨提示】|系统升级|系统维护|maintenance|new app version|已全部发放|all wages .* have been paid|谢谢工会|thanks for your help|收到，谢谢|好的明白|天气真好|good morning|stay safe|注意安全|免费体检|free health check|安全培训会|safety training|补贴将于|补贴另行通知|服务安排|allowance will be paid|ok got it|哈哈|提现|测试|迟到|不干净|打扫|加价|my package|my parcel|the package|complaint|cheap|% off|欢迎大家|防暑用品|物流一直|运费险", Opts)]
     private static partial Regex NoiseRegex();
 
     // Most texts hold none of a pattern's words; one pass of the prefilter finds which patterns can
     // match, and only those are run (same results, a fraction of the time on English text).
-    private const int DeathPattern = 0, DeathNegatedPattern = 1, SelfHarmPattern = 2, RoadBlockPattern = 3, GovernmentPattern = 4, PlatformOfficePattern = 5, ArrestPattern = 6, ViolencePattern = 7, SeriousInjuryPattern = 8, PluralPattern = 9, HazardPattern = 10, ClosurePattern = 11, StrongClosurePattern = 12, MoneyWordPattern = 13, GroupPattern = 14, WorkerPattern = 15, IndividualPattern = 16, ActionPattern = 17, PlannedPattern = 18, RumourPattern = 19, NoisePattern = 20;
+    private const int DeathPattern = 0, DeathNegatedPattern = 1, SelfHarmPattern = 2, RoadBlockPattern = 3, GovernmentPattern = 4, PlatformOfficePattern = 5, ArrestPattern = 6, ViolencePattern = 7, SeriousInjuryPattern = 8, PluralPattern = 9, HazardPattern = 10, ClosurePattern = 11, StrongClosurePattern = 12, MoneyWordPattern = 13, GroupPattern = 14, WorkerPattern = 15, IndividualPattern = 16, ActionPattern = 17, PlannedPattern = 18, RumourPattern = 19, NoisePattern = 20, FuturePattern = 21, NowPattern = 22, PastPattern = 23, AlonePattern = 24, RecentPattern = 25;
 
     internal static readonly IReadOnlyList<Regex> PrefilteredPatterns =
-        [DeathRegex(), DeathNegatedRegex(), SelfHarmRegex(), RoadBlockRegex(), GovernmentRegex(), PlatformOfficeRegex(), ArrestRegex(), ViolenceRegex(), SeriousInjuryRegex(), PluralRegex(), HazardRegex(), ClosureRegex(), StrongClosureRegex(), MoneyWordRegex(), GroupRegex(), WorkerRegex(), IndividualRegex(), ActionRegex(), PlannedRegex(), RumourRegex(), NoiseRegex()];
+        [DeathRegex(), DeathNegatedRegex(), SelfHarmRegex(), RoadBlockRegex(), GovernmentRegex(), PlatformOfficeRegex(), ArrestRegex(), ViolenceRegex(), SeriousInjuryRegex(), PluralRegex(), HazardRegex(), ClosureRegex(), StrongClosureRegex(), MoneyWordRegex(), GroupRegex(), WorkerRegex(), IndividualRegex(), ActionRegex(), PlannedRegex(), RumourRegex(), NoiseRegex(), FutureRegex(), NowRegex(), PastRegex(), AloneRegex(), RecentRegex()];
 
     internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
 
     public static TextSignals Detect(string text) => Detect(PreparedText.Of(text));
+
+    /// <summary>
+    /// Whether workers act together, and when: talk of it that nobody has settled (听说, 没人牵头, "might")
+    /// is rumoured; an arrangement or a day to come (说好了, 明天, "will", "tomorrow") is planned; a
+    /// stoppage, gathering or blockade going on (现在, 第三天, "right now") is under way; one that is over
+    /// (散了, 复工, "last week") or one worker acting alone (老子不干了) is none. The sentence that first
+    /// names the action decides between planned and under way when it says which ("明早六点开始都不上线",
+    /// later "现在是晚上十点": planned); the whole text decides otherwise.
+    /// </summary>
+    private static ActionStatus Status(string t, ulong possible, bool acting, bool rumoured, bool alone)
+    {
+        if (!acting)
+        {
+            var strikeWord = t.Contains('罢', StringComparison.Ordinal) || t.Contains('闹', StringComparison.Ordinal) || t.Contains('停', StringComparison.Ordinal)
+                || t.Contains("strike", StringComparison.OrdinalIgnoreCase);
+            return rumoured && strikeWord ? ActionStatus.Rumoured : ActionStatus.None;
+        }
+
+        bool Has(int pattern, Regex regex, ReadOnlySpan<char> span) => RegexPrefilter.Includes(possible, pattern) && regex.IsMatch(span);
+        var agreed = Has(PlannedPattern, PlannedRegex(), t);
+        var future = Has(FuturePattern, FutureRegex(), t);
+        if (alone && !agreed)
+        {
+            return ActionStatus.None;
+        }
+
+        if (rumoured && !(agreed && future))
+        {
+            return ActionStatus.Rumoured;
+        }
+
+        var now = Has(NowPattern, NowRegex(), t);
+        var recent = Has(RecentPattern, RecentRegex(), t);
+        var past = Has(PastPattern, PastRegex(), t);
+        if (RegexPrefilter.Includes(possible, ActionPattern) && FirstMatch(ActionRegex(), t) is var first && first >= 0)
+        {
+            // The time word nearest the action in its sentence: the last one before it, else the first after it.
+            var (from, length) = SentenceAround(t, first);
+            var sentence = t.AsSpan(from, length);
+            var at = first - from;
+            var futureAt = future ? Nearest(FutureRegex(), sentence, at) : int.MaxValue;
+            var nowAt = Math.Min(now ? Nearest(NowRegex(), sentence, at) : int.MaxValue, recent && !past ? Nearest(RecentRegex(), sentence, at) : int.MaxValue);
+            if (futureAt < nowAt)
+            {
+                return ActionStatus.Planned;
+            }
+
+            if (nowAt < futureAt)
+            {
+                return ActionStatus.Underway;
+            }
+        }
+
+        if ((future && (agreed || !(now || recent))) || (agreed && !now && !recent && !past))
+        {
+            return ActionStatus.Planned;
+        }
+
+        if (now)
+        {
+            return ActionStatus.Underway;
+        }
+
+        return past ? ActionStatus.None : ActionStatus.Underway;
+    }
+
+    private static int FirstMatch(Regex regex, string t)
+    {
+        foreach (var m in regex.EnumerateMatches(t))
+        {
+            return m.Index;
+        }
+
+        return -1;
+    }
+
+    /// <summary>How far a match of <paramref name="regex"/> is from <paramref name="at"/>: matches before it count by their distance, matches after it only when none is before (a larger distance); int.MaxValue when none.</summary>
+    private static int Nearest(Regex regex, ReadOnlySpan<char> sentence, int at)
+    {
+        var before = int.MaxValue;
+        var after = int.MaxValue;
+        foreach (var m in regex.EnumerateMatches(sentence))
+        {
+            if (m.Index <= at)
+            {
+                before = at - m.Index;
+            }
+            else
+            {
+                after = Math.Min(after, m.Index - at);
+                break;
+            }
+        }
+
+        return before != int.MaxValue ? before : after == int.MaxValue ? int.MaxValue : 10_000 + after;
+    }
+
+    /// <summary>The sentence holding position <paramref name="index"/>: between full stops, question or exclamation marks, line breaks.</summary>
+    private static (int From, int Length) SentenceAround(string t, int index)
+    {
+        var from = index;
+        while (from > 0 && !IsSentenceEnd(t, from - 1))
+        {
+            from--;
+        }
+
+        var to = index;
+        while (to < t.Length && !IsSentenceEnd(t, to))
+        {
+            to++;
+        }
+
+        return (from, to - from);
+    }
+
+    private static bool IsSentenceEnd(string t, int i) =>
+        t[i] is '。' or '！' or '？' or '!' or '?' or '\n' or '；' or ';'
+        || (t[i] == '.' && (i + 1 == t.Length || t[i + 1] == ' ') && !(i > 0 && char.IsAsciiDigit(t[i - 1])));
 
     /// <summary><see cref="Detect(string)"/> of a text prepared once for all extractors.</summary>
     public static TextSignals Detect(PreparedText text)
@@ -130,14 +271,9 @@ public static partial class SignalDetector
         var serious = Has(SeriousInjuryPattern, SeriousInjuryRegex());
         var rumoured = Has(RumourPattern, RumourRegex());
         var acting = Has(ActionPattern, ActionRegex());
-        var planned = Has(PlannedPattern, PlannedRegex());
         var roadBlock = Has(RoadBlockPattern, RoadBlockRegex());
         var government = Has(GovernmentPattern, GovernmentRegex());
-        var status = !acting && !roadBlock && !government
-            ? (rumoured && (t.Contains("罢", StringComparison.Ordinal) || t.Contains("闹", StringComparison.Ordinal) || t.Contains("停工", StringComparison.Ordinal)) ? ActionStatus.Rumoured : ActionStatus.None)
-            : rumoured ? ActionStatus.Rumoured
-            : planned ? ActionStatus.Planned
-            : ActionStatus.Underway;
+        var status = Status(t, possible, acting || roadBlock || government, rumoured, alone: Has(AlonePattern, AloneRegex()));
         return new TextSignals
         {
             Death = death,
