@@ -124,6 +124,7 @@ public static partial class ActionTimes
         + @"|(?<nextweek>next week|the following week)"
         + @"|(?<weekend>this weekend|the weekend|next weekend)"
         + @"|(?:in|within)\s+(?:the\s+next\s+)?(?<n>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|ten|twelve|twenty-four|forty-eight|seventy-two|a couple of|a few)\s+(?<u>days?|hours?|weeks?)"
+        + @"|(?<dayortwo>(?:in|within)\s+(?:the\s+next\s+)?(?:a\s+|one\s+)?day\s+or\s+two)"
         + @"|(?<in>in)\s+(?<n2>\d{1,2}|two|three|four|five|six|seven|a couple of|a few)\s+days'?\s+time"
         + @"|(?<eom>(?:the\s+)?end of (?:the|this) month|month[- ]end)"
         + @"|(?<month>next month|early next month|the start of next month|the beginning of next month)"
@@ -148,11 +149,11 @@ public static partial class ActionTimes
         return new DateTimeOffset(d.Year, d.Month, d.Day, 0, 0, 0, occurredAt.Offset).AddHours(hour);
     }
 
-    /// <summary>Days to the next <paramref name="target"/> weekday (Monday 0): today counts when its hour is still ahead.</summary>
-    private static int DaysToWeekday(DateTimeOffset occurredAt, int target, double hour)
+    /// <summary>Days to the next <paramref name="target"/> weekday (Monday 0); named on that very day it means next week's (nobody says 周四 for today).</summary>
+    private static int DaysToWeekday(DateTimeOffset occurredAt, int target)
     {
         var ahead = (target - MondayIndex(occurredAt.DayOfWeek) + 7) % 7;
-        return ahead == 0 && At(occurredAt, 0, hour) < occurredAt ? 7 : ahead;
+        return ahead == 0 ? 7 : ahead;
     }
 
     private static int DaysToNextWeeksDay(DateTimeOffset occurredAt, int target) => 7 - MondayIndex(occurredAt.DayOfWeek) + target;
@@ -260,19 +261,19 @@ public static partial class ActionTimes
         if (g["w"].Success)
         {
             var hour = Hour(9);
-            return At(at, DaysToWeekday(at, ZhWeekdayIndex(g["w"].Value[0]), hour), hour);
+            return At(at, DaysToWeekday(at, ZhWeekdayIndex(g["w"].Value[0])), hour);
         }
 
         if (g["nextweek"].Success)
         {
-            // Next week with no day: its Monday.
-            return At(at, DaysToNextWeeksDay(at, 0), Hour(9));
+            // Next week with no day: a week from now.
+            return At(at, 7, Hour(9));
         }
 
         if (g["weekend"].Success)
         {
             var hour = Hour(9);
-            return At(at, DaysToWeekday(at, 5, hour), hour);
+            return At(at, DaysToWeekday(at, 5), hour);
         }
 
         if (g["nd"].Success)
@@ -460,18 +461,18 @@ public static partial class ActionTimes
             }
 
             var hour = Hour(9);
-            return At(at, DaysToWeekday(at, EnWeekdayIndex(g["w"].Value), hour), hour);
+            return At(at, DaysToWeekday(at, EnWeekdayIndex(g["w"].Value)), hour);
         }
 
         if (g["nextweek"].Success)
         {
-            return At(at, DaysToNextWeeksDay(at, 0), Hour(9));
+            return At(at, 7, Hour(9));
         }
 
         if (g["weekend"].Success)
         {
             var hour = Hour(9);
-            var days = DaysToWeekday(at, 5, hour);
+            var days = DaysToWeekday(at, 5);
             return At(at, g["weekend"].Value.StartsWith("next", StringComparison.OrdinalIgnoreCase) && days < 7 ? days + 7 : days, hour);
         }
 
@@ -488,6 +489,11 @@ public static partial class ActionTimes
             }
 
             return unit.StartsWith("hour", StringComparison.Ordinal) ? at.AddHours(hours) : At(at, hours / 24, Hour(9));
+        }
+
+        if (g["dayortwo"].Success)
+        {
+            return at.AddHours(24);
         }
 
         if (g["n2"].Success)
@@ -541,7 +547,7 @@ public static partial class ActionTimes
             if (cday.StartsWith("on", StringComparison.Ordinal))
             {
                 var target = EnWeekdayIndex(cday[2..].Trim());
-                return At(at, DaysToWeekday(at, target, h), h);
+                return At(at, DaysToWeekday(at, target), h);
             }
 
             return At(at, cday == "tomorrow" ? 1 : 0, h);

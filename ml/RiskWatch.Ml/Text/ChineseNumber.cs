@@ -529,7 +529,8 @@ public static class ChineseNumber
         }
 
         var c = text[i];
-        if (afterUnit && c is '多' or '余' or '餘' or '来' or '來' or '几' or '幾' or '把')
+        var countAfter = i + 1 < text.Length && text[i + 1] is '名' or '个' or '個' or '人' or '位' or '号';
+        if ((afterUnit || countAfter) && c is '多' or '余' or '餘' or '来' or '來' or '几' or '幾' or '把')
         {
             i++;
             return true;

@@ -92,12 +92,13 @@ public static class WorkerCounts
         "护理员", "保安", "教师", "老师", "护士", "医生", "搬运工", "装卸工", "钢筋工", "泥水工", "泥瓦工", "木工", "电工", "焊工", "水电工", "油漆工",
         "架子工", "杂工", "安装工", "装修工", "职工", "环卫工", "清洁工", "扫地的", "店员", "营业员", "收银员", "服务员", "厨师", "学员", "学徒",
         "技师", "技工", "老师傅", "老嘢", "婆娘", "娘们", "老乡", "人", "號人", "号人", "个人", "名", "同事", "网约车司机", "货车司机", "跑腿",
-        "打工人", "打工的", "干活的", "上班的", "跑单的", "送外卖的", "送快递的", "开车的", "跑车的", "扫地的", "做工的");
+        "打工人", "打工的", "干活的", "上班的", "跑单的", "送外卖的", "送快递的", "开车的", "跑车的", "扫地的", "做工的", "众包骑手", "众包兄弟",
+        "专送骑手", "小伙子", "小伙", "姑娘", "大妈", "大爷", "大叔", "小时工", "日结工", "零工", "散工", "站长", "班长", "组长");
 
     /// <summary>Nouns that make a count something other than people: places, units, things.</summary>
     private static readonly Lexicon ZhNotPeople = new(
         "站", "网点", "点", "店", "门店", "分店", "家", "群", "厂", "车间", "项目", "工地", "工程", "小区", "片区", "区", "城", "市", "省", "县", "镇", "村",
-        "街", "路", "口", "月", "天", "日", "小时", "钟头", "钟", "分钟", "年", "周", "星期", "礼拜", "单", "件", "票", "包", "箱", "机器", "设备", "问题",
+        "街", "路", "口", "月", "天", "日", "小时", "钟头", "钟", "分钟", "年", "周", "星期", "礼拜", "单", "件", "票", "箱", "机器", "设备", "问题",
         "方面", "原因", "条件", "电话", "办法", "理由", "平台", "公司", "部门", "班组", "组", "线", "条", "账", "钱", "块", "元", "工资", "工钱", "押金",
         "奖", "补贴", "投诉", "差评", "好评", "订单", "视频", "照片", "截图", "字", "楼", "层", "栋", "房", "间", "门", "窗", "轮", "批", "次", "回", "趟",
         "遍", "口子", "针", "伤", "地方", "城市", "中心", "仓", "群里", "代理", "加盟商", "承包商", "老板", "站长", "经理", "领导", "负责人", "带头",
@@ -129,13 +130,14 @@ public static class WorkerCounts
         "我们", "我們", "俺们", "俺們", "咱们", "他们", "她们", "我哋", "阿拉", "伲", "阮", "大家", "大伙", "我", "俺", "他", "她", "咱", "其中", "另外", "带头的",
         "报名的", "报了", "报名", "接龙", "统计", "登记", "确认", "一共", "总共", "加起来", "人数", "封了", "停了", "被封", "被停", "辞退", "裁掉", "裁了",
         "开除", "停号", "抓了", "带走", "带走了", "拉走", "铐走", "去了", "来了", "剩下", "还剩", "就有", "只有", "共有", "约有", "到了", "足足", "整整",
-        "足有", "数了", "算了", "统计了", "得有", "有", "估计有", "大概有");
+        "足有", "数了", "算了", "统计了", "得有", "有", "估计有", "大概有", "正好", "一共", "总共", "共");
 
     /// <summary>What may follow a noun-less count of people: a verb or adverb of what they do or suffer.</summary>
     private static readonly Lexicon ZhWhoAfter = new(
         "被", "都", "一起", "一齐", "一道", "一块", "全", "全部", "统统", "已经", "在", "没", "冇", "不", "也", "还", "去", "要", "同意", "报名",
         "确认", "签", "商量", "约", "说好", "定", "停", "堵", "坐", "站着", "围", "聚", "拉", "罢", "讨", "找", "联名", "集体", "了", "的钱", "的工资",
-        "的工钱", "的押金", "的账号", "的号", "被封", "被停", "每人", "一人", "各");
+        "的工钱", "的押金", "的账号", "的号", "被封", "被停", "每人", "一人", "各", "上个月", "上月", "昨天", "今天", "明天", "前天", "去年", "今年",
+        "这个月", "这两天", "上周", "上礼拜", "刚才", "前几天", "轮流", "想", "让", "跟", "和", "给", "从", "就", "又", "再", "是", "说", "能", "会", "到");
 
     private static readonly Lexicon ZhAudience = new("当着", "当住", "对着", "面前");
 
@@ -206,10 +208,16 @@ public static class WorkerCounts
         }
 
         var c = rest[0];
+        if (ZhPeople.LongestAt(rest) > 1 && ZhPeople.LongestAt(rest) >= ZhUnits.LongestAt(rest))
+        {
+            // 50月嫂, 三十工友: a worker noun right after the number (not 月 of 三个月).
+            return new Counted(apart);
+        }
+
         if (IsPersonMeasure(c))
         {
-            // 一个多月, 三个小时: a unit after the measure word.
-            if (ZhUnits.LongestAt(rest) > 1)
+            // 一个多月, 三个小时: a unit after the measure word (二十几个小时工 are hourly workers).
+            if (ZhUnits.LongestAt(rest) > 1 && !rest.StartsWith("个小时工", StringComparison.Ordinal))
             {
                 return null;
             }
@@ -257,6 +265,13 @@ public static class WorkerCounts
             return null;
         }
 
+        // 我们三个, 俺们五个想..., 站里让我们四个轮流: a pronoun before the count makes it people, whatever follows,
+        // unless a noun of something else comes right after the measure word (我们三个站).
+        if (measure && WhoBefore(t, number.Start, ZhPronouns) && !ZhNotPeople.StartsAt(phrase))
+        {
+            return new Counted(apart);
+        }
+
         // Accounts stand for their holders: 二十几个号, 一百四十三个账号.
         if (measure && phrase.Length > 0 && (phrase[0] is '号' or '號' || phrase.StartsWith("账号", StringComparison.Ordinal)) && !(phrase.Length > 1 && phrase[1] is '码' or '线'))
         {
@@ -277,11 +292,17 @@ public static class WorkerCounts
             var here = phrase[k..];
             if (!IsIdeograph(here[0]))
             {
+                // 两个租车跑T3的司机: letters and digits inside the phrase; anything else ends it.
+                if (char.IsAsciiLetterOrDigit(here[0]) && k > 0)
+                {
+                    continue;
+                }
+
                 break;
             }
 
             var people = ZhPeople.LongestAt(here);
-            var other = ZhNotPeople.LongestAt(here);
+            var other = here.StartsWith("人工资", StringComparison.Ordinal) || here.StartsWith("人工钱", StringComparison.Ordinal) ? 0 : ZhNotPeople.LongestAt(here);
             if (people > 0 && people >= other)
             {
                 // A bare 人 needs the number glued to it or a measure word (三人, 三个人): 一帮人, 第一人 do not count.
@@ -296,10 +317,17 @@ public static class WorkerCounts
 
             if (other > 0)
             {
-                // 四个网点的快递员 counts outlets; 七十来个跑专线的司机 counts drivers (专线 is inside a modifier).
+                // 四个网点的快递员 counts outlets; 七十来个跑专线的司机 counts drivers (专线 is inside a modifier);
+                // 三百五十个车间工人, 六个快递网点员工 count workers (a noun before the worker noun).
+                var tail = phrase[(k + other)..];
+                if (CompoundPeople(tail))
+                {
+                    return new Counted(apart);
+                }
+
                 return k == 0
-                    ? (measure && HeadlessDe(phrase[other..]) ? new Counted(apart) : null)
-                    : (DeThenPeople(phrase[(k + other)..]) || (measure && HeadlessDe(phrase[(k + other)..])) ? new Counted(apart) : null);
+                    ? (measure && HeadlessDe(tail) ? new Counted(apart) : null)
+                    : (DeThenPeople(tail) || (measure && HeadlessDe(tail)) ? new Counted(apart) : null);
             }
 
             if (here[0] == '的' && k > 0)
@@ -327,7 +355,7 @@ public static class WorkerCounts
         }
 
         // The noun before the number: 月嫂六十来个, 普工120名, 骑手约35人, 保安这边十九个人.
-        if (NounBefore(t, number.Start) && (measure || c is '名' or '人' or '位'))
+        if (NounBefore(t, number.Start, out var afterMoneyVerb) && (measure || c is '名' or '人' or '位' || (!afterMoneyVerb && number.Value >= 10 && !IsIdeograph(c))))
         {
             return new Counted(apart);
         }
@@ -343,6 +371,26 @@ public static class WorkerCounts
         return (phrase.IsEmpty || !IsIdeograph(phrase[0]) || whoAfter || phrase[0] is '了' or '个') && number.Value >= 2 && !number.Multiplied && WhoBefore(t, number.Start, ZhTally)
             ? new Counted(apart)
             : null;
+    }
+
+    /// <summary>A worker noun within a few characters, no 的 or other noun of things between: 车间工人, 快递网点员工.</summary>
+    private static bool CompoundPeople(ReadOnlySpan<char> tail)
+    {
+        for (var d = 0; d < Math.Min(5, tail.Length); d++)
+        {
+            if (!IsIdeograph(tail[d]) || tail[d] == '的' || ZhWhoAfter.StartsAt(tail[d..]))
+            {
+                return false;
+            }
+
+            var people = ZhPeople.LongestAt(tail[d..]);
+            if (people > 0 && !(tail[d] is '人' or '名') && people >= ZhNotPeople.LongestAt(tail[d..]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A 的 within a few characters followed by a worker noun: 跑专线的司机.</summary>
@@ -384,9 +432,13 @@ public static class WorkerCounts
         return false;
     }
 
-    /// <summary>A worker noun just before the number, past 约, 有, 共, 这边: 月嫂六十来个, 骑手约35人.</summary>
-    private static bool NounBefore(ReadOnlySpan<char> t, int start)
+    /// <summary>
+    /// A worker noun just before the number, past 约, 有, 共, 这边: 月嫂六十来个, 骑手约35人, 快递员四百出头.
+    /// <paramref name="afterMoneyVerb"/>: the noun follows 罚, 扣, 欠 (罚快递员50 fines a courier 50 yuan).
+    /// </summary>
+    private static bool NounBefore(ReadOnlySpan<char> t, int start, out bool afterMoneyVerb)
     {
+        afterMoneyVerb = false;
         var end = start;
         var skipped = 0;
         while (end > 0 && skipped < 4 && t[end - 1] is '约' or '有' or '共' or '就' or '都' or '是' or ':' or '：' or ' ' or '近' or '达' or '大' or '概' or '总' or '一'
@@ -396,7 +448,19 @@ public static class WorkerCounts
             skipped++;
         }
 
-        return ZhHeads.EndsIn(t[Math.Max(0, end - 5)..end]);
+        var window = t[Math.Max(0, end - 5)..end];
+        for (var k = 0; k < window.Length; k++)
+        {
+            var n = ZhHeads.LongestAt(window[k..]);
+            if (n > 0 && k + n == window.Length)
+            {
+                var at = end - window.Length + k;
+                afterMoneyVerb = at > 0 && t[at - 1] is '罚' or '扣' or '赔' or '欠' or '给' or '发' or '补' or '退' or '交' or '们';
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Worker nouns that may come before their count (not 人, 名: 每人200 is money).</summary>
@@ -404,11 +468,13 @@ public static class WorkerCounts
         "骑手", "骑士", "外卖员", "小哥", "送餐员", "配送员", "快递员", "分拣员", "分拣工", "派件员", "揽投员", "理货员", "跑男", "司机", "师傅", "车主",
         "农民工", "工人", "员工", "普工", "女工", "临时工", "小工", "派遣工", "劳务工", "车工", "保洁员", "保洁", "阿姨", "阿姐", "兄弟", "工友", "家政工",
         "钟点工", "月嫂", "育儿嫂", "保姆", "护工", "护理员", "保安", "教师", "老师", "护士", "搬运工", "装卸工", "钢筋工", "木工", "电工", "职工",
-        "环卫工", "清洁工", "店员", "服务员", "学员", "技工", "涉及人员", "人员", "人数", "工人数");
+        "环卫工", "清洁工", "店员", "服务员", "学员", "技工", "涉及人员", "人员", "人数", "工人数", "的人", "涉及的人", "小时工");
 
     private static readonly Lexicon ZhNotVehicles = new(
         "机器", "设备", "电脑", "手机", "空调", "电梯", "机", "冰箱", "洗衣机", "电视", "风扇", "扫描枪", "高拍仪", "打包台", "电子秤", "货架", "门", "分",
         "打印机", "充电桩", "换电柜", "柜");
+
+    private static readonly Lexicon ZhPronouns = new("我们", "我們", "俺们", "俺們", "咱们", "他们", "她们", "我哋", "佢哋", "阿拉", "伲", "阮", "咱", "大家", "大伙", "兄弟们", "姐妹们");
 
     private static readonly Lexicon ZhTally = new("报名的", "报名", "报了", "接龙", "接龙到了", "统计", "登记", "确认", "人数", "签名的", "同意的", "报名的已经", "统计了", "登记了");
 
@@ -471,7 +537,7 @@ public static class WorkerCounts
         "deliverymen", "deliveryman", "electricians", "welders", "painters", "carpenters", "dockers", "dockworkers", "members", "hands", "temps",
         "interns", "apprentices", "trainees", "cooks", "chefs", "waiters", "waitresses", "servers", "cashiers", "clerks", "dispatchers",
         "packers", "pickers", "stevedores", "masons", "plasterers", "plumbers", "fitters", "mechanics", "crew", "bricklayers", "scaffolders",
-        "freelancers", "helpers", "handlers", "attendants", "agents", "workmen", "labor", "labour", "villagers", "retirees", "veterans",
+        "freelancers", "helpers", "handlers", "attendants", "agents", "workmen", "villagers", "retirees", "veterans",
         "homeworkers", "operatives", "pickers", "movers", "haulers", "hauliers", "chauffeurs", "couriers'", "riders'", "workers'", "us", "them",
         "individuals", "employees'", "staffers", "ladies", "lads", "boys", "girls", "security");
 
@@ -607,6 +673,9 @@ public static class WorkerCounts
     /// <summary>What the words from token <paramref name="j"/> count: people (a worker noun, vehicles, accounts within four words), something else, or nothing said.</summary>
     private static EnKind EnNoun(ReadOnlySpan<char> t, ReadOnlySpan<Token> tk, int j)
     {
+        // "200 delivery workers", "40 parcel sorters", "30 shoe factory workers": nouns of things may
+        // modify the worker noun; they count things only when no worker noun ends the phrase.
+        var other = false;
         for (var k = j; k < Math.Min(tk.Length, j + 5); k++)
         {
             var token = tk[k];
@@ -618,34 +687,31 @@ public static class WorkerCounts
                     continue;
                 }
 
-                return EnKind.None;
+                break;
             }
 
             var w = t.Slice(token.Start, token.Length);
             if (EnPeople.Contains(w) || EnVehicles.Contains(w) || EnAccounts.Contains(w))
             {
                 // "us"/"them" only right after "of" (handled by the caller).
-                if (w.Equals("us", StringComparison.OrdinalIgnoreCase) || w.Equals("them", StringComparison.OrdinalIgnoreCase))
-                {
-                    return EnKind.None;
-                }
-
-                return EnKind.People;
+                return w.Equals("us", StringComparison.OrdinalIgnoreCase) || w.Equals("them", StringComparison.OrdinalIgnoreCase) ? EnKind.None : EnKind.People;
             }
 
-            if (EnNotPeople.Contains(w) || EnglishNumber.SmallWord(w) > 0)
+            if (EnglishNumber.SmallWord(w) > 0 || EnStopWords.Contains(w) || EnUnitsEndingPhrase.Contains(w))
             {
-                return EnKind.Other;
+                break;
             }
 
-            if (EnStopWords.Contains(w))
-            {
-                return EnKind.None;
-            }
+            other |= EnNotPeople.Contains(w);
         }
 
-        return EnKind.None;
+        return other ? EnKind.Other : EnKind.None;
     }
+
+    /// <summary>Units that are never a modifier of a worker noun: "3 days", "500 yuan", "20 percent".</summary>
+    private static readonly Lexicon EnUnitsEndingPhrase = new(
+        "yuan", "rmb", "cny", "kuai", "dollars", "usd", "percent", "pct", "days", "hours", "hrs", "weeks", "months", "years", "minutes", "mins",
+        "seconds", "times", "km", "kilometres", "kilometers", "miles", "am", "pm", "o'clock", "kg", "kilos", "degrees");
 
     /// <summary>Words that end a noun phrase: a count before them names no noun.</summary>
     private static readonly Lexicon EnStopWords = new(
@@ -692,26 +758,44 @@ public static class WorkerCounts
     /// </summary>
     private static bool Individual(PreparedText text)
     {
+        // Singular cues (我, 俺, 一个骑手, 小唐, 老黄, "I", "a rider") against group cues (们 of people,
+        // 大家, 一起, "we", "all", plural workers): a story told of one person mentions the others too
+        // (站里的人都在医院, 大家心情都不好), so the singular has to be there and not be outnumbered.
         var t = text.Text.AsSpan();
-        var one = false;
+        var one = 0;
+        var group = 0;
         if (text.HasIdeograph)
         {
             for (var k = 0; k < t.Length; k++)
             {
+                var c = t[k];
+                if (c is '们' or '們')
+                {
+                    group += PlacePossessive(t, k) ? 0 : 1;
+                    continue;
+                }
+
                 if (ZhGroup.StartsAt(t[k..]))
                 {
-                    return false;
+                    group++;
+                    continue;
                 }
 
                 var n = ZhOne.LongestAt(t[k..]);
                 if (n > 0 && !(k + n < t.Length && t[k + n] is '们' or '們' or '哋' or '俩' or '倆' or '仨' or '几' or '兩' or '两' or '三' or '四' or '五'))
                 {
-                    one = true;
+                    one++;
+                    k += n - 1;
                 }
-
-                if (t[k] is '们' or '們' && !PlacePossessive(t, k))
+                else if (c is '小' or '老' && k + 1 < t.Length && Surnames.Contains(t[k + 1]) && !(k + 2 < t.Length && t[k + 2] is '板' or '公' or '婆' or '乡' or '家' or '区'))
                 {
-                    return false;
+                    // 小唐, 老黄, 老赵: someone by name.
+                    one++;
+                }
+                else if (c == '阿' && k + 1 < t.Length && IsIdeograph(t[k + 1]) && t[k + 1] is not ('姨' or '拉' or '姐' or '里' or '们'))
+                {
+                    // 阿坤, 阿飞.
+                    one++;
                 }
             }
         }
@@ -737,20 +821,23 @@ public static class WorkerCounts
                 var w = folded[k..e];
                 if (EnGroup.Contains(w))
                 {
-                    return false;
+                    group++;
                 }
-
-                if (EnOne.Contains(w) || (w.SequenceEqual("a") || w.SequenceEqual("one")) && NextWordIsWorker(folded, e))
+                else if (EnOne.Contains(w) || ((w.SequenceEqual("a") || w.SequenceEqual("one")) && NextWordIsWorker(folded, e)))
                 {
-                    one = true;
+                    one++;
                 }
 
                 k = e;
             }
         }
 
-        return one;
+        return one > 0 && one >= group;
     }
+
+    /// <summary>Common surnames: 小 or 老 before one of them names a person (小唐, 老黄).</summary>
+    private static readonly System.Buffers.SearchValues<char> Surnames = System.Buffers.SearchValues.Create(
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤");
 
     private static bool NextWordIsWorker(ReadOnlySpan<char> folded, int e)
     {
