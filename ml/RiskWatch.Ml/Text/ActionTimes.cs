@@ -125,6 +125,7 @@ public static partial class ActionTimes
         + @"|(?<weekend>this weekend|the weekend|next weekend)"
         + @"|(?:in|within)\s+(?:the\s+next\s+)?(?<n>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|ten|twelve|twenty-four|forty-eight|seventy-two|a couple of|a few)\s+(?<u>days?|hours?|weeks?)"
         + @"|(?<dayortwo>(?:in|within)\s+(?:the\s+next\s+)?(?:a\s+|one\s+)?day\s+or\s+two)"
+        + @"|(?<fromnow>(?<fn>\d{1,3}|one|two|three|four|five|six|seven|ten|twelve|twenty-four|forty-eight|seventy-two)\s+(?<fu>hours?|days?)\s+from\s+now)"
         + @"|(?<in>in)\s+(?<n2>\d{1,2}|two|three|four|five|six|seven|a couple of|a few)\s+days'?\s+time"
         + @"|(?<eom>(?:the\s+)?end of (?:the|this) month|month[- ]end)"
         + @"|(?<month>next month|early next month|the start of next month|the beginning of next month)"
@@ -426,10 +427,38 @@ public static partial class ActionTimes
         var s => EnglishNumber.SmallWord(s) is > 0 and var w ? w : 1,
     };
 
+    [GeneratedRegex(@"(?:at|from|by|around)\s+(?<h>\d{1,2})(?::(?<m>\d{2}))?\s*(?<ampm>am|pm|a\.m\.|p\.m\.|o'clock)?\s*,?\s*$", Opts)]
+    private static partial Regex EnHourBeforeRegex();
+
+    /// <summary>An hour written just before the day ("at 7 tomorrow morning", "from 6am on Friday"), or -1.</summary>
+    private static double EnHourBefore(string t, int index)
+    {
+        var m = EnHourBeforeRegex().Match(t, Math.Max(0, index - 20), Math.Min(index, 20));
+        if (!m.Success)
+        {
+            return -1;
+        }
+
+        double h = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
+        if (h > 23)
+        {
+            return -1;
+        }
+
+        var ampm = m.Groups["ampm"].Value.ToLowerInvariant();
+        if (h < 12 && (ampm.StartsWith('p') || (ampm.Length == 0 && h is >= 1 and <= 5)))
+        {
+            h += 12;
+        }
+
+        return m.Groups["m"].Success ? h + (int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) / 60.0) : h;
+    }
+
     private static DateTimeOffset? ResolveEn(Match m, string t, DateTimeOffset at)
     {
         var after = m.Index + m.Length;
-        double Hour(double fallback) => EnHourAfter(t, after, fallback);
+        var hourBefore = EnHourBefore(t, m.Index);
+        double Hour(double fallback) => hourBefore >= 0 ? hourBefore : EnHourAfter(t, after, fallback);
         var g = m.Groups;
         if (g["day"].Success)
         {
@@ -489,6 +518,12 @@ public static partial class ActionTimes
             }
 
             return unit.StartsWith("hour", StringComparison.Ordinal) ? at.AddHours(hours) : At(at, hours / 24, Hour(9));
+        }
+
+        if (g["fromnow"].Success)
+        {
+            var n = EnSmall(g["fn"].Value);
+            return g["fu"].Value.StartsWith("hour", StringComparison.OrdinalIgnoreCase) ? at.AddHours(n) : at.AddDays(n);
         }
 
         if (g["dayortwo"].Success)

@@ -210,6 +210,8 @@ public static class EnglishNumber
                 return false;
             }
 
+            multiplied = value >= 100_000;
+
             // "a couple hundred", "two million", "a few thousand": the scale after.
             if (j < tokens.Length && tokens[j].Kind == TokenKind.Word && Multiplier(text.Slice(tokens[j].Start, tokens[j].Length), false) is > 0 and var m)
             {
@@ -379,6 +381,13 @@ public static class EnglishNumber
         if (tl.Is(i, "half") && tl.Is(i + 1, "a") && tl.Is(i + 2, "dozen"))
         {
             (value, next) = (6, i + 3);
+            return true;
+        }
+
+        if (tl.Is(i, "half") && tl.Is(i + 1, "a") && (tl.Is(i + 2, "million") || tl.Is(i + 2, "mil")))
+        {
+            // The caller reads no scale after it: "half a million" is the whole number.
+            (value, next, approximate) = (500_000, i + 3, false);
             return true;
         }
 

@@ -122,7 +122,7 @@ public static partial class SignalDetector
     [GeneratedRegex(@"约好|约了|约定|商量好|(?:说好|讲好)(?![^，。,.!！?？\s]{0,6}(?:发|给|结|退|补|付|的))|定了|已经定|决定|准备|打算|计划|号召|接龙|报名|登记|通知大家|通知各位|到时候|要去|要一起|将要|将于|即将|再不.{0,15}就|不然就|否则", RegexOptions.CultureInvariant)]
     private static partial Regex PlannedZhRegex();
 
-    [GeneratedRegex(@"\bplan(?:s|ned|ning)?\b|\bwill\b|going to|gonna|set to|\bagreed\b|\bdecided\b|intend|called for|calling for|threaten(?:s|ed|ing)? to (?:strike|stop|protest|block|walk|march|gather|petition|quit|resign|sue|go on strike|down tools)|vow|signed up|sign-up|\bunless\b|\bif\b[^.!?]{0,40}\b(?:we|they)(?:'ll| will)\b", Opts)]
+    [GeneratedRegex(@"\bplan(?:s|ned|ning)?\b|\bwill\b|going to|gonna|set to|\bagreed\b|\bdecided\b|intend|called for|calling for|threaten(?:s|ed|ing)? to (?:strike|stop|protest|block|walk|march|gather|petition|quit|resign|sue|go on strike|down tools)|vow|signed up|sign-up|\bunless\b|if nothing changes|if (?:they|the company|the boss|the platform|the agent|management) (?:don't|doesn't|do not|does not|won't|will not|refuse)|\bif\b[^.!?]{0,40}\b(?:we|they)(?:'ll| will)\b", Opts)]
     private static partial Regex PlannedEnRegex();
 
     [GeneratedRegex(@"听说|聽講|听讲|听人说|有人说|有人在说|有人在传|有人想|在传|传得|传来传去|据说|據說|传言|谣言|好像|可能会|可能要|可能有人|不确定|不知道真|真的假的|真假|私下|嚷嚷|还没定|没定|未定|没个准|说不清|没人牵头|没人组织|没人出头|谁牵头|谁组织|没说哪天|不知道哪天|提议|吹水|吹牛|说说而已|网上说说|就是说说|随口说说|观望|串联|要不(?:咱们|大家|我们)", RegexOptions.CultureInvariant)]
@@ -135,7 +135,7 @@ public static partial class SignalDetector
     [GeneratedRegex(@"明天|明早|明晚|明儿|明日|明朝|明仔|聽日|听日|后天|後日|後天|后日|大后天|下周|下个?礼拜|下個?禮拜|下个?星期|下個星期|这周[一二三四五六日末]|这礼拜[一二三四五六天日]|本周[一二三四五六日末]|周一|周二|周三|周四|周五|周六|周日|周末|礼拜[一二三四五六天日]|禮拜[一二三四五六天日]|星期[一二三四五六天日]|月底|月初|下个月|下個月|下月|[\d一二三四五六七八九十廿](?:号开始|号起|号早上|号上午|号那天)|今晚|今夜|当晚|晚上[\d一二三四五六七八九十]+点|[\d一二两三四五六七八九十](?:小时内|个小时内|小时之内|个小时之内|小时后|个小时后)|[\d一二两三四五六七八九十](?:天后|天以后|天之后)|过几天|过两天|这两天|这几天|两天内|近期|近日|改天|回头|到时候", RegexOptions.CultureInvariant)]
     private static partial Regex FutureZhRegex();
 
-    [GeneratedRegex(@"\btomorrow\b|\btonight\b|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:on|this|coming|from|by) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|day after tomorrow|in (?:\d+|two|three|a few|a couple of) days|within (?:\d+|forty-eight|twenty-four|two|three) (?:hours|days)|end of (?:the|this) month|in (?:\d+|twenty-four|forty-eight) hours|coming days|next few days|next day or two|a day or two|later this week|later today|this afternoon|this evening|this weekend|\bsoon\b|at (?:\d{1,2})(?::\d\d)? ?(?:am|pm)", Opts)]
+    [GeneratedRegex(@"\btomorrow\b|\btonight\b|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:on|this|coming|from|by) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|day after tomorrow|in (?:\d+|two|three|a few|a couple of) days|within (?:\d+|forty-eight|twenty-four|two|three) (?:hours|days)|end of (?:the|this) month|in (?:\d+|twenty-four|forty-eight) hours|coming days|next few days|next day or two|a day or two|later this week|later today|this afternoon|this evening|this weekend|\bsoon\b|at (?:\d{1,2})(?::\d\d)? ?(?:am|pm)|(?:hours|days) from now", Opts)]
     private static partial Regex FutureEnRegex();
 
     // Going on now (现在, 正在, 第三天了, 从今天早上开始, right now).

@@ -93,7 +93,7 @@ public static class WorkerCounts
         "架子工", "杂工", "安装工", "装修工", "职工", "环卫工", "清洁工", "扫地的", "店员", "营业员", "收银员", "服务员", "厨师", "学员", "学徒",
         "技师", "技工", "老师傅", "老嘢", "婆娘", "娘们", "老乡", "人", "號人", "号人", "个人", "名", "同事", "网约车司机", "货车司机", "跑腿",
         "打工人", "打工的", "干活的", "上班的", "跑单的", "送外卖的", "送快递的", "开车的", "跑车的", "扫地的", "做工的", "众包骑手", "众包兄弟",
-        "专送骑手", "小伙子", "小伙", "姑娘", "大妈", "大爷", "大叔", "小时工", "日结工", "零工", "散工", "站长", "班长", "组长");
+        "专送骑手", "小伙子", "小伙", "姑娘", "大妈", "大爷", "大叔", "小时工", "日结工", "零工", "散工", "妇女", "女的", "男的");
 
     /// <summary>Nouns that make a count something other than people: places, units, things.</summary>
     private static readonly Lexicon ZhNotPeople = new(
@@ -101,11 +101,12 @@ public static class WorkerCounts
         "街", "路", "口", "月", "天", "日", "小时", "钟头", "钟", "分钟", "年", "周", "星期", "礼拜", "单", "件", "票", "箱", "机器", "设备", "问题",
         "方面", "原因", "条件", "电话", "办法", "理由", "平台", "公司", "部门", "班组", "组", "线", "条", "账", "钱", "块", "元", "工资", "工钱", "押金",
         "奖", "补贴", "投诉", "差评", "好评", "订单", "视频", "照片", "截图", "字", "楼", "层", "栋", "房", "间", "门", "窗", "轮", "批", "次", "回", "趟",
-        "遍", "口子", "针", "伤", "地方", "城市", "中心", "仓", "群里", "代理", "加盟商", "承包商", "老板", "站长", "经理", "领导", "负责人", "带头",
+        "遍", "口子", "针", "伤", "地方", "城市", "中心", "仓", "群里", "代理", "加盟商", "承包商", "老板", "站长", "经理", "领导", "负责人",
         "规定", "规矩", "通知", "文件", "条款", "合同", "证", "孩子", "小孩", "娃", "月份", "季度", "班", "岗", "岗位", "窗口", "项", "样", "分",
         "菜", "饭", "馒头", "碗", "瓶", "桶", "袋", "盒", "杯", "份", "顿", "夜", "晚", "早", "上午", "下午", "晚上", "钟点", "事", "环节", "步",
         "公里", "里", "米", "度", "斤", "人次", "多月", "多小时", "多天", "多年", "来月", "来天", "来小时", "把", "遍", "人工", "老人", "病人", "客人",
-        "家人", "业主", "顾客", "乘客", "住户", "居民", "游客", "患者", "人民", "人家", "人情", "人头费", "人民币", "人社", "人事", "工资", "工钱", "工地");
+        "家人", "业主", "顾客", "乘客", "住户", "居民", "游客", "患者", "人民", "人家", "人情", "人头费", "人民币", "人社", "人事", "工资", "工钱", "工地",
+        "主管", "管理员", "群主", "客户", "雇主", "包工头", "工头", "判头", "队长", "厂长", "院长", "店长", "股东");
 
     /// <summary>Vehicles stand for their drivers (四五十台车, 十几辆面包车).</summary>
     private static readonly Lexicon ZhVehicles = new(
@@ -208,7 +209,8 @@ public static class WorkerCounts
         }
 
         var c = rest[0];
-        if (ZhPeople.LongestAt(rest) > 1 && ZhPeople.LongestAt(rest) >= ZhUnits.LongestAt(rest))
+        if (!IsPersonMeasure(c) && c is not ('号' or '號') && ZhPeople.LongestAt(rest) > 1 && ZhPeople.LongestAt(rest) >= ZhUnits.LongestAt(rest)
+            && !IsAudience(t, number.Start, rest))
         {
             // 50月嫂, 三十工友: a worker noun right after the number (not 月 of 三个月).
             return new Counted(apart);
@@ -253,7 +255,8 @@ public static class WorkerCounts
             j++;
         }
 
-        if ((measure || vehicle) && j + 1 < t.Length && t[j] == ' ' && IsIdeograph(t[j + 1]))
+        if ((measure || vehicle) && j + 1 < t.Length && t[j] == ' ' && IsIdeograph(t[j + 1])
+            && (ZhPeople.StartsAt(t[(j + 1)..]) || ZhVehicles.StartsAt(t[(j + 1)..]) || CompoundPeople(t[(j + 1)..])))
         {
             // Informants who type word by word: 两百来个 农民工, 二十几台 货车.
             j++;
@@ -325,9 +328,7 @@ public static class WorkerCounts
                     return new Counted(apart);
                 }
 
-                return k == 0
-                    ? (measure && HeadlessDe(tail) ? new Counted(apart) : null)
-                    : (DeThenPeople(tail) || (measure && HeadlessDe(tail)) ? new Counted(apart) : null);
+                return k > 0 && (DeThenPeople(tail) || (measure && HeadlessDe(tail))) ? new Counted(apart) : null;
             }
 
             if (here[0] == '的' && k > 0)
