@@ -251,7 +251,10 @@ public static partial class ActionTimes
                 "今天" or "今儿" or "今儿个" or "今日" or "今个" or "当天" or "即日" or "今朝" => at.Hour + 1,
                 _ => 9,
             };
-            return At(at, days, Hour(fallback));
+            var hour = Hour(fallback);
+
+            // 今晚十点, 明晚八点: an hour in the evening.
+            return At(at, days, fallback == 20 && hour < 12 ? hour + 12 : hour);
         }
 
         if (g["nw"].Success)

@@ -239,7 +239,7 @@ public static partial class SignalDetector
         }
 
         var future = Future.In(possible, t);
-        if (Rumour.In(possible, t) && !(agreed && future))
+        if (Rumour.In(possible, t) && !(agreed && future && Settled(t)))
         {
             return ActionStatus.Rumoured;
         }
@@ -288,6 +288,13 @@ public static partial class SignalDetector
 
         return past ? ActionStatus.None : ActionStatus.Underway;
     }
+
+    /// <summary>Words that settle an action (定了, 报名, "agreed"), stronger than an intention (要一起, "going to"): they outweigh talk of a rumour.</summary>
+    private static bool Settled(string t) =>
+        t.Contains("定了", StringComparison.Ordinal) || t.Contains("约好", StringComparison.Ordinal) || t.Contains("商量好", StringComparison.Ordinal)
+        || t.Contains("说好了", StringComparison.Ordinal) || t.Contains("接龙", StringComparison.Ordinal) || t.Contains("报名", StringComparison.Ordinal)
+        || t.Contains("决定", StringComparison.Ordinal) || t.Contains("agreed", StringComparison.OrdinalIgnoreCase) || t.Contains("decided", StringComparison.OrdinalIgnoreCase)
+        || t.Contains("signed up", StringComparison.OrdinalIgnoreCase);
 
     private static ReadOnlySpan<char> Sentence(string t, int index)
     {

@@ -201,7 +201,8 @@ public static class WorkerCounts
             return null;
         }
 
-        var measure = false;
+        // 俺们仨, 咱俩: the numeral carries its own measure word.
+        var measure = t[number.End - 1] is '俩' or '倆' or '仨';
         var vehicle = false;
         if (rest.IsEmpty)
         {
@@ -861,7 +862,7 @@ public static class WorkerCounts
         "辞退", "开除", "炒", "不让", "合同", "社保", "工伤", "加班", "骂", "打", "威胁", "补贴", "奖励", "提成", "少发", "没发", "不给", "不退", "跳", "楼顶",
         "不活", "要钱", "讨薪", "申诉", "离职", "辞职", "处罚", "检讨", "病假", "怀孕", "中暑", "晕", "ICU", "住院", "烫", "烧", "砸", "咬", "不合理", "合法",
         "找谁", "维权", "劳动", "仲裁", "监察", "结账", "结算", "费", "不发", "冇俾", "唔俾", "冇发", "超时", "差评", "考勤", "全勤", "绩效", "降薪", "降级",
-        "违规", "冻结", "带走", "拘留", "刀", "出事", "抢救", "压", "割", "休息", "连续", "排班", "强制", "逼");
+        "违规", "冻结", "带走", "拘留", "刀", "出事", "抢救", "压", "割", "休息", "连续", "排班", "强制", "逼", "扇", "耳光", "辱骂", "侮辱");
 
     private static readonly Lexicon EnGrievance = new(
         "fined", "fine", "fines", "docked", "deducted", "owed", "owe", "owes", "unpaid", "wages", "wage", "pay", "paid", "salary", "deposit",
