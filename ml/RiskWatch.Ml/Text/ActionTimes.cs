@@ -64,6 +64,14 @@ public static partial class ActionTimes
             }
         }
 
+        if (RegexPrefilter.Includes(possible, ZhDatePattern))
+        {
+            for (var m = ZhDateRegex().Match(t); m.Success && m.Index < firstFutureIndex; m = m.NextMatch())
+            {
+                Consider(ResolveZh(m, t, occurredAt), m.Index);
+            }
+        }
+
         if (RegexPrefilter.Includes(possible, EnWhenPattern))
         {
             for (var m = EnWhenRegex().Match(t); m.Success; m = m.NextMatch())
@@ -83,9 +91,9 @@ public static partial class ActionTimes
 
     // Each pattern yields something only when one of its words is in the text, so it is run only
     // then (RegexPrefilter); the results are the same, the time on most texts is not.
-    internal const int ZhWhenPattern = 0, EnWhenPattern = 1;
+    internal const int ZhWhenPattern = 0, EnWhenPattern = 1, ZhDatePattern = 2;
 
-    internal static readonly IReadOnlyList<Regex> PrefilteredPatterns = [ZhWhenRegex(), EnWhenRegex()];
+    internal static readonly IReadOnlyList<Regex> PrefilteredPatterns = [ZhWhenRegex(), EnWhenRegex(), ZhDateRegex()];
 
     internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
 
@@ -94,21 +102,27 @@ public static partial class ActionTimes
     // Days, then (in ResolveZh) a part of the day and an hour after them.
     [GeneratedRegex(
         @"(?<day>大后天|大後天|大後日|后天|後天|後日|后日|明天|明儿个|明儿|明日|明早|明晚|明朝|明仔载|明仔|听日|聽日|今天|今儿个|今儿|今日|今早|今晚|今夜|今个|今朝|当晚|當晚|当天|即日)"
-        + @"|(?<next>下个?|下一个?|下個)(?:周|星期|礼拜|禮拜|週)(?<nw>[一二三四五六日天1-7])"
-        + @"|(?:这个?|這個?|本|今个)?(?:周|星期|礼拜|禮拜|週)(?<w>[一二三四五六日天1-7])"
-        + @"|(?<nextweek>下个?(?:周|星期|礼拜|禮拜|週))(?![一二三四五六日天1-7几])"
+        + @"|(?<next>下周|下个周|下一周|下星期|下个星期|下一个星期|下個星期|下礼拜|下个礼拜|下一个礼拜|下禮拜|下個禮拜|下週)(?<nw>[一二三四五六日天1-7])"
+        + @"|(?:这个?|這個?|本|今个)?(?<w>周一|周二|周三|周四|周五|周六|周日|周天|星期一|星期二|星期三|星期四|星期五|星期六|星期日|星期天|礼拜一|礼拜二|礼拜三|礼拜四|礼拜五|礼拜六|礼拜日|礼拜天|禮拜一|禮拜二|禮拜三|禮拜四|禮拜五|禮拜六|禮拜日|禮拜天|週一|週二|週三|週四|週五|週六|週日)"
+        + @"|(?<nextweek>下周|下个周|下星期|下个星期|下個星期|下礼拜|下个礼拜|下禮拜|下個禮拜|下週)(?![一二三四五六日天1-7几])"
         + @"|(?<weekend>(?:这个?|本)?(?:周末|週末))"
-        + @"|(?<nd>\d{1,2}|[一二两三四五六七八九十]{1,2})天(?:后|以后|之后|後)"
-        + @"|(?<pass>过|過)(?<pd>两|兩|三|几|幾|一两)天"
-        + @"|(?<within>这两天|這兩天|一两天内|两天内|兩天內|(?<wd>\d{1,2}|[一二两三四五六七八九十]{1,2})天(?:之内|以内|内|內))"
-        + @"|(?<hours>(?<hn>\d{1,3}|[一二两三四五六七八九十]{1,3})个?(?:小时|鐘頭|钟头)(?<hk>之内|以内|内|內|后|以后|之后))"
-        + @"|(?<month>下个?月|下個月)(?<ms>初|底|中)?(?:(?<md>\d{1,2}|[一二三四五六七八九十廿]{1,3})[号號日])?"
+        + @"|(?<nd>\d{1,2}|[一二两三四五六七八九十]{1,2})(?:天后|天以后|天之后|天後)"
+        + @"|(?<pass>过两天|过三天|过几天|過兩天|過幾天|过一两天)"
+        + @"|(?<within>这两天|這兩天|一两天内|两天内|兩天內|(?<wd>\d{1,2}|[一二两三四五六七八九十]{1,2})(?:天之内|天以内|天内|天內))"
+        + @"|(?<hours>(?<hn>\d{1,3}|[一二两三四五六七八九十]{1,3})个?(?<hk>小时之内|小时以内|小时内|小时后|小时以后|小时之后|钟头之内|钟头内|钟头后|鐘頭內|鐘頭後))"
+        + @"|(?<month>下个月|下月|下個月)(?<ms>初|底|中)?(?:(?<md>\d{1,2}|[一二三四五六七八九十廿]{1,3})[号號日])?"
         + @"|(?<eom>月底|月尾|月末)"
-        + @"|(?<mo>\d{1,2}|[一二三四五六七八九十]{1,3})月(?<dd>\d{1,2}|[一二三四五六七八九十廿卅]{1,3})[日号號]"
-        + @"|(?<![\d一二两三四五六七八九十百千万个多来])(?<dom>\d{1,2}|[一二三四五六七八九十廿卅]{1,3})(?:号|號)(?![人兄骑线楼房码])"
         + @"|(?<clock>(?:早上|上午|中午|下午|傍晚|晚上|夜里|凌晨)(?:" + ZhNum + @")(?:点|點|:))",
         Opts)]
     private static partial Regex ZhWhenRegex();
+
+    // Dates by the month and day (3月8日) or the day alone (十五号): 月 and 号 are in most Chinese texts, so
+    // this small pattern is kept apart from the large one above, which its anchors then let skip most texts.
+    [GeneratedRegex(
+        @"(?<mo>\d{1,2}|[一二三四五六七八九十]{1,3})月(?<dd>\d{1,2}|[一二三四五六七八九十廿卅]{1,3})[日号號]"
+        + @"|(?<![\d一二两三四五六七八九十百千万个多来])(?<dom>\d{1,2}|[一二三四五六七八九十廿卅]{1,3})(?:号|號)(?![人兄骑线楼房码])",
+        Opts)]
+    private static partial Regex ZhDateRegex();
 
     // The part of the day and hour right after a day: 明天早上七点, 后天上午, 今晚八点半, 周五晚上.
     [GeneratedRegex(
@@ -129,8 +143,8 @@ public static partial class ActionTimes
         + @"|(?<in>in)\s+(?<n2>\d{1,2}|two|three|four|five|six|seven|a couple of|a few)\s+days'?\s+time"
         + @"|(?<eom>(?:the\s+)?end of (?:the|this) month|month[- ]end)"
         + @"|(?<month>next month|early next month|the start of next month|the beginning of next month)"
-        + @"|(?:on\s+)?the\s+(?<dom>\d{1,2})(?:st|nd|rd|th)\b"
-        + @"|(?<clock>(?:at\s+)?(?<ch>\d{1,2})(?::(?<cm>\d{2}))?\s*(?<cap>am|pm|a\.m\.|p\.m\.)\s+(?<cday>tomorrow|tonight|today|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))))\b",
+        + @"|the (?<dom>1st|2nd|3rd|4th|5th|6th|7th|8th|9th|10th|11th|12th|13th|14th|15th|16th|17th|18th|19th|20th|21st|22nd|23rd|24th|25th|26th|27th|28th|29th|30th|31st)\b"
+        + @"|(?<clock>(?:at\s+)?(?<ch>\d{1,2})(?::(?<cm>\d{2}))?\s*(?<cap>am|pm|a\.m\.|p\.m\.)\s+(?<cday>tomorrow|tonight|today|on\s+(?<cw>monday|tuesday|wednesday|thursday|friday|saturday|sunday))))\b",
         Opts)]
     private static partial Regex EnWhenRegex();
 
@@ -259,13 +273,13 @@ public static partial class ActionTimes
 
         if (g["nw"].Success)
         {
-            return At(at, DaysToNextWeeksDay(at, ZhWeekdayIndex(g["nw"].Value[0])), Hour(9));
+            return At(at, DaysToNextWeeksDay(at, ZhWeekdayIndex(g["nw"].Value[^1])), Hour(9));
         }
 
         if (g["w"].Success)
         {
             var hour = Hour(9);
-            return At(at, DaysToWeekday(at, ZhWeekdayIndex(g["w"].Value[0])), hour);
+            return At(at, DaysToWeekday(at, ZhWeekdayIndex(g["w"].Value[^1])), hour);
         }
 
         if (g["nextweek"].Success)
@@ -287,7 +301,7 @@ public static partial class ActionTimes
 
         if (g["pass"].Success)
         {
-            return At(at, g["pd"].Value is "三" ? 3 : 2, Hour(9));
+            return At(at, g["pass"].Value.Contains('三', StringComparison.Ordinal) ? 3 : 2, Hour(9));
         }
 
         if (g["within"].Success)
@@ -552,7 +566,7 @@ public static partial class ActionTimes
 
         if (g["dom"].Success)
         {
-            var dd = int.Parse(g["dom"].Value, CultureInfo.InvariantCulture);
+            var dd = int.Parse(g["dom"].ValueSpan[..^2], CultureInfo.InvariantCulture); // 15th
             if (dd is < 1 or > 31)
             {
                 return null;

@@ -92,7 +92,7 @@ public static class WorkerCounts
         "护理员", "保安", "教师", "老师", "护士", "医生", "搬运工", "装卸工", "钢筋工", "泥水工", "泥瓦工", "木工", "电工", "焊工", "水电工", "油漆工",
         "架子工", "杂工", "安装工", "装修工", "职工", "环卫工", "清洁工", "扫地的", "店员", "营业员", "收银员", "服务员", "厨师", "学员", "学徒",
         "技师", "技工", "老师傅", "老嘢", "婆娘", "娘们", "老乡", "人", "號人", "号人", "个人", "名", "同事", "网约车司机", "货车司机", "跑腿",
-        "打工人", "打工的", "干活的", "上班的", "跑单的", "送外卖的", "送快递的", "开车的", "跑车的", "扫地的", "做工的", "众包骑手", "众包兄弟",
+        "打工人", "打工的", "干活的", "上班的", "跑单的", "送外卖的", "送快递的", "开车的", "跑车的", "做工的", "众包骑手", "众包兄弟",
         "专送骑手", "小伙子", "小伙", "姑娘", "大妈", "大爷", "大叔", "小时工", "日结工", "零工", "散工", "妇女", "女的", "男的");
 
     /// <summary>Nouns that make a count something other than people: places, units, things.</summary>
@@ -104,9 +104,8 @@ public static class WorkerCounts
         "遍", "口子", "针", "伤", "地方", "城市", "中心", "仓", "群里", "代理", "加盟商", "承包商", "老板", "站长", "经理", "领导", "负责人",
         "规定", "规矩", "通知", "文件", "条款", "合同", "证", "孩子", "小孩", "娃", "月份", "季度", "班", "岗", "岗位", "窗口", "项", "样", "分",
         "菜", "饭", "馒头", "碗", "瓶", "桶", "袋", "盒", "杯", "份", "顿", "夜", "晚", "早", "上午", "下午", "晚上", "钟点", "事", "环节", "步",
-        "公里", "里", "米", "度", "斤", "人次", "多月", "多小时", "多天", "多年", "来月", "来天", "来小时", "把", "遍", "人工", "老人", "病人", "客人",
-        "家人", "业主", "顾客", "乘客", "住户", "居民", "游客", "患者", "人民", "人家", "人情", "人头费", "人民币", "人社", "人事", "工资", "工钱", "工地",
-        "主管", "管理员", "群主", "客户", "雇主", "包工头", "工头", "判头", "队长", "厂长", "院长", "店长", "股东");
+        "公里", "里", "米", "度", "斤", "人次", "多月", "多小时", "多天", "多年", "来月", "来天", "来小时", "把", "人工", "老人", "病人", "客人",
+        "家人", "业主", "顾客", "乘客", "住户", "居民", "游客", "患者", "人民", "人家", "人情", "人头费", "人民币", "人社", "人事", "主管", "管理员", "群主", "客户", "雇主", "包工头", "工头", "判头", "队长", "厂长", "院长", "店长", "股东");
 
     /// <summary>Vehicles stand for their drivers (四五十台车, 十几辆面包车).</summary>
     private static readonly Lexicon ZhVehicles = new(
@@ -121,17 +120,15 @@ public static class WorkerCounts
         "多小时", "多个小时", "多个月", "来天", "来年", "来个月", "多分钟", "余天", "余年", "项", "条", "份", "张", "套", "台机", "辆次", "人次", "届", "期",
         "班", "轮", "w", "W", "k", "K", "号线");
 
-    /// <summary>Measure words for people (个, 名, 位, 口) and vehicles (台, 辆, 部).</summary>
+    /// <summary>Measure words for people (个, 名, 位, 口); vehicles take 台, 辆, 部.</summary>
     private static bool IsPersonMeasure(char c) => c is '个' or '個' or '名' or '位' or '口';
-
-    private static bool IsVehicleMeasure(char c) => c is '台' or '辆' or '輛' or '部' or '架';
 
     /// <summary>Pronouns and phrases that say the count is of people when no noun follows (我们三十几个, 报名的四十个).</summary>
     private static readonly Lexicon ZhWhoBefore = new(
         "我们", "我們", "俺们", "俺們", "咱们", "他们", "她们", "我哋", "阿拉", "伲", "阮", "大家", "大伙", "我", "俺", "他", "她", "咱", "其中", "另外", "带头的",
         "报名的", "报了", "报名", "接龙", "统计", "登记", "确认", "一共", "总共", "加起来", "人数", "封了", "停了", "被封", "被停", "辞退", "裁掉", "裁了",
         "开除", "停号", "抓了", "带走", "带走了", "拉走", "铐走", "去了", "来了", "剩下", "还剩", "就有", "只有", "共有", "约有", "到了", "足足", "整整",
-        "足有", "数了", "算了", "统计了", "得有", "有", "估计有", "大概有", "正好", "一共", "总共", "共");
+        "足有", "数了", "算了", "统计了", "得有", "有", "估计有", "大概有", "正好", "共");
 
     /// <summary>What may follow a noun-less count of people: a verb or adverb of what they do or suffer.</summary>
     private static readonly Lexicon ZhWhoAfter = new(
@@ -310,7 +307,7 @@ public static class WorkerCounts
             if (people > 0 && people >= other)
             {
                 // A bare 人 needs the number glued to it or a measure word (三人, 三个人): 一帮人, 第一人 do not count.
-                // 名 or 工 alone is only the measure word itself (二十名, 三十工).
+                // 名 alone further on is a measure word of another count.
                 if ((here[0] == '人' && k > 0 && !measure) || (here[0] is '名' or '工' && people == 1 && k > 0))
                 {
                     return null;
@@ -344,7 +341,7 @@ public static class WorkerCounts
                 break;
             }
 
-            if (k > 0 && here[0] is '员' || (k > 0 && here[0] == '工' && !(here.Length > 1 && "资钱地作厂程龄服具伤棚头单位期时种号价分会夫".Contains(here[1], StringComparison.Ordinal))))
+            if (k > 0 && (here[0] == '员' || (here[0] == '工' && !(here.Length > 1 && "资钱地作厂程龄服具伤棚头单位期时种号价分会夫".Contains(here[1], StringComparison.Ordinal)))))
             {
                 // 拣货员, 理货员, 安装工: other worker nouns by their last character.
                 return new Counted(apart);
