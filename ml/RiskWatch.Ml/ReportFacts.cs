@@ -21,6 +21,8 @@ public sealed record ReportFacts
     public double? HoursUntilAction { get; init; }
 
     public required TextSignals Signals { get; init; }
+    /// <summary>What the text gave where the fields left a number open (null where it was not read: a field was
+    /// set, or, for the hours, no action is planned or its time is given); <see cref="TextNumberExtractor.Extract(string, DateTimeOffset)"/> reads all three.</summary>
     public required ExtractedNumbers Extracted { get; init; }
 
     /// <summary>
@@ -42,7 +44,11 @@ public sealed record ReportFacts
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(text);
-        var extracted = TextNumberExtractor.Extract(text, report.OccurredAt);
+        // The text is read only for what the fields leave open: the hours to an action only when one is
+        // planned without a time (most reports plan none, and times are the dearest to read).
+        var textWorkers = report.WorkersAffected is null ? WorkerCounts.Read(text) : null;
+        var workers = report.WorkersAffected ?? textWorkers;
+        var textAmount = report.AmountOwedCny is null ? MoneyAmounts.Read(text, workers) : null;
         var signals = SignalDetector.Detect(text);
         var status = report.CollectiveAction?.Status switch
         {
@@ -52,25 +58,35 @@ public sealed record ReportFacts
             "none" => ActionStatus.None,
             _ => signals.Action,
         };
+
+        // A collective action needs more than one worker: one who quits, goes to the labour bureau or
+        // threatens alone (the text's count is 1) takes none. Only when the report states neither.
+        if (report.CollectiveAction is null && report.WorkersAffected is null && textWorkers == 1
+            && status is ActionStatus.Planned or ActionStatus.Underway)
+        {
+            status = ActionStatus.None;
+        }
+
         double? hours = null;
+        double? textHours = null;
         if (status == ActionStatus.Planned)
         {
             hours = report.CollectiveAction?.ExpectedAt is { } expected
                 ? Math.Max(0.5, (expected - report.OccurredAt).TotalHours)
-                : extracted.HoursUntilAction;
+                : textHours = ActionTimes.HoursUntil(text, report.OccurredAt);
         }
 
         return new ReportFacts
         {
-            Workers = report.WorkersAffected ?? extracted.Workers,
-            WorkersFromText = report.WorkersAffected is null && extracted.Workers is not null,
-            AmountCny = report.AmountOwedCny ?? extracted.AmountCny,
-            AmountFromText = report.AmountOwedCny is null && extracted.AmountCny is not null,
+            Workers = workers,
+            WorkersFromText = textWorkers is not null,
+            AmountCny = report.AmountOwedCny ?? textAmount,
+            AmountFromText = report.AmountOwedCny is null && textAmount is not null,
             Action = status,
             ActionFromField = report.CollectiveAction is not null,
             HoursUntilAction = hours,
             Signals = signals,
-            Extracted = extracted,
+            Extracted = new ExtractedNumbers(textWorkers, textAmount, textHours),
         };
     }
 }

@@ -72,7 +72,10 @@ public sealed class RegexPrefilterTests
     [Fact]
     public void No_pattern_the_extractors_run_is_skipped_on_a_text_it_matches()
     {
-        var texts = LabelledCorpus.ReadReports(RepoPaths.Corpus).Select(r => r.Text).ToList();
+        // The generated corpus and the written one (reports by independent writers, in their own words).
+        var texts = LabelledCorpus.ReadReports(RepoPaths.Corpus).Select(r => r.Text)
+            .Concat(WrittenCorpus.Read(Path.Combine(RepoPaths.Root, "ml", "data", "written")).Select(r => r.Report.Text))
+            .ToList();
         var random = new Random(211);
         var variants = texts.Take(2000).SelectMany(t => new[]
         {
@@ -84,7 +87,7 @@ public sealed class RegexPrefilterTests
         foreach (var (patterns, prefilter) in new[]
         {
             (SignalDetector.PrefilteredPatterns, SignalDetector.Prefilter),
-            (TextNumberExtractor.PrefilteredPatterns, TextNumberExtractor.Prefilter),
+            (ActionTimes.PrefilteredPatterns, ActionTimes.Prefilter),
         })
         {
             foreach (var text in texts.Concat(variants))
@@ -111,5 +114,5 @@ public sealed class RegexPrefilterTests
         Assert.InRange(run, 1, SignalDetector.PrefilteredPatterns.Count / 2);
     }
 
-    private static IEnumerable<Regex> AllPatterns() => SignalDetector.PrefilteredPatterns.Concat(TextNumberExtractor.PrefilteredPatterns);
+    private static IEnumerable<Regex> AllPatterns() => SignalDetector.PrefilteredPatterns.Concat(ActionTimes.PrefilteredPatterns);
 }

@@ -28,25 +28,25 @@ namespace RiskWatch.Ml.Text;
 /// </summary>
 public sealed class RegexPrefilter
 {
-    private readonly ulong _alwaysRun;
+    private readonly ulong alwaysRun;
 
     // Anchors of one character: the patterns each character can start a match of.
-    private readonly ulong[] _asciiSingle = new ulong[128];
-    private readonly FrozenDictionary<char, ulong> _otherSingle;
+    private readonly ulong[] asciiSingle = new ulong[128];
+    private readonly FrozenDictionary<char, ulong> otherSingle;
 
     // Longer anchors by their first two characters: a table for two ASCII characters (English
     // text, where nearly every letter begins some anchor), a dictionary behind a bit set of first
     // characters for the rest (Chinese text, where few characters begin one).
-    private readonly (string Anchor, ulong Bit)[]?[] _asciiPairs = new (string, ulong)[]?[128 * 128];
-    private readonly ulong[] _otherFirst = new ulong[65536 / 64];
-    private readonly FrozenDictionary<int, (string Anchor, ulong Bit)[]> _otherPairs;
+    private readonly (string Anchor, ulong Bit)[]?[] asciiPairs = new (string, ulong)[]?[128 * 128];
+    private readonly ulong[] otherFirst = new ulong[65536 / 64];
+    private readonly FrozenDictionary<int, (string Anchor, ulong Bit)[]> otherPairs;
 
     /// <param name="patterns">At most 64; pattern i is bit i of <see cref="PossibleMatches"/>.</param>
     public RegexPrefilter(IReadOnlyList<Regex> patterns)
     {
         ArgumentNullException.ThrowIfNull(patterns);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(patterns.Count, 64);
-        var otherSingle = new Dictionary<char, ulong>();
+        var singles = new Dictionary<char, ulong>();
         var pairs = new Dictionary<int, List<(string, ulong)>>();
         var anchors = new List<IReadOnlyList<string>?>();
         for (var i = 0; i < patterns.Count; i++)
@@ -56,7 +56,7 @@ public sealed class RegexPrefilter
             anchors.Add(own);
             if (own is null)
             {
-                _alwaysRun |= bit;
+                alwaysRun |= bit;
                 continue;
             }
 
@@ -67,12 +67,12 @@ public sealed class RegexPrefilter
                 {
                     if (first < 128)
                     {
-                        _asciiSingle[first] |= bit;
+                        asciiSingle[first] |= bit;
                     }
                     else
                     {
-                        otherSingle[first] = otherSingle.GetValueOrDefault(first) | bit;
-                        _otherFirst[first >> 6] |= 1UL << (first & 63);
+                        singles[first] = singles.GetValueOrDefault(first) | bit;
+                        otherFirst[first >> 6] |= 1UL << (first & 63);
                     }
 
                     continue;
@@ -87,23 +87,23 @@ public sealed class RegexPrefilter
                 list.Add((anchor, bit));
                 if (first >= 128 || anchor[1] >= 128)
                 {
-                    _otherFirst[first >> 6] |= 1UL << (first & 63);
+                    otherFirst[first >> 6] |= 1UL << (first & 63);
                 }
             }
         }
 
         Anchors = anchors;
-        _otherSingle = otherSingle.ToFrozenDictionary();
+        otherSingle = singles.ToFrozenDictionary();
         foreach (var (key, list) in pairs)
         {
             var (first, second) = ((char)(key >> 16), (char)(key & 0xFFFF));
             if (first < 128 && second < 128)
             {
-                _asciiPairs[(first * 128) + second] = list.ToArray();
+                asciiPairs[(first * 128) + second] = list.ToArray();
             }
         }
 
-        _otherPairs = pairs.Where(kv => (kv.Key >> 16) >= 128 || (kv.Key & 0xFFFF) >= 128).ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        otherPairs = pairs.Where(kv => (kv.Key >> 16) >= 128 || (kv.Key & 0xFFFF) >= 128).ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
     }
 
     /// <summary>Per pattern, the folded literals one of which every match contains; null when it has none (always run).</summary>
@@ -115,7 +115,7 @@ public sealed class RegexPrefilter
     /// </summary>
     public ulong PossibleMatches(ReadOnlySpan<char> folded)
     {
-        var possible = _alwaysRun;
+        var possible = alwaysRun;
         for (var i = 0; i < folded.Length; i++)
         {
             var c = folded[i];
@@ -123,29 +123,29 @@ public sealed class RegexPrefilter
             (string Anchor, ulong Bit)[]? candidates;
             if (c < 128)
             {
-                possible |= _asciiSingle[c];
+                possible |= asciiSingle[c];
                 if (next < 128)
                 {
-                    candidates = _asciiPairs[(c * 128) + next];
+                    candidates = asciiPairs[(c * 128) + next];
                 }
-                else if ((_otherFirst[c >> 6] & (1UL << (c & 63))) == 0 || !_otherPairs.TryGetValue((c << 16) | next, out candidates))
+                else if ((otherFirst[c >> 6] & (1UL << (c & 63))) == 0 || !otherPairs.TryGetValue((c << 16) | next, out candidates))
                 {
                     continue;
                 }
             }
             else
             {
-                if ((_otherFirst[c >> 6] & (1UL << (c & 63))) == 0)
+                if ((otherFirst[c >> 6] & (1UL << (c & 63))) == 0)
                 {
                     continue;
                 }
 
-                if (_otherSingle.TryGetValue(c, out var single))
+                if (otherSingle.TryGetValue(c, out var single))
                 {
                     possible |= single;
                 }
 
-                if (!_otherPairs.TryGetValue((c << 16) | next, out candidates))
+                if (!otherPairs.TryGetValue((c << 16) | next, out candidates))
                 {
                     continue;
                 }
