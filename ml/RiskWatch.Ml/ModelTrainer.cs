@@ -73,7 +73,7 @@ public static class ModelTrainer
     /// <summary>Bumped whenever <see cref="FeatureBuilder"/> changes meaning, so that an old model.zip is not fed new features.
     /// 3: hashed n-grams (<see cref="TextNgramHasher"/>) in place of ML.NET's dictionary FeaturizeText; 4: jieba words
     /// beside the characters, and the hard-sign models.</summary>
-    public const int FeatureVersion = 5;
+    public const int FeatureVersion = 6;
 
     /// <summary>Trains on the corpora shipped with RiskWatch: the written corpus and the generated seed corpus.</summary>
     public static TrainingResult TrainDefault(string outputModelPath, TrainingOptions options)

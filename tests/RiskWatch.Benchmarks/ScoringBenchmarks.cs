@@ -26,10 +26,11 @@ public class ScoringBenchmarks
     public void Setup()
     {
         var corpus = SeedCorpus.DefaultPath;
-        var path = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-model-f{ModelTrainer.FeatureVersion}-{ModelTrainer.Sha256OfFile(corpus)[..8]}.zip");
+        var training = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, corpus);
+        var path = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-model-f{ModelTrainer.FeatureVersion}-{training.Sha256[..8]}.zip");
         if (!File.Exists(path))
         {
-            ModelTrainer.Train(corpus, path, new TrainingOptions());
+            ModelTrainer.Train(training.Examples, training.Sha256, path, new TrainingOptions());
         }
 
         model = RiskModel.Load(path);

@@ -3,7 +3,7 @@ using RiskWatch.Ml.Text;
 
 namespace RiskWatch.Ml.Tests;
 
-public sealed class TextNgramHasherTests
+public sealed partial class TextNgramHasherTests
 {
     private static readonly IReadOnlyList<string> Texts =
     [
@@ -12,7 +12,7 @@ public sealed class TextNgramHasherTests
     ];
 
     [Fact]
-    public void Features_are_the_l2_normalised_counts_of_char_1_3_grams_and_word_1_2_grams()
+    public void Features_are_the_l2_normalised_counts_of_char_1_3_grams_and_word_1_2_grams_with_latin_stems()
     {
         var hasher = new TextNgramHasher();
         foreach (var text in Texts)
@@ -20,7 +20,7 @@ public sealed class TextNgramHasherTests
             var normalized = TextNumberExtractor.Normalize(text);
             var expected = Reference(normalized);
             hasher.Featurise(normalized);
-            Assert.Equal(expected.Keys, hasher.Indices.ToArray());
+            Assert.True(expected.Keys.SequenceEqual(hasher.Indices.ToArray()), $"{text}: missing {string.Join(',', expected.Keys.Except(hasher.Indices.ToArray()).Select(k => TextNgramHasher.Describe(normalized).GetValueOrDefault(k, k.ToString(System.Globalization.CultureInfo.InvariantCulture))))}, extra {string.Join(',', hasher.Indices.ToArray().Except(expected.Keys).Select(k => TextNgramHasher.Describe(normalized).GetValueOrDefault(k, k.ToString(System.Globalization.CultureInfo.InvariantCulture))))}");
             Assert.Equal(expected.Values, hasher.Values.ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
         }
     }
@@ -56,11 +56,14 @@ public sealed class TextNgramHasherTests
     {
         // A model stores weights by slot; these values change only with the hash, and then
         // ModelTrainer.FeatureVersion must change too.
-        Assert.Equal(3, ModelTrainer.FeatureVersion);
+        Assert.Equal(6, ModelTrainer.FeatureVersion);
         Assert.Equal(11876, TextNgramHasher.SlotOfChars("罢"));
         Assert.Equal(33683, TextNgramHasher.SlotOfChars("罢工"));
         Assert.Equal(227989, TextNgramHasher.SlotOfWords("strike"));
         Assert.Equal(162190, TextNgramHasher.SlotOfWords("on", "strike"));
+        Assert.Equal(TextNgramHasher.SlotOfStem("strike"), TextNgramHasher.SlotOfStem("strikes"));
+        Assert.Equal(TextNgramHasher.SlotOfStem("kill"), TextNgramHasher.SlotOfStem("killed"));
+        Assert.NotEqual(TextNgramHasher.SlotOfWords("strike"), TextNgramHasher.SlotOfStem("strike"));
     }
 
     /// <summary>The features by their definition: count every n-gram as a string, sum per slot, normalise each family.</summary>
@@ -77,17 +80,35 @@ public sealed class TextNgramHasherTests
             }
         }
 
+        // Words: runs of Latin letters and digits (with their stems), and jieba's words of the ideograph runs; pairs of
+        // neighbours in each kind (jieba words only when nothing lies between them).
         var words = new Dictionary<int, int>();
-        var tokens = folded[1..^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < tokens.Length; i++)
+        void Count(int slot) => words[slot] = words.GetValueOrDefault(slot) + 1;
+        var latin = LatinWord().Matches(folded).Select(m => m.Value).ToList();
+        for (var i = 0; i < latin.Count; i++)
         {
-            var one = TextNgramHasher.SlotOfWords(tokens[i]);
-            words[one] = words.GetValueOrDefault(one) + 1;
-            if (i + 1 < tokens.Length)
+            Count(TextNgramHasher.SlotOfWords(latin[i]));
+            Count(TextNgramHasher.SlotOfStem(latin[i]));
+            if (i + 1 < latin.Count)
             {
-                var two = TextNgramHasher.SlotOfWords(tokens[i], tokens[i + 1]);
-                words[two] = words.GetValueOrDefault(two) + 1;
+                Count(TextNgramHasher.SlotOfWords(latin[i], latin[i + 1]));
             }
+        }
+
+        var body = folded[1..^1];
+        var at = 0;
+        (string Word, int End)? previous = null;
+        foreach (var word in ChineseSegmenter.Default.Cut(body))
+        {
+            var start = body.IndexOf(word, at, StringComparison.Ordinal);
+            Count(TextNgramHasher.SlotOfWords(word));
+            if (previous is { } p && p.End == start)
+            {
+                Count(TextNgramHasher.SlotOfWords(p.Word, word));
+            }
+
+            previous = (word, start + word.Length);
+            at = start + word.Length;
         }
 
         var result = new SortedDictionary<int, float>();
@@ -102,4 +123,7 @@ public sealed class TextNgramHasherTests
 
         return result;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[a-z0-9\u00C0-\u024F]+(?:'[a-z0-9\u00C0-\u024F]+)*")]
+    private static partial System.Text.RegularExpressions.Regex LatinWord();
 }

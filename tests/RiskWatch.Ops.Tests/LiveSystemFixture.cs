@@ -51,11 +51,7 @@ public sealed class LiveSystemFixture : InProcessSystem
     protected override async Task Configure(Dictionary<string, string?> settings)
     {
         Directory.CreateDirectory(workDirectory);
-        // The metrics need a model, not a good one: a slice of the seed corpus trains in seconds instead of minutes.
-        var corpus = Path.Combine(workDirectory, "corpus.jsonl");
-        await File.WriteAllLinesAsync(corpus, File.ReadLines(SeedCorpus.DefaultPath).Take(600));
-        await Task.Run(() => ModelTrainer.Train(corpus, Path.Combine(workDirectory, "model.zip"), new TrainingOptions()));
-        settings["Model:Path"] = Path.Combine(workDirectory, "model.zip");
+        settings["Model:Path"] = await TestModel.PathAsync();
         settings["Embedded:DataDirectory"] = workDirectory;
     }
 

@@ -158,7 +158,7 @@ public sealed class TextNgramHasher
         for (var i = 0; i < words.Count; i++)
         {
             Add(SlotOfWords(words[i]), words[i]);
-            Add(StemSlot(words[i]), Stem(words[i]).ToString() + "~");
+            Add(SlotOfStem(words[i]), Stem(words[i]).ToString() + "~");
             if (i + 1 < words.Count)
             {
                 Add(SlotOfWords(words[i], words[i + 1]), words[i] + " " + words[i + 1]);
@@ -232,7 +232,7 @@ public sealed class TextNgramHasher
             var word = text.Slice(start, length);
             var h = WordHash(word);
             keys[count++] = (WordUnigramSlot(h) << 1) | 1;
-            keys[count++] = (StemSlot(word) << 1) | 1;
+            keys[count++] = (SlotOfStem(word) << 1) | 1;
             if (havePrevious)
             {
                 keys[count++] = (WordBigramSlot(previous, h) << 1) | 1;
@@ -277,22 +277,38 @@ public sealed class TextNgramHasher
     /// The slot of a word's stem: the word without one common English ending (killed, kills, killing: kill), so a form
     /// the training reports never used still meets the weight its other forms earned.
     /// </summary>
-    private static int StemSlot(ReadOnlySpan<char> word) => Slot(WordHash(Stem(word)) ^ WordSeed3);
+    public static int SlotOfStem(ReadOnlySpan<char> word) => Slot(WordHash(Stem(word)) ^ WordSeed3);
 
+    /// <summary>
+    /// A light English stemmer: one ending off (-ing, -ed, -es after s/x/z/ch/sh, -s, -ly), then a final e, keeping at least
+    /// three letters: strike, strikes, striking: strik; killed, kills: kill.
+    /// </summary>
     internal static ReadOnlySpan<char> Stem(ReadOnlySpan<char> word)
     {
-        foreach (var ending in StemEndings)
+        var stem = word;
+        if (stem.Length >= 6 && stem.EndsWith("ing"))
         {
-            if (word.Length - ending.Length >= 3 && word.EndsWith(ending, StringComparison.Ordinal))
-            {
-                return word[..^ending.Length];
-            }
+            stem = stem[..^3];
+        }
+        else if (stem.Length >= 5 && stem.EndsWith("ed"))
+        {
+            stem = stem[..^2];
+        }
+        else if (stem.Length >= 5 && stem.EndsWith("es") && (stem[^3] is 's' or 'x' or 'z' || stem[^4..^2] is "ch" or "sh"))
+        {
+            stem = stem[..^2];
+        }
+        else if (stem.Length >= 4 && stem[^1] == 's' && stem[^2] != 's')
+        {
+            stem = stem[..^1];
+        }
+        else if (stem.Length >= 5 && stem.EndsWith("ly"))
+        {
+            stem = stem[..^2];
         }
 
-        return word;
+        return stem.Length >= 4 && stem[^1] == 'e' ? stem[..^1] : stem;
     }
-
-    private static readonly string[] StemEndings = ["ing", "ed", "es", "ly", "s"];
 
     /// <summary>
     /// Keys of the jieba words of every ideograph run and of each pair of adjacent words (a pair never spans a gap

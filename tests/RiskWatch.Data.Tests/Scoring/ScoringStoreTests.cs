@@ -116,7 +116,7 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
             },
             Partition = 5,
             Offset = long.MaxValue - 1,
-            Reasons = ["policy floor: \"wages\"", "第二条"],
+            Reasons = [new GradeReason("第一条：\"工资\"", "policy floor: \"wages\""), new GradeReason("第二条", "the second")],
         };
         var database = await postgres.CreateDatabaseAsync();
         await SaveAsync(database, [stream]);
@@ -136,7 +136,7 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
             {
                 Id = report.ReportId,
                 Body = System.Text.Json.JsonSerializer.Serialize(report, ReportJson.Options),
-                Reasons = System.Text.Json.JsonSerializer.Serialize(message.Reasons),
+                Reasons = GradeReason.ToJson(message.Reasons),
             });
 
             // Tracking codes are Ingest's, keyed with its secret and kept in the intake ledger (issue 14, finding 2).
@@ -295,7 +295,7 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
                 Subject = new ReportSubject { Kind = "site", Name = subject },
                 Text = $"{subject}: 拖欠工资",
             }, grade, Probabilities(grade), $"m-{grade.ToWire()}") { SubmittedBy = reporter }, 0, offset++)
-            { Reasons = [$"because {grade.ToWire()}"] };
+            { Reasons = [new GradeReason($"因为 {grade.ToWire()}", $"because {grade.ToWire()}")] };
 
         var stream = new List<ScoredMessage>
         {

@@ -104,30 +104,32 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
     }
 
     [Fact]
-    public async Task Promote_refuses_a_model_worse_on_the_held_out_data_unless_forced_and_rollback_restores_the_previous_one()
+    public async Task Promote_refuses_a_model_worse_by_leave_one_writer_out_or_unmeasured_unless_forced_and_rollback_restores_the_previous_one()
     {
         var registry = new ModelRegistry(dataSource);
+        var model = await TestModel.PathAsync();
+
+        // The current model as `riskwatch model train` registers it: with its leave-one-writer-out figures.
+        var good = "m-test-good-" + Guid.NewGuid().ToString("N")[..8];
+        await RegisterAsync(registry, good, model, """{"byWriter": {"macroF1": 0.80, "redRecall": 0.95, "noneRecall": 0.85}}""");
+        Assert.True((await ModelOperations.PromoteAsync(dataSource, good, force: false, "test", null, TextWriter.Null, CancellationToken.None)).Allowed);
         var current = (await registry.CurrentAsync())!.Version;
+        Assert.Equal(good, current);
 
-        // A poor model: trained on 40 reports of the two lowest grades only, so by itself it never says
-        // yellow or above. (40 reports of every grade are not poor: the dense rubric and floor features
-        // carry the grade, and with 2^18 hashed text slots SDCA's automatic L1 threshold keeps the
-        // n-gram weights at zero however few the reports.)
-        var corpus = LabelledCorpus.Read(SeedCorpus.DefaultPath);
-        var few = corpus.Where(r => CorpusSplit.Of(r.Report.ReportId) == CorpusPart.Train && r.Label <= Grade.Blue).Take(40).ToList();
+        // A candidate whose recipe misses more reds on writers it never read is refused; so is one nobody measured.
         var version = "m-test-poor-" + Guid.NewGuid().ToString("N")[..8];
-        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", version, "model.zip");
-        ModelTrainer.TrainRows(few, "poor", path, new TrainingOptions { Version = version });
-        await registry.RegisterAsync(new ModelRegistration(version, "SdcaMaximumEntropy", DateTimeOffset.UtcNow, "poor", "{}", path, await File.ReadAllBytesAsync(path)));
-
+        await RegisterAsync(registry, version, model, """{"byWriter": {"macroF1": 0.82, "redRecall": 0.90, "noneRecall": 0.86}}""");
+        var unmeasured = "m-test-unmeasured-" + Guid.NewGuid().ToString("N")[..8];
+        await RegisterAsync(registry, unmeasured, model, "{}");
         var log = new StringWriter();
-        var refused = await ModelOperations.PromoteAsync(dataSource, SeedCorpus.DefaultPath, version, force: false, "test", null, log, CancellationToken.None);
+        var refused = await ModelOperations.PromoteAsync(dataSource, version, force: false, "test", null, log, CancellationToken.None);
         Assert.False(refused.Allowed, log.ToString());
         Assert.Contains("Refused", log.ToString(), StringComparison.Ordinal);
-        Assert.True(refused.Candidate.MacroF1 < refused.Current!.MacroF1);
+        Assert.Contains("red recall 0.9000 < current 0.9500", refused.Reason, StringComparison.Ordinal);
+        Assert.False((await ModelOperations.PromoteAsync(dataSource, unmeasured, force: false, "test", null, log, CancellationToken.None)).Allowed);
         Assert.Equal(current, (await registry.CurrentAsync())!.Version);
 
-        var forced = await ModelOperations.PromoteAsync(dataSource, SeedCorpus.DefaultPath, version, force: true, "test", null, log, CancellationToken.None);
+        var forced = await ModelOperations.PromoteAsync(dataSource, version, force: true, "test", null, log, CancellationToken.None);
         Assert.True(forced.Allowed);
         Assert.Equal(version, (await registry.CurrentAsync())!.Version);
         var history = await registry.HistoryAsync();
@@ -171,6 +173,12 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
     }
 
     /// <summary>The same model under another version: a copy with its metadata entry rewritten.</summary>
+    private static async Task RegisterAsync(ModelRegistry registry, string version, string modelPath, string metrics)
+    {
+        var path = await CopyWithVersionAsync(modelPath, version);
+        Assert.True(await registry.RegisterAsync(new ModelRegistration(version, "SdcaMaximumEntropy", DateTimeOffset.UtcNow, "test", metrics, path, await File.ReadAllBytesAsync(path))));
+    }
+
     private static async Task<string> CopyWithVersionAsync(string source, string version)
     {
         var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", version, "model.zip");
