@@ -94,7 +94,7 @@ public static class ModelOperations
                 trainCount = result.TrainCount,
                 feedbackUsed = data.FeedbackForTraining.Count,
                 byWriter,
-            });
+            }, MetricsJson);
             var registered = await new ModelRegistry(dataSource).RegisterAsync(new ModelRegistration(
                 version, options.Trainer.ToString(), now, data.Sha256, metrics, output, await File.ReadAllBytesAsync(output, cancellationToken)), cancellationToken);
             log.WriteLine(registered
@@ -104,6 +104,9 @@ public static class ModelOperations
 
         return version;
     }
+
+    /// <summary>Registry metrics in camelCase, as <see cref="GateFigures.FromMetrics"/> reads them.</summary>
+    private static readonly JsonSerializerOptions MetricsJson = new(JsonSerializerDefaults.Web);
 
     public static TrainerKind ParseTrainer(string name) => name switch
     {

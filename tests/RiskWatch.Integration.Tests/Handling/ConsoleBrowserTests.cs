@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RiskWatch.Core.Access;
@@ -70,6 +72,41 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture riskWatch)
         await Expect(head.Locator(".flag.timer")).ToHaveTextAsync("超时自动升级 1 次");
         await Expect(page.Locator("#alert-team")).ToHaveTextAsync("深圳市劳动关系风险联动处置机制");
         await Expect(page.Locator(".timeline li[data-kind=escalated]")).ToContainTextAsync("未在时限内确认，计时器将预警由市级升级至市联动机制");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_models_reasons_come_in_the_reports_language_from_the_api_and_in_the_consoles_language_on_the_alert_page()
+    {
+        var station = Station("reasons");
+        var report = TestReports.Report(null, station, "About 320 riders at the depot have been on strike since this morning over two months of unpaid wages.",
+            workers: 320, status: "underway");
+        report["language"] = "en";
+        await riskWatch.SubmitAsync(report);
+        var alertId = await riskWatch.AlertIdAsync(station);
+
+        static async Task<List<string>> ReasonsAsync(HttpClient client, string query)
+        {
+            var detail = (await client.GetFromJsonAsync<JsonObject>(query))!;
+            return detail["reports"]![0]!["reasons"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+        }
+
+        const string english = "320 workers acting now or within 48 hours";
+        const string chinese = "320 名工人正在或将在 48 小时内集体行动";
+        Assert.Contains(english, await ReasonsAsync(riskWatch.Response, $"/api/v1/alerts/{alertId}"));
+        Assert.Contains(chinese, await ReasonsAsync(riskWatch.Response, $"/api/v1/alerts/{alertId}?lang=zh"));
+
+        var key = await riskWatch.CreateKeyAsync(Roles.Responder, "resp-reasons", new Jurisdiction("深圳市", null, null));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Chromium.Options);
+        var page = await (await browser.NewContextAsync(Chromium.Desktop(riskWatch.System.ResponseUrl))).NewPageAsync();
+        var errors = Chromium.WatchErrors(page);
+        await Chromium.LoginAsync(page, key);
+        await page.Locator(".alert-card", new() { HasText = station }).Locator("a.subject").ClickAsync();
+        await Expect(page.Locator("#alert-reasons")).ToContainTextAsync(chinese);
+        await page.ClickAsync("#lang");
+        await Expect(page.Locator("#alert-reasons")).ToContainTextAsync(english);
+        await Expect(page.Locator("#alert-reasons")).Not.ToContainTextAsync("名工人");
         Assert.Empty(errors);
     }
 

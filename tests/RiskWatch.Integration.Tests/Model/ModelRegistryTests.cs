@@ -142,6 +142,30 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_version_trained_from_the_command_line_carries_its_leave_one_writer_out_figures_which_the_gate_reads()
+    {
+        // Two small writers, so that leave-one-writer-out trains twice in seconds.
+        var written = Path.Combine(Path.GetTempPath(), "riskwatch-tests", "two-writers-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(written);
+        foreach (var writer in new[] { "w01", "w13" })
+        {
+            await File.WriteAllLinesAsync(Path.Combine(written, writer + ".jsonl"),
+                File.ReadLines(Path.Combine(WrittenCorpus.DefaultDirectory, writer + ".jsonl")).Take(120));
+        }
+
+        var log = new StringWriter();
+        var request = new ModelOperations.TrainRequest(written, null, new TrainingOptions(), IncludeFeedback: false, Evaluate: true,
+            Path.Combine(written, "models"), OutputPath: null, Register: true);
+        var version = await ModelOperations.TrainAsync(request, dataSource, log, CancellationToken.None);
+
+        Assert.Contains("Leave-one-writer-out over 2 writers, 240 reports", log.ToString(), StringComparison.Ordinal);
+        var stored = (await new ModelRegistry(dataSource).GetAsync(version))!;
+        var figures = Assert.IsType<RiskWatch.Ml.Registry.GateFigures>(RiskWatch.Ml.Registry.GateFigures.FromMetrics(stored.Metrics));
+        Assert.InRange(figures.MacroF1, 0.01, 1);
+        Assert.InRange(figures.RedRecall, 0.01, 1);
+    }
+
+    [Fact]
     public async Task The_first_start_registered_the_configured_model_as_current()
     {
         var registry = new ModelRegistry(dataSource);

@@ -44,7 +44,7 @@ export async function load(id, announce) {
       el('p', {}, el('a', { id: 'cap-link', href: `/api/v1/alerts/${a.id}/cap`, download: `riskwatch-alert-${a.id}.cap.xml` }, t('cap')))),
     el('p', { id: 'detail-status', role: 'status', class: 'done' }, announce || ''),
     actions(a, assignees.ok ? assignees.body : []),
-    el('div', { class: 'panel' }, el('h3', {}, t('reasons')), el('ul', {}, ...reasons.map((r) => el('li', {}, r)))),
+    el('div', { class: 'panel' }, el('h3', {}, t('reasons')), el('ul', { id: 'alert-reasons' }, ...reasons.map((r) => el('li', {}, r)))),
     el('div', { class: 'panel reports' }, el('h3', {}, t('reportsTitle')),
       el('ul', {}, ...reports.map((r) => reportItem(a, r, reports.length)))),
     el('div', { class: 'panel timeline' }, el('h3', {}, t('timeline')),

@@ -6,7 +6,7 @@ import { chinaTime } from './format.js';
 import { place } from './list.js';
 
 export async function load(announce) {
-  const answer = await api('GET', '/api/v1/reviews/?pageSize=100');
+  const answer = await api('GET', `/api/v1/reviews/?pageSize=100&lang=${lang()}`);
   if (answer.status === 401) return false;
   const root = $('review-body');
   if (!answer.ok) { root.replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(answer).message)); return true; }
@@ -27,6 +27,8 @@ function item(r) {
     el('p', { class: 'place' }, [place(r.place), `${t('received')} ${chinaTime(r.queuedAt, lang())}`, r.trackingCode && `${t('trackingCode')} ${r.trackingCode}`, r.reporter].filter(Boolean).join(' · ')),
     el('p', { class: 'report-text' }, r.text),
     el('p', { class: 'muted' }, t('reviewModel')(none)),
+    // A sign the model flagged but is unsure of is among the reasons: the one thing a reviewer must not miss.
+    (r.reasons || []).length ? el('ul', { class: 'reasons' }, ...r.reasons.map((x) => el('li', {}, x))) : null,
     el('div', { class: 'review-actions' },
       form(`promote-${id}`, t('reviewPromote'), [field(`promote-${id}-grade`, t('reviewPromoteGrade'), grades),
         field(`promote-${id}-reason`, t('reviewReason'), el('input', { name: 'reason', required: true, maxLength: 4000 }))], t('reviewPromote'),
