@@ -17,10 +17,10 @@ namespace RiskWatch.Ml.Model;
 /// </param>
 public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
 {
-    private readonly TextNgramHasher _ngrams = new();
-    private readonly float[] _dense = new float[FeatureBuilder.DenseLength];
-    private int[] _indices = new int[512];
-    private float[] _values = new float[512];
+    private readonly TextNgramHasher ngrams = new();
+    private readonly float[] dense = new float[FeatureBuilder.DenseLength];
+    private int[] indices = new int[512];
+    private float[] values = new float[512];
 
     /// <param name="normalizedText">The report's text after <c>TextNumberExtractor.Normalize</c>.</param>
     /// <param name="floor">The highest policy floor that fired (a dense feature).</param>
@@ -32,38 +32,38 @@ public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
         var readsText = textSlotsRead is not { Count: 0 };
         if (readsText)
         {
-            _ngrams.Featurise(normalizedText, textSlotsRead);
+            ngrams.Featurise(normalizedText, textSlotsRead);
         }
 
-        Array.Clear(_dense);
-        FeatureBuilder.WriteDense(report, facts, floor, _dense);
+        Array.Clear(this.dense);
+        FeatureBuilder.WriteDense(report, facts, floor, this.dense);
 
-        var text = readsText ? _ngrams.Count : 0;
-        if (_indices.Length < text + FeatureBuilder.DenseLength)
+        var text = readsText ? ngrams.Count : 0;
+        if (this.indices.Length < text + FeatureBuilder.DenseLength)
         {
-            _indices = new int[(text + FeatureBuilder.DenseLength) * 2];
-            _values = new float[_indices.Length];
+            this.indices = new int[(text + FeatureBuilder.DenseLength) * 2];
+            values = new float[this.indices.Length];
         }
 
         if (readsText)
         {
-            _ngrams.Indices.CopyTo(_indices);
-            _ngrams.Values.CopyTo(_values);
+            ngrams.Indices.CopyTo(this.indices);
+            ngrams.Values.CopyTo(values);
         }
 
         var n = text;
-        for (var i = 0; i < _dense.Length; i++)
+        for (var i = 0; i < this.dense.Length; i++)
         {
-            if (_dense[i] != 0)
+            if (this.dense[i] != 0)
             {
-                _indices[n] = FeatureBuilder.DenseOffset + i;
-                _values[n] = _dense[i];
+                this.indices[n] = FeatureBuilder.DenseOffset + i;
+                values[n] = this.dense[i];
                 n++;
             }
         }
 
-        _count = n;
-        return new VBuffer<float>(FeatureBuilder.Length, n, _values, _indices);
+        count = n;
+        return new VBuffer<float>(FeatureBuilder.Length, n, values, this.indices);
     }
 
     /// <summary>
@@ -72,19 +72,19 @@ public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
     /// </summary>
     public VBuffer<float> WithSigns(ReadOnlySpan<float> probabilities)
     {
-        var n = _count;
+        var n = count;
         for (var k = 0; k < probabilities.Length; k++)
         {
             if (probabilities[k] != 0)
             {
-                _indices[n] = FeatureBuilder.DenseOffset + FeatureBuilder.SignOffset + k;
-                _values[n] = probabilities[k];
+                this.indices[n] = FeatureBuilder.DenseOffset + FeatureBuilder.SignOffset + k;
+                values[n] = probabilities[k];
                 n++;
             }
         }
 
-        return new VBuffer<float>(FeatureBuilder.Length, n, _values, _indices);
+        return new VBuffer<float>(FeatureBuilder.Length, n, values, this.indices);
     }
 
-    private int _count;
+    private int count;
 }

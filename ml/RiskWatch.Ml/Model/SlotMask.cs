@@ -3,13 +3,13 @@ namespace RiskWatch.Ml.Model;
 /// <summary>A set of feature slots as a bit set, for example the text slots a trained model reads.</summary>
 public sealed class SlotMask
 {
-    private readonly ulong[] _bits;
+    private readonly ulong[] bits;
 
     public SlotMask(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Length = length;
-        _bits = new ulong[(length + 63) / 64];
+        bits = new ulong[(length + 63) / 64];
     }
 
     /// <summary>Slots 0 .. Length - 1 can be members.</summary>
@@ -22,7 +22,7 @@ public sealed class SlotMask
     {
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, Length);
-        ref var word = ref _bits[slot >> 6];
+        ref var word = ref bits[slot >> 6];
         var bit = 1UL << (slot & 63);
         if ((word & bit) == 0)
         {
@@ -31,5 +31,5 @@ public sealed class SlotMask
         }
     }
 
-    public bool Contains(int slot) => (uint)slot < (uint)Length && (_bits[slot >> 6] & (1UL << (slot & 63))) != 0;
+    public bool Contains(int slot) => (uint)slot < (uint)Length && (bits[slot >> 6] & (1UL << (slot & 63))) != 0;
 }

@@ -46,16 +46,16 @@ public sealed class TextNgramHasher
     // Longest text ever featurised in full; the contract caps report text well below this.
     private const int MaxChars = 1 << 15;
 
-    private char[] _text = new char[256];
-    private int[] _keys = new int[1024];
-    private int[] _sortScratch = new int[1024];
-    private int[] _indices = new int[512];
-    private float[] _values = new float[512];
+    private char[] text = new char[256];
+    private int[] keys = new int[1024];
+    private int[] sortScratch = new int[1024];
+    private int[] indices = new int[512];
+    private float[] values = new float[512];
 
     /// <summary>Slot indices (ascending) and values of the last <see cref="Featurise"/> call.</summary>
-    public ReadOnlySpan<int> Indices => _indices.AsSpan(0, Count);
+    public ReadOnlySpan<int> Indices => this.indices.AsSpan(0, Count);
 
-    public ReadOnlySpan<float> Values => _values.AsSpan(0, Count);
+    public ReadOnlySpan<float> Values => this.values.AsSpan(0, Count);
 
     public int Count { get; private set; }
 
@@ -92,7 +92,7 @@ public sealed class TextNgramHasher
     public void Featurise(ReadOnlySpan<char> normalizedText, SlotMask? keep = null)
     {
         var length = Math.Min(normalizedText.Length, MaxChars);
-        var text = Grow(ref _text, length + 2);
+        var text = Grow(ref this.text, length + 2);
         text[0] = StartMarker;
         for (var i = 0; i < length; i++)
         {
@@ -107,14 +107,14 @@ public sealed class TextNgramHasher
         // ascending slot order ML.NET's sparse vectors need, without a comparison sort (which took
         // most of the time) or a hash table.
         var capacity = 7 * chars.Length;
-        var keys = Grow(ref _keys, capacity);
+        var keys = Grow(ref this.keys, capacity);
         var count = CharKeys(chars, keys);
         count += WordKeys(chars[1..^1], keys.AsSpan(count));
         count += ChineseWordKeys(chars[1..^1], keys.AsSpan(count));
-        RadixSort(keys.AsSpan(0, count), Grow(ref _sortScratch, capacity).AsSpan(0, count));
-        Grow(ref _indices, count);
-        Grow(ref _values, count);
-        Count = Emit(keys.AsSpan(0, count), keep, _indices, _values);
+        RadixSort(keys.AsSpan(0, count), Grow(ref sortScratch, capacity).AsSpan(0, count));
+        Grow(ref this.indices, count);
+        Grow(ref this.values, count);
+        Count = Emit(keys.AsSpan(0, count), keep, this.indices, this.values);
     }
 
     /// <summary>
