@@ -149,8 +149,10 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
         var total = warmUpReports + count;
         var window = kafka.ReportsPartitions * BenchEnvironment.SafeMessagesPerPartition;
         env.Preload(kafka, Math.Min(total, window), incidents);
+        // Metrics are served on the management port only (docs/security.md); the public port is a free one.
         var metricsUrl = $"http://127.0.0.1:{BenchEnvironment.FreePort()}";
-        using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll", ServiceEnvironment(kafka, connectionString, metricsUrl));
+        using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll",
+            ServiceEnvironment(kafka, connectionString, "http://127.0.0.1:0", managementUrl: metricsUrl));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var topUp = TopUpAsync(kafka, connectionString, total, incidents, window, scoring, stop.Token);
         try
@@ -345,8 +347,9 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
         return result;
     }
 
-    private Dictionary<string, string> ServiceEnvironment(KafkaOptions kafka, string connectionString, string url) => new()
+    private Dictionary<string, string> ServiceEnvironment(KafkaOptions kafka, string connectionString, string url, string managementUrl = "http://127.0.0.1:0") => new()
     {
+        ["RISKWATCH_Management__Url"] = managementUrl,
         ["RISKWATCH_Database__ConnectionString"] = connectionString,
         ["RISKWATCH_Kafka__BootstrapServers"] = kafka.BootstrapServers,
         ["RISKWATCH_Kafka__ReportsTopic"] = kafka.ReportsTopic,

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data.Intake;
+using RiskWatch.Ingest.Intake;
 
 namespace RiskWatch.Cli.Bench;
 
@@ -145,9 +146,17 @@ public static class LoadGenerator
         return answer.RootElement.GetProperty("accepted").GetInt32();
     }
 
+    /// <summary>Anonymous informant reports, as the form sends them: without a key a report may not name a registered
+    /// informant or claim to come from a platform (docs/security.md), so the templates' reporter and source are replaced.</summary>
     private static Func<int, int, Request> SingleReports(IReadOnlyList<ReportV1> templates) => (worker, i) =>
     {
-        var report = templates[(worker * 7919 + i) % templates.Count] with { ReportId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow };
+        var report = templates[(worker * 7919 + i) % templates.Count] with
+        {
+            ReportId = Guid.NewGuid(),
+            Source = "informant",
+            Reporter = ReportIntake.AnonymousReporter,
+            OccurredAt = DateTimeOffset.UtcNow,
+        };
         var content = new ByteArrayContent(ReportJson.Serialize(report));
         content.Headers.ContentType = new("application/json");
         return new Request(new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = content }, [report.ReportId]);
