@@ -200,6 +200,46 @@ public static class ChineseNumber
         return number * multiplier;
     }
 
+    /// <summary>Every number in <paramref name="text"/>, left to right, each read as <see cref="TryRead"/> reads it; the
+    /// scan goes on after a number's end, so no digit is read twice. <c>foreach (var number in ChineseNumber.ReadAll(span))</c>.</summary>
+    public static NumberScan ReadAll(ReadOnlySpan<char> text) => new(text);
+
+    /// <summary>The allocation-free enumerator of <see cref="ReadAll"/>.</summary>
+    public ref struct NumberScan(ReadOnlySpan<char> text)
+    {
+        private readonly ReadOnlySpan<char> text = text;
+        private int position;
+
+        public NumberReading Current { get; private set; }
+
+        public readonly NumberScan GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while (this.position < this.text.Length)
+            {
+                var k = this.text[this.position..].IndexOfAny(Starts);
+                if (k < 0)
+                {
+                    break;
+                }
+
+                var start = this.position + k;
+                if (TryRead(this.text, start, out var number) && number.End > start)
+                {
+                    this.position = number.End;
+                    Current = number;
+                    return true;
+                }
+
+                this.position = start + 1;
+            }
+
+            this.position = this.text.Length;
+            return false;
+        }
+    }
+
     /// <summary>
     /// The number written at <paramref name="start"/> of <paramref name="text"/> (which must be one of
     /// <see cref="Starts"/>), with the loose forms around it: a prefix just before it (上百, 近千, 大几百,

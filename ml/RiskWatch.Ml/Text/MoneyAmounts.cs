@@ -117,23 +117,10 @@ public static class MoneyAmounts
     private static void ReadChinese(string t, ref Amounts found)
     {
         var span = t.AsSpan();
-        var pos = 0;
-        while (pos < span.Length)
+        foreach (var read in ChineseNumber.ReadAll(span))
         {
-            var k = span[pos..].IndexOfAny(ChineseNumber.Starts);
-            if (k < 0)
-            {
-                break;
-            }
-
-            var i = pos + k;
-            if (!ChineseNumber.TryRead(span, i, out var number) || number.End <= i)
-            {
-                pos = i + 1;
-                continue;
-            }
-
-            pos = number.End;
+            // The classifier may widen the reading (a unit after it), so it works on a copy.
+            var number = read;
             if (number.Start > 0 && (span[number.Start - 1] is '第' or ':' or '-' or '/' || char.IsAsciiLetter(span[number.Start - 1]) && span[number.Start - 1] is not ('B' or 'b')))
             {
                 continue;

@@ -146,24 +146,8 @@ public static class WorkerCounts
     private static void ReadChinese(string t, ref Choice best)
     {
         var span = t.AsSpan();
-        var pos = 0;
-        while (pos < span.Length)
+        foreach (var number in ChineseNumber.ReadAll(span))
         {
-            var k = span[pos..].IndexOfAny(ChineseNumber.Starts);
-            if (k < 0)
-            {
-                break;
-            }
-
-            var i = pos + k;
-            if (!ChineseNumber.TryRead(span, i, out var number) || number.End <= i)
-            {
-                pos = i + 1;
-                continue;
-            }
-
-            pos = number.End;
-
             // Digits inside English words or times (10:30, 3.5%, 2024-11-18) and ordinals (第三个) are no counts.
             if (number.Start > 0 && (span[number.Start - 1] is '第' or '每' or '双' or '-' or '/' or '#' || char.IsAsciiLetter(span[number.Start - 1])
                 || (span[number.Start - 1] is ':' && number.Start > 1 && char.IsAsciiDigit(span[number.Start - 2]))))

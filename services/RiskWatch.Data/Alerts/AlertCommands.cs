@@ -3,6 +3,7 @@ using Npgsql;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Core.Policy;
+using static RiskWatch.Data.StoredTime;
 
 namespace RiskWatch.Data.Alerts;
 
@@ -210,8 +211,4 @@ public sealed class AlertCommands(NpgsqlDataSource dataSource, HandlingPolicy po
             PolicyVersion = policy.Version,
         }, transaction, cancellationToken: cancellationToken));
     }
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
-
-    private static DateTimeOffset? UtcOrNull(DateTime? time) => time is { } t ? Utc(t) : null;
 }

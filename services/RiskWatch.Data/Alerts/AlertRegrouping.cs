@@ -3,6 +3,7 @@ using Npgsql;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Core.Policy;
+using static RiskWatch.Data.StoredTime;
 
 namespace RiskWatch.Data.Alerts;
 
@@ -215,10 +216,6 @@ public sealed class AlertRegrouping(NpgsqlDataSource dataSource, HandlingPolicy 
     private static OpenAlertState State(AlertSummary a) => new(
         Grades.Parse(a.Grade), Grades.Parse(a.HighestReportedGrade), Tiers.Parse(a.Tier), Utc(a.LastReportAt), UtcOrNull(a.AcknowledgeDueAt),
         UtcOrNull(a.ActDueAt), a.AcknowledgedAt is not null, a.FirstActionAt is not null, a.Corroborated);
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
-
-    private static DateTimeOffset? UtcOrNull(DateTime? time) => time is { } t ? Utc(t) : null;
 
     private sealed record SplitReport
     {

@@ -3,6 +3,7 @@ using Npgsql;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Core.Policy;
+using static RiskWatch.Data.StoredTime;
 
 namespace RiskWatch.Data.Alerts;
 
@@ -131,6 +132,4 @@ public sealed class DeadlineStore(NpgsqlDataSource dataSource, HandlingPolicy po
                 break;
         }
     }
-
-    private static DateTimeOffset? UtcOrNull(DateTime? time) => time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 }

@@ -5,6 +5,7 @@ using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Core.Policy;
 using RiskWatch.Data.Alerts;
+using static RiskWatch.Data.StoredTime;
 
 namespace RiskWatch.Data.Reviews;
 
@@ -266,10 +267,6 @@ public sealed class ReviewQueue(NpgsqlDataSource dataSource, HandlingPolicy poli
         return await connection.QuerySingleOrDefaultAsync<ReviewItem>(new CommandDefinition(sql,
             AlertQueries.Parameters(scope, new { ReportId = reportId }), transaction, cancellationToken: cancellationToken));
     }
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
-
-    private static DateTimeOffset? UtcOrNull(DateTime? time) => time is { } t ? Utc(t) : null;
 
     private sealed record PromotedReport
     {

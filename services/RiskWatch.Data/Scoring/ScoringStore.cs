@@ -5,6 +5,7 @@ using RiskWatch.Core.Grading;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Core.Policy;
 using RiskWatch.Data.Alerts;
+using static RiskWatch.Data.StoredTime;
 
 namespace RiskWatch.Data.Scoring;
 
@@ -351,10 +352,6 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             throw new ConcurrentBatchException("Another writer stored some of this batch's reports first; the batch is retried.", e);
         }
     }
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
-
-    private static DateTimeOffset? UtcOrNull(DateTime? time) => time is { } t ? Utc(t) : null;
 
     /// <summary>The stored next offset of each partition asked for; partitions never committed are absent.</summary>
     public async Task<IReadOnlyDictionary<int, long>> ReadOffsetsAsync(

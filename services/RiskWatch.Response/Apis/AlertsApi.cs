@@ -9,6 +9,7 @@ using RiskWatch.Core.Triage;
 using RiskWatch.Data.Alerts;
 using RiskWatch.Response.Handling;
 using RiskWatch.ServiceDefaults.Security;
+using static RiskWatch.Data.StoredTime;
 
 namespace RiskWatch.Response.Apis;
 
@@ -133,6 +134,4 @@ public static class AlertsApi
         using var document = JsonDocument.Parse(string.IsNullOrEmpty(json) ? "null" : json);
         return document.RootElement.Clone();
     }
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 }
