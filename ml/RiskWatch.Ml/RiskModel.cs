@@ -28,8 +28,8 @@ public sealed class RiskModel : IDisposable
     private readonly MLContext ml;
     private readonly ITransformer transformer;
 
-    // A PredictionEngine is not thread-safe; a pool gives each concurrent caller its own scorer
-    // (engine, feature buffers, input and output rows) and keeps them warm between calls.
+    // Feature buffers (and a tree model's PredictionEngine) are not thread-safe; a pool gives each concurrent caller its
+    // own scorer and keeps them warm between calls.
     private readonly ConcurrentBag<Scorer> scorers = [];
     private int disposed;
 
@@ -38,6 +38,9 @@ public sealed class RiskModel : IDisposable
 
     // For explanations: per-score-slot weights of a linear model (null for tree models).
     private readonly VBuffer<float>[]? weights;
+
+    // A linear model's scores without the prediction engine (null for tree models, which keep it).
+    private readonly LinearScores? linear;
 
     // The text slots the model reads: those with a non-zero weight for a linear model, all (null)
     // for tree models. SDCA's automatic L1 threshold (1 for more than 10,000 features) can zero
@@ -58,7 +61,8 @@ public sealed class RiskModel : IDisposable
 
         var output = transformer.GetOutputSchema(inputSchema);
         slotGrades = SlotGrades(output);
-        this.weights = LinearWeights(transformer);
+        (this.weights, var biases) = LinearWeights(transformer);
+        this.linear = this.weights is null ? null : new LinearScores(this.weights, biases);
         this.textSlotsRead = this.weights is null ? null : TextSlotsWithWeight(this.weights, signals);
     }
 
@@ -93,16 +97,18 @@ public sealed class RiskModel : IDisposable
         return mask;
     }
 
-    private static VBuffer<float>[]? LinearWeights(ITransformer transformer)
+    private static (VBuffer<float>[]? Weights, float[] Biases) LinearWeights(ITransformer transformer)
     {
         VBuffer<float>[]? weights = null;
+        var biases = Array.Empty<float>();
         if (transformer is TransformerChain<ITransformer> chain
             && chain.LastTransformer is MulticlassPredictionTransformer<Microsoft.ML.Trainers.MaximumEntropyModelParameters> last)
         {
             last.Model.GetWeights(ref weights, out _);
+            biases = [.. last.Model.GetBiases()];
         }
 
-        return weights;
+        return (weights, biases);
     }
 
     /// <summary>
@@ -222,7 +228,7 @@ public sealed class RiskModel : IDisposable
 
     /// <summary>
     /// Grades many reports; results are in input order and equal <see cref="Predict"/>'s. Each report
-    /// goes straight from features to a reused prediction engine (no IDataView round trip); a batch
+    /// goes straight from features to its scorer (no IDataView round trip); a batch
     /// of 256 or more is split over <see cref="BatchThreads"/> threads.
     /// </summary>
     public IReadOnlyList<GradePrediction> PredictBatch(IReadOnlyList<ReportV1> reports)
@@ -264,7 +270,7 @@ public sealed class RiskModel : IDisposable
     }
 
     private Scorer RentScorer() =>
-        this.scorers.TryTake(out var scorer) ? scorer : new Scorer(this.ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(this.transformer), this.textSlotsRead);
+        this.scorers.TryTake(out var scorer) ? scorer : new Scorer(this.linear is null ? this.ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(this.transformer) : null, this.linear, this.textSlotsRead);
 
     /// <summary>
     /// The grade model's probability of <c>none</c> at or above which a sign at its floor threshold raises no grade (it is
@@ -273,7 +279,7 @@ public sealed class RiskModel : IDisposable
     /// </summary>
     public const float SignFloorNoneLimit = 0.8f;
 
-    /// <summary>One report through facts (the text normalised once), features, the engine, the sign models and the floors.</summary>
+    /// <summary>One report through facts (the text normalised once), features, the sign models, the grade model and the floors.</summary>
     private GradePrediction Grade(ReportV1 report, Scorer scorer)
     {
         var text = PreparedText.Of(report.Text);
@@ -300,7 +306,7 @@ public sealed class RiskModel : IDisposable
         };
     }
 
-    /// <summary>The engine's scores as probabilities indexed by grade.</summary>
+    /// <summary>The model's scores (by score slot) as probabilities indexed by grade.</summary>
     private float[] Normalise(float[] scores)
     {
         var p = new float[Grades.All.Count];
@@ -456,10 +462,14 @@ public sealed class RiskModel : IDisposable
         }
     }
 
-    /// <summary>A prediction engine with the buffers it is fed from: one per concurrent caller.</summary>
-    private sealed class Scorer(PredictionEngine<ModelInput, ModelOutput> engine, SlotMask? textSlotsRead) : IDisposable
+    /// <summary>
+    /// The scoring state of one concurrent caller: feature buffers, and the scores of a linear model (<paramref name="linear"/>)
+    /// or, for a tree model, a prediction engine with its input and output rows.
+    /// </summary>
+    private sealed class Scorer(PredictionEngine<ModelInput, ModelOutput>? engine, LinearScores? linear, SlotMask? textSlotsRead) : IDisposable
     {
         private readonly ModelInput input = new();
+        private readonly float[] linearScores = new float[linear?.Classes ?? 0];
         private ModelOutput output = new();
 
         /// <summary>Each hard sign's probability for the report being scored.</summary>
@@ -467,14 +477,20 @@ public sealed class RiskModel : IDisposable
 
         public FeatureVectorBuilder Features { get; } = new(textSlotsRead);
 
-        /// <summary>The engine's scores for <paramref name="features"/>; the array is reused by the next call.</summary>
+        /// <summary>The model's scores for <paramref name="features"/>; the array is reused by the next call.</summary>
         public float[] Score(VBuffer<float> features)
         {
+            if (linear is not null)
+            {
+                linear.Score(features, this.linearScores);
+                return this.linearScores;
+            }
+
             this.input.Features = features;
-            engine.Predict(this.input, ref this.output);
+            engine!.Predict(this.input, ref this.output);
             return this.output.Score;
         }
 
-        public void Dispose() => engine.Dispose();
+        public void Dispose() => engine?.Dispose();
     }
 }

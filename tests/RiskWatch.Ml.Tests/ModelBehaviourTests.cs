@@ -109,8 +109,8 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
     [Fact]
     public void Scores_equal_the_ml_net_engine_fed_the_whole_feature_vector()
     {
-        // Predict feeds a reused engine and leaves out the text slots the model gives no weight;
-        // neither may change a score. Where no floor raised the grade the probabilities are the
+        // Predict computes a linear model's softmax(W·x + b) itself (LinearScores) and leaves out the text slots the
+        // model gives no weight; neither may change a score. Where no floor raised the grade the probabilities are the
         // engine's softmax as it is (score slot i is grade i, see ModelTrainer.BuildPipeline).
         var ml = new Microsoft.ML.MLContext(seed: 211);
         var transformer = ml.Model.Load(fixture.ModelPath, out _);

@@ -29,36 +29,6 @@ public sealed class SignalModel(HardSignals signal, float bias, int[] slots, flo
 
     internal float Bias { get; } = bias;
 
-    /// <summary>The probability of the sign for one feature vector (sparse, indices ascending).</summary>
-    public float Probability(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
-    {
-        // Both index lists ascend: one merge pass, no lookup table.
-        var z = Bias;
-        int i = 0, j = 0;
-        var s = Slots;
-        while (i < indices.Length && j < s.Length)
-        {
-            var a = indices[i];
-            var b = s[j];
-            if (a == b)
-            {
-                z += (a < FeatureBuilder.TextSlots ? 1f : values[i]) * Weights[j];
-                i++;
-                j++;
-            }
-            else if (a < b)
-            {
-                i++;
-            }
-            else
-            {
-                j++;
-            }
-        }
-
-        return 1f / (1f + MathF.Exp(-z));
-    }
-
     /// <summary>This model with other thresholds (chosen after training).</summary>
     public SignalModel WithThresholds(float flag, float floor) => new(Signal, Bias, Slots, Weights, flag, floor);
 }
@@ -88,16 +58,43 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     public IReadOnlyList<SignalModel> Models { get; } = models;
 
     /// <summary>
+    /// Every model's weights by feature slot, the models side by side (<c>[slot * Models.Count + k]</c>): a report's
+    /// few hundred non-zero slots are looked up once for all seven signs. Built on first use (7 MB); the models keep
+    /// their weights sparse for the file and for training.
+    /// </summary>
+    private float[]? weightsBySlot;
+
+    /// <summary>
     /// Each sign's probability for one feature vector, into <paramref name="probabilities"/> (one slot per sign), and the
-    /// signs that reach their flag and their floor thresholds.
+    /// signs that reach their flag and their floor thresholds. Text slots count as present (1), whatever their
+    /// value: a sign is mentioned or not, it is not a share of the text.
     /// </summary>
     public SignDetection Detect(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
     {
+        var table = LazyInitializer.EnsureInitialized(ref this.weightsBySlot, WeightsBySlot);
+        var count = Models.Count;
+        Span<float> z = stackalloc float[count];
+        for (var k = 0; k < count; k++)
+        {
+            z[k] = Models[k].Bias;
+        }
+
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var slot = indices[i];
+            var value = slot < FeatureBuilder.TextSlots ? 1f : values[i];
+            var row = table.AsSpan(slot * count, count);
+            for (var k = 0; k < count; k++)
+            {
+                z[k] += value * row[k];
+            }
+        }
+
         var flagged = HardSignals.None;
         var floored = HardSignals.None;
-        for (var k = 0; k < Models.Count; k++)
+        for (var k = 0; k < count; k++)
         {
-            var p = Models[k].Probability(indices, values);
+            var p = 1f / (1f + MathF.Exp(-z[k]));
             probabilities[k] = p;
             if (p >= Models[k].FlagThreshold)
             {
@@ -111,6 +108,22 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         }
 
         return new SignDetection(flagged, floored);
+    }
+
+    private float[] WeightsBySlot()
+    {
+        var count = Models.Count;
+        var table = new float[FeatureBuilder.Length * count];
+        for (var k = 0; k < count; k++)
+        {
+            var model = Models[k];
+            for (var j = 0; j < model.Slots.Length; j++)
+            {
+                table[(model.Slots[j] * count) + k] = model.Weights[j];
+            }
+        }
+
+        return table;
     }
 
     /// <summary>
