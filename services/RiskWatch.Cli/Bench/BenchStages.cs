@@ -135,9 +135,10 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
     /// runs from its first committed batch to the last, so process start-up and model loading are left out; its peak
     /// memory is read from the kernel at the end, and the time a batch takes from its service's own histogram.
     /// </summary>
-    public async Task<PipelineResult> PipelineAsync(int count, int incidents, int seededOpenIncidents, CancellationToken cancellationToken)
+    /// <param name="scoringProcesses">Scoring processes in the consumer group; they share the topic's partitions.</param>
+    public async Task<PipelineResult> PipelineAsync(int count, int incidents, int seededOpenIncidents, CancellationToken cancellationToken, int scoringProcesses = 1)
     {
-        var stage = $"pipeline-{count}-{seededOpenIncidents}";
+        var stage = $"pipeline-{count}-{seededOpenIncidents}-{scoringProcesses}";
         var kafka = env.CreateTopics(stage);
         var connectionString = await env.CreateDatabaseAsync(cancellationToken);
         if (seededOpenIncidents > 0)
@@ -149,33 +150,39 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
         var total = warmUpReports + count;
         var window = kafka.ReportsPartitions * BenchEnvironment.SafeMessagesPerPartition;
         env.Preload(kafka, Math.Min(total, window), incidents);
+
         // Metrics are served on the management port only (docs/security.md); the public port is a free one.
-        var metricsUrl = $"http://127.0.0.1:{BenchEnvironment.FreePort()}";
-        using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll",
-            ServiceEnvironment(kafka, connectionString, "http://127.0.0.1:0", managementUrl: metricsUrl));
+        var metricsUrls = Enumerable.Range(0, scoringProcesses).Select(_ => $"http://127.0.0.1:{BenchEnvironment.FreePort()}").ToList();
+        var scoring = metricsUrls.Select(url => BenchEnvironment.StartService("RiskWatch.Scoring.dll",
+            ServiceEnvironment(kafka, connectionString, "http://127.0.0.1:0", managementUrl: url))).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var topUp = TopUpAsync(kafka, connectionString, total, incidents, window, scoring, stop.Token);
         try
         {
             var warm = await WaitForCommittedAsync(connectionString, kafka, Math.Max(1, warmUpReports), scoring, cancellationToken);
-            var before = await BatchDurationsAsync(metricsUrl, cancellationToken);
+            var before = await BatchDurationsAsync(metricsUrls, cancellationToken);
             var last = await WaitForCommittedAsync(connectionString, kafka, total, scoring, cancellationToken);
             await topUp;
-            var peak = BenchEnvironment.PeakMemoryMb(scoring.Id);
-            var batches = (await BatchDurationsAsync(metricsUrl, cancellationToken)).Minus(before);
-            var rate = Rate(total - warm.Committed, last.At - warm.At, $"pipeline {count:N0} reports, {seededOpenIncidents:N0} open incidents");
+            var peak = scoring.Max(p => BenchEnvironment.PeakMemoryMb(p.Id));
+            var batches = (await BatchDurationsAsync(metricsUrls, cancellationToken)).Minus(before);
+            var rate = Rate(total - warm.Committed, last.At - warm.At,
+                $"pipeline {count:N0} reports, {seededOpenIncidents:N0} open incidents, {scoringProcesses} Scoring process(es)");
             return new PipelineResult(rate, peak, batches.Quantile(0.5) * 1000, batches.Quantile(0.99) * 1000);
         }
         finally
         {
             await stop.CancelAsync();
-            scoring.Kill(entireProcessTree: true);
-            await scoring.WaitForExitAsync(cancellationToken);
+            foreach (var process in scoring)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(cancellationToken);
+                process.Dispose();
+            }
         }
     }
 
     /// <summary>Produces the rest of a run in steps, each time Scoring's commits leave room within <paramref name="window"/>.</summary>
-    private async Task TopUpAsync(KafkaOptions kafka, string connectionString, int count, int incidents, int window, Process scoring, CancellationToken cancellationToken)
+    private async Task TopUpAsync(KafkaOptions kafka, string connectionString, int count, int incidents, int window, IReadOnlyList<Process> scoring, CancellationToken cancellationToken)
     {
         using var producer = BenchEnvironment.CreateProducer(kafka);
         var produced = Math.Min(count, window);
@@ -189,10 +196,17 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
         }
     }
 
-    private static async Task<Histogram> BatchDurationsAsync(string serviceUrl, CancellationToken cancellationToken)
+    /// <summary>The batch-duration histogram of every Scoring process, added up.</summary>
+    private static async Task<Histogram> BatchDurationsAsync(IReadOnlyList<string> managementUrls, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(serviceUrl) };
-        return Histogram.Parse(await client.GetStringAsync("/metrics", cancellationToken), "riskwatch_scoring_batch_duration_seconds");
+        using var client = new HttpClient();
+        var all = new List<Histogram>();
+        foreach (var url in managementUrls)
+        {
+            all.Add(Histogram.Parse(await client.GetStringAsync(new Uri(new Uri(url), "/metrics"), cancellationToken), "riskwatch_scoring_batch_duration_seconds"));
+        }
+
+        return all.Aggregate((a, b) => a.Plus(b));
     }
 
     /// <summary>Single-report POSTs from a separate process: as many as Ingest answers, and latency at fixed rates.</summary>
@@ -247,7 +261,7 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
         {
             // Let Scoring load its model and join the group before the clock starts.
             env.Preload(kafka, 1, 1);
-            await WaitForCommittedAsync(connectionString, kafka, 1, scoring, cancellationToken);
+            await WaitForCommittedAsync(connectionString, kafka, 1, [scoring], cancellationToken);
 
             var acceptedLog = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-e2e-{Environment.ProcessId}.csv");
             var load = await RunLoadAsync(ingest.App.Urls.First(), 32, rate, duration, 0, acceptedLog, cancellationToken);
@@ -384,16 +398,16 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
     /// instead would cost PostgreSQL a scan of up to a million rows every poll, taken from the pipeline it measures.
     /// </summary>
     /// <returns>When it was seen, and how many were committed then (a whole batch commits at once).</returns>
-    private static async Task<(TimeSpan At, long Committed)> WaitForCommittedAsync(string connectionString, KafkaOptions kafka, long count, Process service, CancellationToken cancellationToken)
+    private static async Task<(TimeSpan At, long Committed)> WaitForCommittedAsync(string connectionString, KafkaOptions kafka, long count, IReadOnlyList<Process> scoring, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var watch = Stopwatch.StartNew();
         long committed;
         while ((committed = (await ConsumerOffsets.ReadAsync(dataSource, kafka.ScoringGroupId, kafka.ReportsTopic, cancellationToken)).Values.Sum()) < count)
         {
-            if (service.HasExited)
+            if (scoring.FirstOrDefault(p => p.HasExited) is { } exited)
             {
-                throw new InvalidOperationException($"The Scoring process exited with code {service.ExitCode}.");
+                throw new InvalidOperationException($"A Scoring process exited with code {exited.ExitCode}.");
             }
 
             if (watch.Elapsed > TimeSpan.FromMinutes(30))

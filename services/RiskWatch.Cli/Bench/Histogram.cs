@@ -28,6 +28,10 @@ public sealed class Histogram(IReadOnlyList<(double UpperBound, double Count)> b
         return new Histogram(buckets.OrderBy(b => b.Item1).ToList());
     }
 
+    /// <summary>Two processes' readings of the same histogram together (as Prometheus's sum by bucket).</summary>
+    public Histogram Plus(Histogram other) =>
+        new(buckets.Select(b => (b.UpperBound, b.Count + other.buckets.Where(o => o.UpperBound.Equals(b.UpperBound)).Sum(o => o.Count))).ToList());
+
     /// <summary>What was observed since <paramref name="earlier"/>, a reading of the same histogram (as Prometheus's increase()).</summary>
     public Histogram Minus(Histogram earlier) =>
         new(buckets.Select(b => (b.UpperBound, b.Count - earlier.buckets.Where(e => e.UpperBound.Equals(b.UpperBound)).Sum(e => e.Count))).ToList());
