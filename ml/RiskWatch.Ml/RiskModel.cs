@@ -168,6 +168,34 @@ public sealed class RiskModel : IDisposable
 
     public ModelMetadata Metadata { get; }
 
+    /// <summary>The metadata of a model file without loading the model; null when the file has none (not a RiskWatch model).</summary>
+    public static ModelMetadata? ReadMetadata(Stream modelFile)
+    {
+        using var zip = new ZipArchive(modelFile, ZipArchiveMode.Read, leaveOpen: true);
+        if (zip.GetEntry(ModelTrainer.MetadataEntry) is not { } entry)
+        {
+            return null;
+        }
+
+        using var s = entry.Open();
+        return JsonSerializer.Deserialize<ModelMetadata>(s, LabelledCorpus.JsonOptions);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> holds a model this build can load: there, and trained on this build's feature
+    /// version. After an upgrade that changed the features, a start trains a new one rather than fail on the old.
+    /// </summary>
+    public static bool IsUsable(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var stream = File.OpenRead(path);
+        return ReadMetadata(stream)?.FeatureVersion == ModelTrainer.FeatureVersion;
+    }
+
     public static RiskModel Load(string path)
     {
         var ml = new MLContext(seed: 211);

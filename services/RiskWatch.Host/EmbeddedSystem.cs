@@ -111,9 +111,11 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         var modelPath = configuration["Model:Path"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.Combine(dataDirectory, "models", "model.zip");
-        if (!File.Exists(modelPath))
+        if (!RiskModel.IsUsable(modelPath))
         {
-            log.WriteLine($"No model at {modelPath}: training one from the corpora (a minute or two) ...");
+            log.WriteLine(File.Exists(modelPath)
+                ? $"The model at {modelPath} was trained on other features than this build computes: training a new one (a minute or two) ..."
+                : $"No model at {modelPath}: training one from the corpora (a minute or two) ...");
             var result = ModelTrainer.TrainDefault(modelPath, new TrainingOptions());
             log.WriteLine($"Trained model {result.Version}.");
         }
@@ -213,20 +215,30 @@ public sealed class EmbeddedSystem : IAsyncDisposable
         var registry = new ModelRegistry(dataSource);
         if (await registry.CurrentAsync(cancellationToken) is { } current)
         {
-            return current.Version;
+            if (await registry.ReadContentAsync(current.Version, cancellationToken) is not { } content
+                || RiskModel.ReadMetadata(new MemoryStream(content))?.FeatureVersion == ModelTrainer.FeatureVersion)
+            {
+                return current.Version;
+            }
+
+            // An upgrade changed the features: Scoring could not load the current version. The file (trained above for
+            // this build) takes its place, as a recorded, forced promotion; `riskwatch model rollback` stays possible.
+            var upgraded = await RegistrationOfAsync(modelPath, "upgrade", cancellationToken);
+            await registry.RegisterAsync(upgraded, cancellationToken);
+            await registry.PromoteAsync(upgraded.Version, forced: true, "riskwatch up",
+                $"{current.Version} was trained on other features than this build computes", cancellationToken);
+            return upgraded.Version;
         }
 
-        string version, trainer, sha;
-        DateTimeOffset trainedAt;
-        using (var model = RiskModel.Load(modelPath))
-        {
-            (version, trainer, sha, trainedAt) = (model.Version, model.Metadata.Trainer, model.Metadata.TrainingDataSha256, model.Metadata.TrainedAt);
-        }
+        return await registry.RegisterInitialAsync(await RegistrationOfAsync(modelPath, "initial", cancellationToken), "riskwatch up", cancellationToken);
+    }
 
-        var metrics = System.Text.Json.JsonSerializer.Serialize(new { registeredAs = "initial" });
-        return await registry.RegisterInitialAsync(
-            new ModelRegistration(version, trainer, trainedAt, sha, metrics, modelPath, await File.ReadAllBytesAsync(modelPath, cancellationToken)),
-            "riskwatch up", cancellationToken);
+    private static async Task<ModelRegistration> RegistrationOfAsync(string modelPath, string registeredAs, CancellationToken cancellationToken)
+    {
+        using var model = RiskModel.Load(modelPath);
+        var metrics = System.Text.Json.JsonSerializer.Serialize(new { registeredAs });
+        return new ModelRegistration(model.Version, model.Metadata.Trainer, model.Metadata.TrainedAt, model.Metadata.TrainingDataSha256, metrics, modelPath,
+            await File.ReadAllBytesAsync(modelPath, cancellationToken));
     }
 
     private async Task<(string Url, string ManagementUrl)> StartAppAsync(

@@ -58,9 +58,9 @@ public sealed class BenchEnvironment : IAsyncDisposable
         var broker = EmbeddedKafkaBroker.Start();
 
         modelPath ??= Path.GetFullPath(Path.Combine(".riskwatch", "models", "model.zip"));
-        if (!File.Exists(modelPath))
+        if (!RiskModel.IsUsable(modelPath))
         {
-            log.WriteLine($"No model at {modelPath}: training one ...");
+            log.WriteLine($"No model for this build at {modelPath}: training one ...");
             ModelTrainer.TrainDefault(modelPath, new TrainingOptions());
         }
 
