@@ -36,7 +36,11 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
     public const int PlatformBatch = 1000;
 
     /// <summary>A pipeline run: its rate, the Scoring process's peak memory, and how long one batch took to score and commit.</summary>
-    public sealed record PipelineResult(double Rate, double PeakMb, double BatchP50Ms, double BatchP99Ms);
+    /// <param name="Statements">Where PostgreSQL spent the measured part of the run, dearest first (pg_stat_statements).</param>
+    public sealed record PipelineResult(double Rate, double PeakMb, double BatchP50Ms, double BatchP99Ms, IReadOnlyList<StatementCost> Statements);
+
+    /// <summary>One statement's share of a run: calls, total and mean execution time, rows (pg_stat_statements).</summary>
+    public sealed record StatementCost(string Query, long Calls, double TotalMs, double MeanMs, long Rows);
 
     /// <summary>Intake as fast as it answers, and at fixed rates.</summary>
     public sealed record IntakeResult(LoadGenerator.Result Max, IReadOnlyList<(int Rate, LoadGenerator.Result Result)> AtRates);
@@ -161,13 +165,15 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
         {
             var warm = await WaitForCommittedAsync(connectionString, kafka, Math.Max(1, warmUpReports), scoring, cancellationToken);
             var before = await BatchDurationsAsync(metricsUrls, cancellationToken);
+            await StatementCosts.ResetAsync(connectionString, cancellationToken);
             var last = await WaitForCommittedAsync(connectionString, kafka, total, scoring, cancellationToken);
             await topUp;
             var peak = scoring.Max(p => BenchEnvironment.PeakMemoryMb(p.Id));
             var batches = (await BatchDurationsAsync(metricsUrls, cancellationToken)).Minus(before);
             var rate = Rate(total - warm.Committed, last.At - warm.At,
                 $"pipeline {count:N0} reports, {seededOpenIncidents:N0} open incidents, {scoringProcesses} Scoring process(es)");
-            return new PipelineResult(rate, peak, batches.Quantile(0.5) * 1000, batches.Quantile(0.99) * 1000);
+            return new PipelineResult(rate, peak, batches.Quantile(0.5) * 1000, batches.Quantile(0.99) * 1000,
+                await StatementCosts.ReadAsync(connectionString, cancellationToken));
         }
         finally
         {

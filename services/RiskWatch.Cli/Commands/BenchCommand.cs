@@ -96,6 +96,7 @@ public static class BenchCommand
         }
 
         var peak = 0.0;
+        BenchStages.PipelineResult? largest = null;
         if (stages.Contains("pipeline"))
         {
             log.WriteLine("Pipeline at growing sizes ...");
@@ -104,6 +105,7 @@ public static class BenchCommand
             {
                 var pipeline = await run.PipelineAsync(size, 1_000, 0, cancellationToken);
                 peak = Math.Max(peak, pipeline.PeakMb);
+                largest = pipeline;
                 var isTarget = size == 1_000_000;
                 var share = serialLimit is { } limit ? pipeline.Rate / limit : double.NaN;
                 figures.Add(new($"pipeline: {size:N0} reports", pipeline.Rate, "reports/s", isTarget ? ">= 10,000" : "-", isTarget ? pipeline.Rate >= 10_000 : null,
@@ -212,6 +214,25 @@ public static class BenchCommand
             "|---|---|---|---|---|",
         };
         lines.AddRange(figures.Select(f => f.Row()));
+        if (largest is { Statements.Count: > 0 })
+        {
+            var total = largest.Statements.Sum(st => st.TotalMs);
+            lines.Add("");
+            lines.Add($"Where PostgreSQL spent the largest pipeline run (pg_stat_statements, statements over 1% of the time; {total / 1000:N1} s in all):");
+            lines.Add("");
+            lines.Add("| statement | calls | total | mean | rows |");
+            lines.Add("|---|---|---|---|---|");
+            lines.AddRange(largest.Statements.Select(st => string.Create(CultureInfo.InvariantCulture,
+                $"| `{Shorten(st.Query)}` | {st.Calls:N0} | {st.TotalMs / 1000:N1} s ({st.TotalMs / total:P0}) | {st.MeanMs:N2} ms | {st.Rows:N0} |")));
+        }
+
         return string.Join('\n', lines) + "\n";
+    }
+
+    /// <summary>A statement on one line, cut to its first 90 characters, for a table cell.</summary>
+    private static string Shorten(string query)
+    {
+        var line = string.Join(' ', query.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Replace('|', '/').Replace('`', '\'');
+        return line.Length <= 90 ? line : line[..87] + "...";
     }
 }
