@@ -2,7 +2,7 @@
 """Builds ml/data/written/<writer>.jsonl from the writers' batches and the second labellers' labels.
 Each line: the contract-v1 report (reportId = UUIDv5 of writer and line), label and signals as settled, the writer's
 facts, hard, and, where the two labellers disagreed, a review object with both labels and the convention that settled it."""
-import json, os, sys, uuid, glob
+import json, os, re, sys, uuid, glob, unicodedata
 # Usage: assemble.py WORKSPACE OUTDIR. WORKSPACE holds out/<writer>.jsonl (the writers' files), labels/<writer>.jsonl (the
 # second labellers') and settled.json (how each disagreement was settled, by convention; this folder has the one used).
 NS = uuid.UUID('6f1c2b7e-2110-4a5e-9d21-211211211211')
@@ -13,6 +13,13 @@ os.makedirs(out_dir, exist_ok=True)
 total = agree = sig_agree = 0
 seen_texts = set()
 dropped = 0
+
+
+def same_text_key(text):
+    # Texts that differ only in width, case, spaces or punctuation ("测试 测试123" and "测试测试123,") are one text.
+    return re.sub(r'[\W_]+', '', unicodedata.normalize('NFKC', text).lower())
+
+
 for f in sorted(glob.glob(os.path.join(work, 'out', 'w*.jsonl'))):
     w = os.path.basename(f)[:-6]
     lab = os.path.join(work, 'labels', w + '.jsonl')
@@ -47,11 +54,11 @@ for f in sorted(glob.glob(os.path.join(work, 'out', 'w*.jsonl'))):
                 review = {'writer': {'label': r['label'], 'signals': sorted(r.get('signals', []))},
                           'second': {'label': s['label'], 'signals': sorted(s.get('signals', []))},
                           'convention': (settle or {}).get('convention')}
-            if r['text'].strip() in seen_texts:
+            if same_text_key(r['text']) in seen_texts:
                 # The same text from two writers (a bare greeting, a test message) would sit in training and test at once.
                 dropped += 1
                 continue
-            seen_texts.add(r['text'].strip())
+            seen_texts.add(same_text_key(r['text']))
             line = dict(report)
             line['label'] = label
             line['signals'] = signals
