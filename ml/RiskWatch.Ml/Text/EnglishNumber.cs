@@ -51,6 +51,34 @@ internal enum TokenKind : byte
 /// </summary>
 public static class EnglishNumber
 {
+    /// <summary>Most tokens a text is read in; a longer text's tail is not read.</summary>
+    internal const int MaxTokens = 1024;
+
+    internal delegate void TokensHandler<TState>(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, ref TState state);
+
+    /// <summary>
+    /// Tokenises <paramref name="text"/> into a buffer on the stack (a pooled one for a long text) and hands the tokens to
+    /// <paramref name="read"/>: the worker and money readers' way in, without an allocation per text.
+    /// </summary>
+    internal static void ReadTokens<TState>(string text, ref TState state, TokensHandler<TState> read)
+    {
+        var span = text.AsSpan();
+        var pooled = text.Length > 400 ? System.Buffers.ArrayPool<Token>.Shared.Rent(Math.Min(MaxTokens, text.Length)) : null;
+        Span<Token> buffer = pooled ?? stackalloc Token[400];
+        try
+        {
+            var n = Tokenize(span, buffer);
+            read(span, buffer[..n], ref state);
+        }
+        finally
+        {
+            if (pooled is not null)
+            {
+                System.Buffers.ArrayPool<Token>.Shared.Return(pooled);
+            }
+        }
+    }
+
     /// <summary>Splits <paramref name="text"/> into at most <paramref name="tokens"/>.Length tokens; returns how many.</summary>
     internal static int Tokenize(ReadOnlySpan<char> text, Span<Token> tokens)
     {

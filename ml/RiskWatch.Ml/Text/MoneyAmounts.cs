@@ -288,24 +288,7 @@ public static class MoneyAmounts
         "outstanding", "total", "amounting", "amounts", "sum", "back", "claim", "claims", "claimed", "demanding", "demand", "demanded", "recover",
         "deduction", "deductions", "debt", "debts", "taking", "took", "take", "withholding", "kept", "keeping");
 
-    private static void ReadEnglish(string t, ref Amounts found)
-    {
-        var span = t.AsSpan();
-        var pooled = t.Length > 400 ? System.Buffers.ArrayPool<Token>.Shared.Rent(Math.Min(1024, t.Length)) : null;
-        Span<Token> buffer = pooled ?? stackalloc Token[400];
-        try
-        {
-            var n = EnglishNumber.Tokenize(span, buffer);
-            ReadEnglishTokens(span, buffer[..n], ref found);
-        }
-        finally
-        {
-            if (pooled is not null)
-            {
-                System.Buffers.ArrayPool<Token>.Shared.Return(pooled);
-            }
-        }
-    }
+    private static void ReadEnglish(string t, ref Amounts found) => EnglishNumber.ReadTokens(t, ref found, ReadEnglishTokens);
 
     private static void ReadEnglishTokens(ReadOnlySpan<char> t, ReadOnlySpan<Token> tk, ref Amounts found)
     {

@@ -547,26 +547,7 @@ public static class WorkerCounts
         "have", "had", "will", "plan", "planned", "say", "said", "got", "lost", "remain", "remained", "stayed", "refused", "stopped", "quit",
         "staged", "sat", "stood", "demanded", "came", "logged", "switched", "turn", "show", "gather", "walk", "refuse", "stop");
 
-    private const int MaxTokens = 1024;
-
-    private static void ReadEnglish(string t, ref Choice best)
-    {
-        var span = t.AsSpan();
-        var pooled = t.Length > 400 ? System.Buffers.ArrayPool<Token>.Shared.Rent(Math.Min(MaxTokens, t.Length)) : null;
-        Span<Token> buffer = pooled ?? stackalloc Token[400];
-        try
-        {
-            var n = EnglishNumber.Tokenize(span, buffer);
-            ReadEnglishTokens(span, buffer[..n], ref best);
-        }
-        finally
-        {
-            if (pooled is not null)
-            {
-                System.Buffers.ArrayPool<Token>.Shared.Return(pooled);
-            }
-        }
-    }
+    private static void ReadEnglish(string t, ref Choice best) => EnglishNumber.ReadTokens(t, ref best, ReadEnglishTokens);
 
     private static void ReadEnglishTokens(ReadOnlySpan<char> t, ReadOnlySpan<Token> tk, ref Choice best)
     {
