@@ -36,10 +36,8 @@ public sealed class RiskModel : IDisposable
     // Score slot i holds the probability of grade slotGrades[i].
     private readonly Grade[] slotGrades;
 
-    // For explanations: per-score-slot weights of a linear model (null for tree models).
-    private readonly VBuffer<float>[]? weights;
-
-    // A linear model's scores without the prediction engine (null for tree models, which keep it).
+    // A linear model's weights, for its scores without the prediction engine and for explanations (null for tree
+    // models, which keep the engine).
     private readonly LinearScores? linear;
 
     // The text slots the model reads: those with a non-zero weight for a linear model, all (null)
@@ -61,9 +59,9 @@ public sealed class RiskModel : IDisposable
 
         var output = transformer.GetOutputSchema(inputSchema);
         slotGrades = SlotGrades(output);
-        (this.weights, var biases) = LinearWeights(transformer);
-        this.linear = this.weights is null ? null : new LinearScores(this.weights, biases);
-        this.textSlotsRead = this.weights is null ? null : TextSlotsWithWeight(this.weights, signals);
+        var (weights, biases) = LinearWeights(transformer);
+        this.linear = weights is null ? null : new LinearScores(weights, biases);
+        this.textSlotsRead = weights is null ? null : TextSlotsWithWeight(weights, signals);
     }
 
     /// <summary>The hard-sign models and their thresholds; null for a model trained without sign labels (the keyword patterns then stand in).</summary>
@@ -416,7 +414,7 @@ public sealed class RiskModel : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         ArgumentNullException.ThrowIfNull(report);
-        if (this.weights is null)
+        if (this.linear is null)
         {
             return [];
         }
@@ -436,13 +434,13 @@ public sealed class RiskModel : IDisposable
             }
 
             var mean = 0f;
-            foreach (var w in this.weights)
+            for (var k = 0; k < this.linear.Classes; k++)
             {
-                mean += w.GetItemOrDefault(j);
+                mean += this.linear.Weight(j, k);
             }
 
-            mean /= this.weights.Length;
-            var c = (this.weights[slot].GetItemOrDefault(j) - mean) * value;
+            mean /= this.linear.Classes;
+            var c = (this.linear.Weight(j, slot) - mean) * value;
             if (c > 0)
             {
                 contributions.Add(new FeatureContribution(FeatureName(j, ngrams), c));

@@ -32,6 +32,9 @@ public sealed class LinearScores
 
     public int Classes { get; }
 
+    /// <summary>The weight of feature <paramref name="slot"/> for score slot <paramref name="scoreSlot"/>.</summary>
+    public float Weight(int slot, int scoreSlot) => this.weightsBySlot[(slot * Classes) + scoreSlot];
+
     /// <summary>The class probabilities for one feature vector (indices ascending or not), into <paramref name="scores"/>.</summary>
     public void Score(in VBuffer<float> features, Span<float> scores)
     {
