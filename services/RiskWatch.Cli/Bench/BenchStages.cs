@@ -27,13 +27,16 @@ public sealed record BenchFigure(string Name, double Value, string Unit, string 
 /// <param name="warmUp">How long each load run first sends the same load, not counted.</param>
 /// <param name="warmUpReports">Reports each Scoring process grades before a pipeline run is timed: a fresh process spends
 /// its first tens of seconds compiling (ML.NET, Npgsql, Kafka), and a surge meets a service that has been running.</param>
-public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan warmUp, int warmUpReports)
+public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan warmUp, int warmUpReports)
 {
     /// <summary>Reports per model call in the raw scoring stage: the Scoring service's default batch size.</summary>
     public const int ScoringBatch = 1000;
 
     /// <summary>Reports per signed platform batch: the largest a batch may hold.</summary>
     public const int PlatformBatch = 1000;
+
+    /// <summary>The origin of the times <see cref="WaitForCommittedAsync"/> returns.</summary>
+    private static readonly long ProcessStart = Stopwatch.GetTimestamp();
 
     /// <summary>A pipeline run: its rate, the Scoring process's peak memory, and how long one batch took to score and commit.</summary>
     /// <param name="Statements">Where PostgreSQL spent the measured part of the run, dearest first (pg_stat_statements).</param>
@@ -220,7 +223,7 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
     {
         var kafka = env.CreateTopics("intake");
         await using var ingest = await StartIngestAsync(kafka, await env.CreateDatabaseAsync(cancellationToken), cancellationToken);
-        var url = ingest.App.Urls.First();
+        string[] url = [ingest.App.Urls.First()];
         var max = await RunLoadAsync(url, 64, 0, duration, 0, null, cancellationToken);
         var atRates = new List<(int, LoadGenerator.Result)>();
         foreach (var rate in fixedRates)
@@ -247,8 +250,7 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
             [LoadGenerator.PlatformSecretVariable] = secret,
             [LoadGenerator.PlatformPrincipalVariable] = principal,
         };
-        var url = ingest.App.Urls.First();
-        return await RunLoadAsync(url, 4, 0, duration, PlatformBatch, null, cancellationToken, credentials);
+        return await RunLoadAsync([ingest.App.Urls.First()], 4, 0, duration, PlatformBatch, null, cancellationToken, credentials);
     }
 
     /// <summary>
@@ -270,7 +272,7 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
             await WaitForCommittedAsync(connectionString, kafka, 1, [scoring], cancellationToken);
 
             var acceptedLog = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-e2e-{Environment.ProcessId}.csv");
-            var load = await RunLoadAsync(ingest.App.Urls.First(), 32, rate, duration, 0, acceptedLog, cancellationToken);
+            var load = await RunLoadAsync([ingest.App.Urls.First()], 32, rate, duration, 0, acceptedLog, cancellationToken);
             var accepted = (await File.ReadAllLinesAsync(acceptedLog, cancellationToken)).Select(l => l.Split(','))
                 .ToDictionary(f => Guid.Parse(f[0]), f => long.Parse(f[1], CultureInfo.InvariantCulture));
             // The warm-up's reports are stored too; only the measured run's, named in the log, count.
@@ -337,16 +339,21 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
     }
 
     private async Task<LoadGenerator.Result> RunLoadAsync(
-        string url, int concurrency, int rate, TimeSpan duration, int batch, string? acceptedLog, CancellationToken cancellationToken,
+        IReadOnlyList<string> urls, int concurrency, int rate, TimeSpan duration, int batch, string? acceptedLog, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var arguments = new List<string>
         {
-            Path.Combine(AppContext.BaseDirectory, "riskwatch.dll"), "bench-load", "--url", url,
+            Path.Combine(AppContext.BaseDirectory, "riskwatch.dll"), "bench-load",
             "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--rate", rate.ToString(CultureInfo.InvariantCulture),
             "--seconds", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--batch", batch.ToString(CultureInfo.InvariantCulture),
             "--warm-up", warmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture),
         };
+        foreach (var url in urls)
+        {
+            arguments.AddRange(["--url", url]);
+        }
+
         if (acceptedLog is not null)
         {
             arguments.AddRange(["--accepted-log", acceptedLog]);
@@ -424,7 +431,8 @@ public sealed class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan w
             await Task.Delay(20, cancellationToken);
         }
 
-        return (TimeSpan.FromTicks(Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency), committed);
+        // Time since the process started: Stopwatch ticks times TimeSpan ticks would overflow a long after 15 minutes of uptime.
+        return (Stopwatch.GetElapsedTime(ProcessStart), committed);
     }
 
     private double Rate(long count, TimeSpan elapsed, string what)

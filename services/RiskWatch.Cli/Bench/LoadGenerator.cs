@@ -14,6 +14,7 @@ namespace RiskWatch.Cli.Bench;
 /// <c>riskwatch bench-load</c>), so the load generator does not share the server's thread pool.
 /// Closed loop (fixed concurrency, as fast as it answers) or open loop (fixed rate, latency measured from
 /// the scheduled send time, so a slow server cannot hide queueing). Single reports, or signed platform batches.
+/// Given several Ingest addresses, the workers take them in turn, as a round-robin load balancer would.
 /// Prints one line of results.
 /// </summary>
 public static class LoadGenerator
@@ -38,22 +39,30 @@ public static class LoadGenerator
     /// <param name="warmUp">Sent the same way first and not counted: this process (and the server) compile their hot
     /// paths in the first seconds, which would otherwise be measured as the server's cost.</param>
     public static async Task<Result> RunAsync(
-        Uri url, int concurrency, int rate, TimeSpan duration, TimeSpan warmUp, int batch, IReadOnlyList<ReportV1> templates, string? acceptedLog,
+        IReadOnlyList<Uri> urls, int concurrency, int rate, TimeSpan duration, TimeSpan warmUp, int batch, IReadOnlyList<ReportV1> templates, string? acceptedLog,
         CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(concurrency, 64), PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        using var client = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
-        Func<int, int, Request> next = batch > 0 ? PlatformBatches(templates, batch) : SingleReports(templates);
-        if (warmUp > TimeSpan.Zero)
+        var clients = urls.Select(url => new HttpClient(handler, disposeHandler: false) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) }).ToList();
+        try
         {
-            await SendAsync(client, next, concurrency, rate, warmUp, null, cancellationToken);
-        }
+            Func<int, int, Request> next = batch > 0 ? PlatformBatches(templates, batch) : SingleReports(templates);
+            if (warmUp > TimeSpan.Zero)
+            {
+                await SendAsync(clients, next, concurrency, rate, warmUp, null, cancellationToken);
+            }
 
-        return await SendAsync(client, next, concurrency, rate, duration, acceptedLog, cancellationToken);
+            return await SendAsync(clients, next, concurrency, rate, duration, acceptedLog, cancellationToken);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
     }
 
     private static async Task<Result> SendAsync(
-        HttpClient client, Func<int, int, Request> next, int concurrency, int rate, TimeSpan duration, string? acceptedLog, CancellationToken cancellationToken)
+        IReadOnlyList<HttpClient> clients, Func<int, int, Request> next, int concurrency, int rate, TimeSpan duration, string? acceptedLog,
+        CancellationToken cancellationToken)
     {
         var latencies = new List<double>[concurrency];
         var accepted = new List<string>[concurrency];
@@ -89,7 +98,7 @@ public static class LoadGenerator
                 Interlocked.Increment(ref sent);
                 try
                 {
-                    using var response = await client.SendAsync(request.Message, cancellationToken);
+                    using var response = await clients[(worker + i) % clients.Count].SendAsync(request.Message, cancellationToken);
                     var reports = await AcceptedReportsAsync(response, request, cancellationToken);
                     var done = Stopwatch.GetTimestamp();
                     if (reports > 0)

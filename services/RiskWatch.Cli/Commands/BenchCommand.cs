@@ -9,7 +9,7 @@ namespace RiskWatch.Cli.Commands;
 public static class BenchCommand
 {
     /// <summary>The parts of a run, in the order they run; <c>--stage</c> picks some while working on one of them.</summary>
-    private static readonly string[] Stages = ["raw", "pipeline", "incidents", "scale", "intake", "platform", "e2e"];
+    private static readonly string[] Stages = ["raw", "pipeline", "incidents", "scale", "cluster", "intake", "platform", "e2e"];
 
     public static Command Create()
     {
@@ -42,7 +42,7 @@ public static class BenchCommand
     /// <summary>The load generator, run by <c>bench</c> as a separate process.</summary>
     public static Command CreateLoad()
     {
-        var url = new Option<string>("--url") { Required = true };
+        var url = new Option<string[]>("--url") { Required = true, Description = "Ingest's address; several are taken in turn (round-robin).", AllowMultipleArgumentsPerToken = true };
         var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 64 };
         var rate = new Option<int>("--rate") { Description = "Requests per second in all; 0 = as fast as answered.", DefaultValueFactory = _ => 0 };
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10 };
@@ -54,7 +54,7 @@ public static class BenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var templates = LabelledCorpus.ReadReports(SeedCorpus.DefaultPath);
-            var result = await LoadGenerator.RunAsync(new Uri(parse.GetValue(url)!), parse.GetValue(concurrency), parse.GetValue(rate),
+            var result = await LoadGenerator.RunAsync(parse.GetValue(url)!.Select(u => new Uri(u)).ToList(), parse.GetValue(concurrency), parse.GetValue(rate),
                 TimeSpan.FromSeconds(parse.GetValue(seconds)), TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(batch), templates,
                 parse.GetValue(acceptedLog), cancellationToken);
             Console.WriteLine(LoadGenerator.Format(result));
@@ -158,6 +158,17 @@ public static class BenchCommand
             Skipped("Scoring processes");
         }
 
+        if (stages.Contains("cluster"))
+        {
+            log.WriteLine("A cluster's shape: 2 Ingest, 3 Scoring and 2 Response processes ...");
+            var cluster = await run.ClusterAsync(0, loadSeconds, cancellationToken);
+            figures.AddRange(ClusterFigures(cluster));
+        }
+        else
+        {
+            Skipped("cluster");
+        }
+
         figures.Add(peak > 0
             ? new("Scoring peak memory (model loaded)", peak, "MB", "<= 400 MB", peak <= 400, "VmHWM of the Scoring process, largest of the pipeline runs")
             : new("Scoring peak memory (model loaded)", double.NaN, "MB", "<= 400 MB", null, "no pipeline run"));
@@ -227,6 +238,22 @@ public static class BenchCommand
         }
 
         return string.Join('\n', lines) + "\n";
+    }
+
+    private static IEnumerable<BenchFigure> ClusterFigures(BenchStages.ClusterResult cluster)
+    {
+        string Shares(string service, string format) => string.Join(" / ", cluster.Processes.Where(p => p.Service == service).Select(p => p.Work.ToString(format, CultureInfo.InvariantCulture)));
+        var partitions = string.Join(" / ", cluster.Processes.Where(p => p.Service == "Scoring").Select(p => p.Partitions.Count == 0 ? "none" : string.Join(",", p.Partitions)));
+        yield return new("cluster: intake through 2 Ingest processes", cluster.Load.AcceptedPerSecond, "requests/s", "-", null,
+            string.Create(CultureInfo.InvariantCulture,
+                $"round-robin, 64 connections, closed loop; accepted per process {Shares("Ingest", "N0")}; p99 {cluster.Load.P99Ms:N1} ms; {cluster.Load.Failed:N0} failed"));
+        yield return new("cluster: last report stored by 3 Scoring processes", cluster.DrainSeconds, "s after the load", "every accepted report stored", cluster.Stored == cluster.Accepted,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{cluster.Stored:N0} of {cluster.Accepted:N0} stored (warm-up included); partitions {partitions}; scored per process {Shares("Scoring", "N0")}"));
+        yield return new("cluster: missed deadlines handled by 2 Response processes", cluster.Steps, "deadlines", "each exactly once",
+            cluster.Repeated == 0 && cluster.Unfinished == 0 && cluster.Escalated == (long)cluster.EscalationsCounted,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{cluster.Alerts:N0} alerts, deadlines of 4 s, up to joint, then no reminder; {cluster.Repeated} handled twice, {cluster.Unfinished} alerts short of the top; {cluster.Escalated:N0} escalations, counted per process {Shares("Response", "N0")}"));
     }
 
     /// <summary>A statement on one line, cut to its first 90 characters, for a table cell.</summary>
