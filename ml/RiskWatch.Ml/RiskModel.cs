@@ -423,7 +423,9 @@ public sealed class RiskModel : IDisposable
         var slot = Array.IndexOf(slotGrades, prediction.ModelGrade);
         var text = PreparedText.Of(report.Text);
         var facts = ReportFacts.Of(report, text);
-        var x = new FeatureVectorBuilder().Build(report, facts, text.Text, GradeFloors.Highest(GradeFloors.Evaluate(facts)));
+        // The vector the grade model read: the features and, when the model has sign models, their probabilities.
+        var x = FeatureBuilder.WithSigns(
+            new FeatureVectorBuilder().Build(report, facts, text.Text, GradeFloors.Highest(GradeFloors.Evaluate(facts))), prediction.SignProbabilities);
         var ngrams = TextNgramHasher.Describe(text.Text);
         var contributions = new List<FeatureContribution>();
         foreach (var (j, value) in x.Items())

@@ -193,6 +193,16 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
         Assert.All(explanation, c => Assert.False(string.IsNullOrWhiteSpace(c.Feature)));
     }
 
+    [Fact]
+    public void An_explanation_counts_what_the_sign_models_read_as_the_grade_model_does()
+    {
+        var report = Reports.Informant("昨天夜里仓库里一个搬运工从货架上摔下来，人当场就没了，老板到现在一句话都没有");
+        var explanation = Model.Explain(report, top: 10);
+        output.WriteLine(string.Join(Environment.NewLine, explanation.Select(c => $"{c.Contribution,8:F3}  {c.Feature}")));
+        Assert.Equal(Grade.Red, Model.Predict(report).Grade);
+        Assert.Contains(explanation, c => c.Feature == "reads as death");
+    }
+
     [GeneratedRegex(@"^m-\d{8}-[0-9a-f]{8}$")]
     private static partial Regex VersionPattern();
 

@@ -50,7 +50,7 @@ public sealed partial class BenchStages
         jurisdictions: []
         """;
 
-    public async Task<ClusterResult> ClusterAsync(int rate, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<ClusterResult> ClusterAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("cluster");
         var connectionString = await env.CreateDatabaseAsync(cancellationToken);
@@ -102,7 +102,7 @@ public sealed partial class BenchStages
             await WaitForPartitionsAsync(http, processes.Where(p => p.Service == "Scoring").Select(p => p.ManagementUrl).ToList(), cancellationToken);
             var ingestUrls = processes.Where(p => p.Service == "Ingest").Select(p => p.Url).ToList();
             var scoring = processes.Where(p => p.Service == "Scoring").Select(p => p.Process).ToList();
-            var load = await RunLoadAsync(ingestUrls, 64, rate, duration, 0, null, cancellationToken);
+            var load = await RunLoadAsync(ingestUrls, 64, 0, duration, 0, null, cancellationToken);
             var loadEnded = Stopwatch.GetTimestamp();
 
             await using var dataSource = NpgsqlDataSource.Create(connectionString);

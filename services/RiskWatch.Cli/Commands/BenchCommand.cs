@@ -161,7 +161,7 @@ public static class BenchCommand
         if (stages.Contains("cluster"))
         {
             log.WriteLine("A cluster's shape: 2 Ingest, 3 Scoring and 2 Response processes ...");
-            var cluster = await run.ClusterAsync(0, loadSeconds, cancellationToken);
+            var cluster = await run.ClusterAsync(loadSeconds, cancellationToken);
             figures.AddRange(ClusterFigures(cluster));
         }
         else
