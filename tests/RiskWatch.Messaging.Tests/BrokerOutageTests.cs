@@ -4,7 +4,8 @@ using RiskWatch.Host.Kafka;
 
 namespace RiskWatch.Messaging.Tests;
 
-// Takes brokers down, so it runs on a cluster of its own rather than the shared fixture.
+// Takes brokers down, so it runs on a cluster of its own rather than the shared fixture, and alone.
+[Collection(BrokerOutageCollection.Name)]
 public sealed class BrokerOutageTests(ITestOutputHelper output)
 {
     [Fact]

@@ -8,6 +8,7 @@ using RiskWatch.Testing;
 namespace RiskWatch.Integration.Tests.Pipeline;
 
 /// <summary>Intake with the broker away: a quick, honest 503, never a 500 and never a hang.</summary>
+[Collection(BrokerOutageCollection.Name)]
 public sealed class BrokerUnavailableTests(RiskWatchFixture riskWatch) : IClassFixture<RiskWatchFixture>
 {
     [Fact]
