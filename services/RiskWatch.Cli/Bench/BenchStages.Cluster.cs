@@ -15,9 +15,9 @@ namespace RiskWatch.Cli.Bench;
 /// </summary>
 public sealed partial class BenchStages
 {
-    private const int IngestProcesses = 2;
-    private const int ScoringProcesses = 3;
-    private const int ResponseProcesses = 2;
+    public const int IngestProcesses = 2;
+    public const int ScoringProcesses = 3;
+    public const int ResponseProcesses = 2;
 
     /// <summary>What one Ingest, Scoring or Response process did in the cluster run, from its own metrics.</summary>
     /// <param name="Work">Reports accepted (Ingest), reports scored (Scoring) or escalations applied (Response).</param>

@@ -160,7 +160,7 @@ public static class BenchCommand
 
         if (stages.Contains("cluster"))
         {
-            log.WriteLine("A cluster's shape: 2 Ingest, 3 Scoring and 2 Response processes ...");
+            log.WriteLine($"A cluster's shape: {BenchStages.IngestProcesses} Ingest, {BenchStages.ScoringProcesses} Scoring and {BenchStages.ResponseProcesses} Response processes ...");
             var cluster = await run.ClusterAsync(loadSeconds, cancellationToken);
             figures.AddRange(ClusterFigures(cluster));
         }
@@ -244,13 +244,13 @@ public static class BenchCommand
     {
         string Shares(string service, string format) => string.Join(" / ", cluster.Processes.Where(p => p.Service == service).Select(p => p.Work.ToString(format, CultureInfo.InvariantCulture)));
         var partitions = string.Join(" / ", cluster.Processes.Where(p => p.Service == "Scoring").Select(p => p.Partitions.Count == 0 ? "none" : string.Join(",", p.Partitions)));
-        yield return new("cluster: intake through 2 Ingest processes", cluster.Load.AcceptedPerSecond, "requests/s", "-", null,
+        yield return new($"cluster: intake through {BenchStages.IngestProcesses} Ingest processes", cluster.Load.AcceptedPerSecond, "requests/s", "-", null,
             string.Create(CultureInfo.InvariantCulture,
                 $"round-robin, 64 connections, closed loop; accepted per process {Shares("Ingest", "N0")}; p99 {cluster.Load.P99Ms:N1} ms; {cluster.Load.Failed:N0} failed"));
-        yield return new("cluster: last report stored by 3 Scoring processes", cluster.DrainSeconds, "s after the load", "every accepted report stored", cluster.Stored == cluster.Accepted,
+        yield return new($"cluster: last report stored by {BenchStages.ScoringProcesses} Scoring processes", cluster.DrainSeconds, "s after the load", "every accepted report stored", cluster.Stored == cluster.Accepted,
             string.Create(CultureInfo.InvariantCulture,
                 $"{cluster.Stored:N0} of {cluster.Accepted:N0} stored (warm-up included); partitions {partitions}; scored per process {Shares("Scoring", "N0")}"));
-        yield return new("cluster: missed deadlines handled by 2 Response processes", cluster.Steps, "deadlines", "each exactly once",
+        yield return new($"cluster: missed deadlines handled by {BenchStages.ResponseProcesses} Response processes", cluster.Steps, "deadlines", "each exactly once",
             cluster.Repeated == 0 && cluster.Unfinished == 0 && cluster.Escalated == (long)cluster.EscalationsCounted,
             string.Create(CultureInfo.InvariantCulture,
                 $"{cluster.Alerts:N0} alerts, deadlines of 4 s, up to joint, then no reminder; {cluster.Repeated} handled twice, {cluster.Unfinished} alerts short of the top; {cluster.Escalated:N0} escalations, counted per process {Shares("Response", "N0")}"));
