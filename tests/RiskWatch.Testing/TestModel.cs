@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json;
 using RiskWatch.Ml;
 
 namespace RiskWatch.Testing;
@@ -18,6 +20,31 @@ public static class TestModel
     private static readonly Lazy<Task<string>> Model = new(() => Task.Run(TrainOrReuse));
 
     public static Task<string> PathAsync() => Model.Value;
+
+    /// <summary>
+    /// A copy of the test model in a temp folder of its own (<paramref name="folder"/>) whose metadata entry is rewritten by
+    /// <paramref name="change"/>: the same model under another version, or claiming older features.
+    /// </summary>
+    public static async Task<string> CopyWithMetadataAsync(string folder, Func<ModelMetadata, ModelMetadata> change)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", folder, "model.zip");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Copy(await PathAsync(), path, overwrite: true);
+        ModelMetadata meta;
+        using (var file = File.OpenRead(path))
+        {
+            meta = RiskModel.ReadMetadata(file)!;
+        }
+
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            zip.GetEntry(ModelTrainer.MetadataEntry)!.Delete();
+            using var output = zip.CreateEntry(ModelTrainer.MetadataEntry).Open();
+            await JsonSerializer.SerializeAsync(output, change(meta), LabelledCorpus.JsonOptions);
+        }
+
+        return path;
+    }
 
     private static string TrainOrReuse()
     {

@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Text;
-using System.Text.Json;
 using Confluent.Kafka;
 using Npgsql;
 using RiskWatch.Cli.Commands;
@@ -31,7 +29,7 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
         var old = (await registry.CurrentAsync())!.Version;
         await WaitUntilScoringUsesAsync(old);
         var newVersion = "m-test-hot-" + Guid.NewGuid().ToString("N")[..8];
-        var path = await CopyWithVersionAsync(await TestModel.PathAsync(), newVersion);
+        var path = await CopyWithVersionAsync(newVersion);
         Assert.True(await registry.RegisterAsync(new ModelRegistration(newVersion, "SdcaMaximumEntropy", DateTimeOffset.UtcNow, "test", "{}", path, await File.ReadAllBytesAsync(path))));
 
         // A platform producing straight into Kafka, continuously, while the model is promoted half-way.
@@ -107,20 +105,18 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
     public async Task Promote_refuses_a_model_worse_by_leave_one_writer_out_or_unmeasured_unless_forced_and_rollback_restores_the_previous_one()
     {
         var registry = new ModelRegistry(dataSource);
-        var model = await TestModel.PathAsync();
-
         // The current model as `riskwatch model train` registers it: with its leave-one-writer-out figures.
         var good = "m-test-good-" + Guid.NewGuid().ToString("N")[..8];
-        await RegisterAsync(registry, good, model, """{"byWriter": {"macroF1": 0.80, "redRecall": 0.95, "noneRecall": 0.85}}""");
+        await RegisterAsync(registry, good, """{"byWriter": {"macroF1": 0.80, "redRecall": 0.95, "noneRecall": 0.85}}""");
         Assert.True((await ModelOperations.PromoteAsync(dataSource, good, force: false, "test", null, TextWriter.Null, CancellationToken.None)).Allowed);
         var current = (await registry.CurrentAsync())!.Version;
         Assert.Equal(good, current);
 
         // A candidate whose recipe misses more reds on writers it never read is refused; so is one nobody measured.
         var version = "m-test-poor-" + Guid.NewGuid().ToString("N")[..8];
-        await RegisterAsync(registry, version, model, """{"byWriter": {"macroF1": 0.82, "redRecall": 0.90, "noneRecall": 0.86}}""");
+        await RegisterAsync(registry, version, """{"byWriter": {"macroF1": 0.82, "redRecall": 0.90, "noneRecall": 0.86}}""");
         var unmeasured = "m-test-unmeasured-" + Guid.NewGuid().ToString("N")[..8];
-        await RegisterAsync(registry, unmeasured, model, "{}");
+        await RegisterAsync(registry, unmeasured, "{}");
         var log = new StringWriter();
         var refused = await ModelOperations.PromoteAsync(dataSource, version, force: false, "test", null, log, CancellationToken.None);
         Assert.False(refused.Allowed, log.ToString());
@@ -196,32 +192,12 @@ public sealed class ModelRegistryTests(RiskWatchFixture riskWatch) : IClassFixtu
         }
     }
 
-    /// <summary>The same model under another version: a copy with its metadata entry rewritten.</summary>
-    private static async Task RegisterAsync(ModelRegistry registry, string version, string modelPath, string metrics)
+    private static async Task RegisterAsync(ModelRegistry registry, string version, string metrics)
     {
-        var path = await CopyWithVersionAsync(modelPath, version);
+        var path = await CopyWithVersionAsync(version);
         Assert.True(await registry.RegisterAsync(new ModelRegistration(version, "SdcaMaximumEntropy", DateTimeOffset.UtcNow, "test", metrics, path, await File.ReadAllBytesAsync(path))));
     }
 
-    private static async Task<string> CopyWithVersionAsync(string source, string version)
-    {
-        var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", version, "model.zip");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Copy(source, path, overwrite: true);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry(ModelTrainer.MetadataEntry)!;
-            ModelMetadata meta;
-            using (var stream = entry.Open())
-            {
-                meta = (await JsonSerializer.DeserializeAsync<ModelMetadata>(stream, LabelledCorpus.JsonOptions))!;
-            }
-
-            entry.Delete();
-            using var output = zip.CreateEntry(ModelTrainer.MetadataEntry).Open();
-            await JsonSerializer.SerializeAsync(output, meta with { Version = version }, LabelledCorpus.JsonOptions);
-        }
-
-        return path;
-    }
+    /// <summary>The same model under another version: a copy with its metadata entry rewritten.</summary>
+    private static Task<string> CopyWithVersionAsync(string version) => TestModel.CopyWithMetadataAsync(version, meta => meta with { Version = version });
 }

@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
 using RiskWatch.Data;
 using RiskWatch.Data.Models;
@@ -43,22 +41,8 @@ public sealed class ModelUpgradeTests(ModelUpgradeTests.StaleModelSystem riskWat
             // A model of feature version 3 (the test model's file with older metadata) is current before the start.
             var connectionString = settings["Database:ConnectionString"]!;
             await Migrator.MigrateAsync(connectionString, CancellationToken.None);
-            var path = Path.Combine(Path.GetTempPath(), "riskwatch-tests", "stale-" + Guid.NewGuid().ToString("N"), "model.zip");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Copy(await TestModel.PathAsync(), path);
-            using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
-            {
-                var entry = zip.GetEntry(ModelTrainer.MetadataEntry)!;
-                ModelMetadata meta;
-                using (var stream = entry.Open())
-                {
-                    meta = (await JsonSerializer.DeserializeAsync<ModelMetadata>(stream, LabelledCorpus.JsonOptions))!;
-                }
-
-                entry.Delete();
-                using var output = zip.CreateEntry(ModelTrainer.MetadataEntry).Open();
-                await JsonSerializer.SerializeAsync(output, meta with { Version = StaleVersion, FeatureVersion = 3 }, LabelledCorpus.JsonOptions);
-            }
+            var path = await TestModel.CopyWithMetadataAsync("stale-" + Guid.NewGuid().ToString("N"),
+                meta => meta with { Version = StaleVersion, FeatureVersion = 3 });
 
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             await new ModelRegistry(dataSource).RegisterInitialAsync(
