@@ -235,10 +235,12 @@ public sealed class EmbeddedSystem : IAsyncDisposable
 
     private static async Task<ModelRegistration> RegistrationOfAsync(string modelPath, string registeredAs, CancellationToken cancellationToken)
     {
-        using var model = RiskModel.Load(modelPath);
+        // The registration needs the file and its metadata, not a loaded model (the dictionary and ML.NET pipeline).
+        var content = await File.ReadAllBytesAsync(modelPath, cancellationToken);
+        var meta = RiskModel.ReadMetadata(new MemoryStream(content))
+            ?? throw new InvalidDataException($"{modelPath} is not a RiskWatch model: it has no {ModelTrainer.MetadataEntry}.");
         var metrics = System.Text.Json.JsonSerializer.Serialize(new { registeredAs });
-        return new ModelRegistration(model.Version, model.Metadata.Trainer, model.Metadata.TrainedAt, model.Metadata.TrainingDataSha256, metrics, modelPath,
-            await File.ReadAllBytesAsync(modelPath, cancellationToken));
+        return new ModelRegistration(meta.Version, meta.Trainer, meta.TrainedAt, meta.TrainingDataSha256, metrics, modelPath, content);
     }
 
     private async Task<(string Url, string ManagementUrl)> StartAppAsync(
