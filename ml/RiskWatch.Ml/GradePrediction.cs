@@ -16,11 +16,14 @@ public sealed record GradePrediction(Grade Grade, float[] Probabilities, string 
     /// <summary>The grade the learned model alone gave, before floors.</summary>
     public Grade ModelGrade { get; init; }
 
-    /// <summary>The learned model's own probabilities, before any floor moved them.</summary>
+    /// <summary>The learned model's probabilities (weighted by <see cref="RiskModel.GradeWeights"/>), before any floor moved them.</summary>
     public float[] ModelProbabilities { get; init; } = [];
 
     /// <summary>Each hard sign's probability (<see cref="HardSignalNames.All"/> order); empty for a model without sign models.</summary>
     public float[] SignProbabilities { get; init; } = [];
+
+    /// <summary>Each learned fact's probability (<see cref="Signals.FactSignNames.All"/> order); empty for a model without them.</summary>
+    public float[] FactProbabilities { get; init; } = [];
 
     /// <summary>
     /// The hard signs found in the report, at the sign models' floor thresholds (or by the keyword patterns, for a model

@@ -50,11 +50,15 @@ public sealed record TrainingOptions
     public string? Version { get; init; }
 }
 
-/// <summary>One labelled example: a report, its grade, its hard signs when its source labels them (null otherwise), its writer.</summary>
-public sealed record TrainingExample(ReportV1 Report, Grade Label, HardSignals? Signals, string Writer)
+/// <summary>
+/// One labelled example: a report, its grade, its hard signs and its writer's facts when its source labels them (null
+/// otherwise), its writer.
+/// </summary>
+public sealed record TrainingExample(ReportV1 Report, Grade Label, HardSignals? Signals, string Writer, FactSigns? Facts = null)
 {
-    public static TrainingExample From(WrittenReport r) =>
-        new(r.Report, r.Label, r.Writer == WrittenCorpus.GeneratedWriter ? null : r.Signals, r.Writer);
+    public static TrainingExample From(WrittenReport r) => r.Writer == WrittenCorpus.GeneratedWriter
+        ? new(r.Report, r.Label, null, r.Writer)
+        : new(r.Report, r.Label, r.Signals, r.Writer, FactSignNames.Of(r.Facts));
 }
 
 public sealed record TrainingResult(string Version, string ModelPath, TrainerKind Trainer, int TrainCount, TimeSpan Elapsed);
@@ -72,8 +76,8 @@ public static class ModelTrainer
 
     /// <summary>Bumped whenever <see cref="FeatureBuilder"/> changes meaning, so that an old model.zip is not fed new features.
     /// 3: hashed n-grams (<see cref="TextNgramHasher"/>) in place of ML.NET's dictionary FeaturizeText; 4: jieba words
-    /// beside the characters, and the hard-sign models.</summary>
-    public const int FeatureVersion = 6;
+    /// beside the characters, and the hard-sign models; 7: the learned facts (<see cref="FactSigns"/>).</summary>
+    public const int FeatureVersion = 7;
 
     /// <summary>Trains on the corpora shipped with RiskWatch: the written corpus and the generated seed corpus.</summary>
     public static TrainingResult TrainDefault(string outputModelPath, TrainingOptions options)
@@ -98,12 +102,15 @@ public static class ModelTrainer
 
         var sw = Stopwatch.StartNew();
         var features = examples.Select(e => Features(e.Report)).ToList();
-        var (signals, signProbabilities) = TrainSignals(examples, features, options);
+        var (signals, signProbabilities) = TrainLearnedSigns(
+            examples, features, e => e.Signals is { } s ? (int)s : null, SignalModels.HardSignTargets, SignalModels.FloorPrecision, options);
+        var (facts, factProbabilities) = TrainLearnedSigns(
+            examples, features, e => e.Facts is { } f ? (int)f : null, SignalModels.FactTargets, SignalModels.FactFloorPrecision, options);
         var ml = new MLContext(options.Seed);
         var data = ml.Data.LoadFromEnumerable(examples.Select((e, i) => new ModelInput
         {
             Grade = e.Label.ToWire(),
-            Features = FeatureBuilder.WithSigns(features[i], signProbabilities[i]),
+            Features = FeatureBuilder.WithLearnedSigns(features[i], signProbabilities[i], factProbabilities[i]),
         }));
         var model = BuildPipeline(ml, options).Fit(data);
 
@@ -131,6 +138,12 @@ public static class ModelTrainer
                 using var stream = zip.CreateEntry(SignalModels.Entry).Open();
                 signals.Write(stream);
             }
+
+            if (facts is not null)
+            {
+                using var stream = zip.CreateEntry(SignalModels.FactsEntry).Open();
+                facts.Write(stream);
+            }
         }
 
         File.Move(temp, outputModelPath, overwrite: true);
@@ -138,32 +151,34 @@ public static class ModelTrainer
     }
 
     /// <summary>
-    /// The sign models, trained on every example with sign labels; each sign's threshold is chosen on scores of examples
-    /// whose writers were held out (<see cref="TrainingOptions.ThresholdFolds"/> groups of writers, each scored by models
-    /// trained without it), so the threshold reflects writers the model has not read. Also each example's sign
-    /// probabilities for the grade model to learn from: the held-out scores for labelled examples (as the grade model
-    /// will see them on new reports), the final models' for the rest. Null models and zeros without sign labels.
+    /// Learned signs (the hard signs, or the facts behind the number floors), trained on every example with labels for
+    /// them (<paramref name="labels"/>); each threshold is chosen on scores of examples whose writers were held out
+    /// (<see cref="TrainingOptions.ThresholdFolds"/> groups of writers, each scored by models trained without it), so the
+    /// threshold reflects writers the model has not read. Also each example's probabilities for the grade model to learn
+    /// from: the held-out scores for labelled examples (as the grade model will see them on new reports), the final
+    /// models' for the rest. Null models and zeros without labels.
     /// </summary>
-    private static (SignalModels? Models, float[][] Probabilities) TrainSignals(
-        IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features, TrainingOptions options)
+    private static (SignalModels? Models, float[][] Probabilities) TrainLearnedSigns(
+        IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features, Func<TrainingExample, int?> labels,
+        IReadOnlyList<int> targets, double floorPrecision, TrainingOptions options)
     {
-        var probabilities = examples.Select(_ => new float[HardSignalNames.All.Count]).ToArray();
-        var labelled = Enumerable.Range(0, examples.Count).Where(i => examples[i].Signals is not null).ToList();
+        var probabilities = examples.Select(_ => new float[targets.Count]).ToArray();
+        var labelled = Enumerable.Range(0, examples.Count).Where(i => labels(examples[i]) is not null).ToList();
         if (labelled.Count == 0)
         {
             return (null, probabilities);
         }
 
-        var rows = labelled.Select(i => (features[i], examples[i].Signals!.Value)).ToList();
-        var final = SignalModels.Train(rows, options.Seed, options.Threads);
+        var rows = labelled.Select(i => (features[i], labels(examples[i])!.Value)).ToList();
+        var final = SignalModels.Train(rows, targets, options.Seed, options.Threads);
         var heldOut = new bool[examples.Count];
         var groups = WriterGroups(labelled.Select(i => examples[i]).ToList(), options.ThresholdFolds);
         if (groups.Max() >= 1)
         {
-            var scores = new List<(float[] Probabilities, HardSignals Signals)>(labelled.Count);
+            var scores = new List<(float[] Probabilities, int Labels)>(labelled.Count);
             for (var g = 0; g <= groups.Max(); g++)
             {
-                var fold = SignalModels.Train(rows.Where((_, i) => groups[i] != g).ToList(), options.Seed, options.Threads);
+                var fold = SignalModels.Train(rows.Where((_, i) => groups[i] != g).ToList(), targets, options.Seed, options.Threads);
                 for (var n = 0; n < labelled.Count; n++)
                 {
                     if (groups[n] == g)
@@ -176,7 +191,7 @@ public static class ModelTrainer
                 }
             }
 
-            final = final.ChooseThresholds(scores);
+            final = final.ChooseThresholds(scores, floorPrecision);
         }
 
         for (var i = 0; i < examples.Count; i++)

@@ -33,6 +33,12 @@ public sealed record ReportFacts
     public bool UnknownGroup => Workers is null
         && (Signals.GroupMention || (Signals.WorkerMention && !Signals.IndividualMention));
 
+    /// <summary>The report is about money owed to workers: an amount, a wage-arrears or closure category, or words of unpaid wages.</summary>
+    public bool WagesOwed => AmountCny is > 0 || Category is "wage_arrears" or "closure_relocation" || Signals.WagesOwed || Signals.ClosureUnsettled;
+
+    /// <summary>The report's category field, when given.</summary>
+    public string? Category { get; init; }
+
     public static ReportFacts Of(ReportV1 report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -86,6 +92,7 @@ public sealed record ReportFacts
             ActionFromField = report.CollectiveAction is not null,
             HoursUntilAction = hours,
             Signals = signals,
+            Category = report.Category,
             Extracted = new ExtractedNumbers(textWorkers, textAmount, textHours),
         };
     }

@@ -25,6 +25,9 @@ public static class HardSignalNames
     public static readonly IReadOnlyList<HardSignals> All =
         [HardSignals.Death, HardSignals.SelfHarm, HardSignals.Violence, HardSignals.Arrest, HardSignals.RoadBlock, HardSignals.OfficeGathering, HardSignals.SeriousInjury];
 
+    /// <summary>Where a single sign sits in <see cref="All"/> (and in a probability vector): <see cref="All"/> is in bit order.</summary>
+    public static int IndexOf(HardSignals signal) => System.Numerics.BitOperations.TrailingZeroCount((int)signal);
+
     public static string ToWire(this HardSignals signal) => signal switch
     {
         HardSignals.Death => "death",

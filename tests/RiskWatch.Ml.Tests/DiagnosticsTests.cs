@@ -1,4 +1,5 @@
 using RiskWatch.Ml.Signals;
+using RiskWatch.Ml.Text;
 using Xunit.Abstractions;
 
 namespace RiskWatch.Ml.Tests;
@@ -21,6 +22,34 @@ public sealed class DiagnosticsTests(TrainedModelFixture fixture, ITestOutputHel
             Assert.InRange(m.FlagThreshold, 0f, m.FloorThreshold);
             Assert.True(m.FloorThreshold < 1f, $"{m.Signal} never raises a grade");
         }
+    }
+
+    [Fact]
+    public void The_model_reads_the_facts_behind_the_number_floors()
+    {
+        var facts = Assert.IsType<SignalModels>(fixture.Model.Facts);
+        Assert.Equal(FactSignNames.All, facts.Models.Select(m => (FactSigns)m.Target));
+        Assert.All(facts.Models, m => Assert.InRange(m.FloorThreshold, m.FlagThreshold, 1f));
+        var p = fixture.Model.Predict(Reports.Informant("两百多个骑手约好了今天中午一起停工")).FactProbabilities;
+        output.WriteLine(string.Join(", ", FactSignNames.Descriptions.Zip(p, (d, v) => $"{d} {v:F2}")));
+        Assert.True(p[FactSignNames.IndexOf(FactSigns.HundredOrMoreWorkers)] > 0.5f);
+        Assert.True(p[FactSignNames.IndexOf(FactSigns.ActingWithin48Hours)] > 0.5f);
+        var one = fixture.Model.Predict(Reports.Informant("我这个月被站长罚了两百，说我超时，可那单是商家出餐慢")).FactProbabilities;
+        Assert.True(one[FactSignNames.IndexOf(FactSigns.ThirtyOrMoreWorkers)] < 0.5f);
+        Assert.True(one[FactSignNames.IndexOf(FactSigns.CollectiveAction)] < 0.5f);
+    }
+
+    [Theory]
+    [InlineData(1, null, "none", null, FactSigns.None)]
+    [InlineData(2, null, "none", null, FactSigns.TwoOrMoreWorkers)]
+    [InlineData(120, null, "planned", 24.0, FactSigns.TwoOrMoreWorkers | FactSigns.ThirtyOrMoreWorkers | FactSigns.HundredOrMoreWorkers | FactSigns.CollectiveAction | FactSigns.ActingWithin48Hours)]
+    [InlineData(120, null, "planned", 72.0, FactSigns.TwoOrMoreWorkers | FactSigns.ThirtyOrMoreWorkers | FactSigns.HundredOrMoreWorkers | FactSigns.CollectiveAction)]
+    [InlineData(null, null, "underway", null, FactSigns.CollectiveAction | FactSigns.ActingWithin48Hours)]
+    [InlineData(600, 5000000.0, "rumoured", null, FactSigns.TwoOrMoreWorkers | FactSigns.ThirtyOrMoreWorkers | FactSigns.HundredOrMoreWorkers | FactSigns.FiveHundredOrMoreWorkers | FactSigns.MillionOwed | FactSigns.FiveMillionOwed)]
+    public void A_writers_facts_give_the_learned_facts_labels(int? workers, double? amount, string action, double? hours, FactSigns expected)
+    {
+        var status = action switch { "planned" => ActionStatus.Planned, "underway" => ActionStatus.Underway, "rumoured" => ActionStatus.Rumoured, _ => ActionStatus.None };
+        Assert.Equal(expected, FactSignNames.Of(new WriterFacts(workers, (decimal?)amount, status, hours)));
     }
 
     [Fact]

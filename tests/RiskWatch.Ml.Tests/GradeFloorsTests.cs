@@ -1,6 +1,7 @@
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Grading;
+using RiskWatch.Ml.Signals;
 
 namespace RiskWatch.Ml.Tests;
 
@@ -56,6 +57,42 @@ public sealed class GradeFloorsTests
     [InlineData("站长又罚了我50块")]
     public void Rumours_near_misses_adverts_and_small_grievances_fire_no_red_floor(string text) =>
         Assert.True(Floor(Reports.Informant(text)) < Grade.Red);
+
+    [Theory]
+    [InlineData("平台新规下周起每单少八毛，全市八百多个骑手都受影响")]
+    [InlineData("The platform cut the rain bonus this week for every rider in the city, about 800 of them")]
+    public void Five_hundred_workers_hit_by_a_pay_cut_are_orange_not_red(string text)
+    {
+        // MODEL-211's red 500 workers are wage arrears; a pay-rule change hitting 100 or more is orange.
+        var fired = GradeFloors.Evaluate(Reports.Informant(text));
+        Assert.DoesNotContain(fired, f => f.Rule == "500_workers");
+        Assert.Equal(Grade.Orange, GradeFloors.Highest(fired));
+    }
+
+    [Theory]
+    [InlineData("承包商欠了我们工地六百多个工人两个月工资")]
+    [InlineData("the toy factory told its 600 workers their salary is late again this month")]
+    public void Five_hundred_workers_owed_wages_are_red(string text) =>
+        Assert.Contains(GradeFloors.Evaluate(Reports.Informant(text)), f => f.Rule == "500_workers" && f.Grade == Grade.Red);
+
+    [Fact]
+    public void Learned_facts_complete_the_floors_that_need_two_things_at_once()
+    {
+        // The text gives a serious injury but not how many, and a crowd but not its size or time: the rule readers miss
+        // the second half, the learned facts supply it, and only for a report the model reads as a labour matter.
+        var injury = ReportFacts.Of(Reports.Informant("宿舍起火，骑手们烧伤严重送医"));
+        var several = GradeFloors.Evaluate(injury, HardSignals.SeriousInjury, labourLikely: true, learnedFacts: FactSigns.TwoOrMoreWorkers);
+        Assert.Contains(several, f => f.Rule == "several_serious_injuries" && f.Grade == Grade.Red);
+        Assert.DoesNotContain(several, f => f.Rule == "serious_injury");
+        var notLabour = GradeFloors.Evaluate(injury, HardSignals.SeriousInjury, labourLikely: false, learnedFacts: FactSigns.TwoOrMoreWorkers);
+        Assert.Equal(Grade.Orange, GradeFloors.Highest(notLabour));
+
+        var crowd = ReportFacts.Of(Reports.Informant("网点门口站满了人，都不走"));
+        var both = FactSigns.HundredOrMoreWorkers | FactSigns.ActingWithin48Hours;
+        Assert.Contains(GradeFloors.Evaluate(crowd, HardSignals.None, labourLikely: true, learnedFacts: both), f => f.Rule == "large_action_within_48h");
+        Assert.DoesNotContain(
+            GradeFloors.Evaluate(crowd, HardSignals.None, labourLikely: true, learnedFacts: FactSigns.HundredOrMoreWorkers), f => f.Rule == "large_action_within_48h");
+    }
 
     [Fact]
     public void Floors_only_ever_name_alert_grades() =>

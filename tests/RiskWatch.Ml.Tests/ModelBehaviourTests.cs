@@ -111,7 +111,7 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
     {
         // Predict computes a linear model's softmax(W·x + b) itself (LinearScores) and leaves out the text slots the
         // model gives no weight; neither may change a score. Where no floor raised the grade the probabilities are the
-        // engine's softmax as it is (score slot i is grade i, see ModelTrainer.BuildPipeline).
+        // engine's softmax weighted by RiskModel.GradeWeights (score slot i is grade i, see ModelTrainer.BuildPipeline).
         var ml = new Microsoft.ML.MLContext(seed: 211);
         var transformer = ml.Model.Load(fixture.ModelPath, out _);
         using var engine = ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(transformer);
@@ -124,10 +124,12 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
                 continue;
             }
 
-            // The engine reads the sign models' probabilities too (stacked into the dense block).
-            var features = FeatureBuilder.WithSigns(FeatureBuilder.Build(report, ReportFacts.Of(report)).Features, prediction.SignProbabilities);
+            // The engine reads the learned signs' and facts' probabilities too (stacked into the dense block).
+            var features = FeatureBuilder.WithLearnedSigns(
+                FeatureBuilder.Build(report, ReportFacts.Of(report)).Features, prediction.SignProbabilities, prediction.FactProbabilities);
             var score = engine.Predict(new ModelInput { Features = features }).Score;
-            Assert.Equal(score, prediction.Probabilities, (a, b) => Math.Abs(a - b) < 1e-5);
+            var weighted = score.Select((v, g) => v * RiskModel.GradeWeights[g]).ToArray();
+            Assert.Equal(weighted.Select(v => v / weighted.Sum()), prediction.Probabilities, (a, b) => Math.Abs(a - b) < 1e-5);
             compared++;
         }
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using RiskWatch.Core.Grading;
+using RiskWatch.Ml.Signals;
 
 namespace RiskWatch.Ml.Evaluation;
 
@@ -31,10 +33,58 @@ public sealed record CrossValidationReport(
     IReadOnlyList<SignFigures> Signs,
     IReadOnlyList<(TrainingExample Example, GradePrediction Prediction)> Predictions)
 {
+    /// <summary>
+    /// How well each learned fact was read on writers the model never saw, at probability 0.5 (a fact's floor threshold is
+    /// chosen for 90% precision and is usually higher).
+    /// </summary>
+    public IReadOnlyList<(FactSigns Fact, SignCounts Counts)> Facts { get; } = [.. FactSignNames.All.Select(fact =>
+    {
+        var k = FactSignNames.IndexOf(fact);
+        var labelled = Predictions.Where(p => p.Example.Facts is not null && p.Prediction.FactProbabilities.Length > k).ToList();
+        return (fact, new SignCounts(
+            labelled.Count(p => (p.Example.Facts!.Value & fact) != 0),
+            labelled.Count(p => (p.Example.Facts!.Value & fact) != 0 && p.Prediction.FactProbabilities[k] >= 0.5f),
+            labelled.Count(p => (p.Example.Facts!.Value & fact) == 0 && p.Prediction.FactProbabilities[k] >= 0.5f)));
+    })];
+
     /// <summary>The learned grade model alone, before any floor raised a grade.</summary>
     public EvaluationResult ModelOnly { get; } = ModelEvaluator.FromPairs(Predictions.Select(p => (p.Example.Label, p.Prediction.ModelGrade)));
 
     public double NoneRecall => All.PerGrade[(int)Grade.None].Recall;
+
+    /// <summary>
+    /// Each held-out report's grading as one JSON line (its id, writer, label and signs; the grade, the grade model's own
+    /// grade and probabilities, the floors that fired, the signs floored and flagged): for reading the errors.
+    /// </summary>
+    public void WritePredictions(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        foreach (var (example, p) in Predictions)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(new
+            {
+                reportId = example.Report.ReportId,
+                writer = example.Writer,
+                language = example.Report.Language,
+                label = example.Label.ToWire(),
+                labelSigns = example.Signals is { } s ? Names(s) : null,
+                grade = p.Grade.ToWire(),
+                modelGrade = p.ModelGrade.ToWire(),
+                modelProbabilities = p.ModelProbabilities,
+                floors = p.Floors.Select(f => $"{f.Rule}:{f.Grade.ToWire()}"),
+                signs = Names(p.Signs),
+                flagged = Names(p.FlaggedSigns),
+                signProbabilities = p.SignProbabilities,
+                factProbabilities = p.FactProbabilities,
+                labelFacts = example.Facts is { } f ? (int)f : (int?)null,
+                text = example.Report.Text,
+            }, JsonOptions));
+        }
+    }
+
+    private static IEnumerable<string> Names(HardSignals signs) => HardSignalNames.All.Where(s => (signs & s) != 0).Select(s => s.ToWire());
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Format()
     {
@@ -60,6 +110,12 @@ public sealed record CrossValidationReport(
             sb.AppendLine(c, $"{s.Sign.ToWire(),-18} {s.Flag.Support,7}  {s.Flag.Recall,15:F3}  {s.Flag.Precision,9:F3}  {s.Floor.Recall,24:F3}  {s.Floor.Precision,9:F3}");
         }
 
+        sb.AppendLine("learned fact (at 0.5)                          support  recall  precision");
+        foreach (var (fact, counts) in Facts)
+        {
+            sb.AppendLine(c, $"{FactSignNames.Descriptions[FactSignNames.IndexOf(fact)],-46} {counts.Support,7}  {counts.Recall,6:F3}  {counts.Precision,9:F3}");
+        }
+
         return sb.ToString();
     }
 }
@@ -68,32 +124,45 @@ public static class WriterCrossValidation
 {
     /// <param name="examples">Every example; those of writer "generated" are only ever trained on, never held out.</param>
     /// <param name="onlyWriters">Hold out just these writers (null: every written writer).</param>
+    /// <param name="groups">
+    /// 0: one model per writer (the headline figures). N: the writers dealt into N groups, one model per group trained
+    /// without it: still writers the model never read, N trainings instead of one per writer, for trying a recipe.
+    /// </param>
     public static CrossValidationReport Run(
-        IReadOnlyList<TrainingExample> examples, TrainingOptions options, string workDirectory, Action<string>? log = null, IReadOnlyCollection<string>? onlyWriters = null)
+        IReadOnlyList<TrainingExample> examples, TrainingOptions options, string workDirectory, Action<string>? log = null,
+        IReadOnlyCollection<string>? onlyWriters = null, int groups = 0)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(groups);
         var writers = examples.Select(e => e.Writer).Where(w => w != WrittenCorpus.GeneratedWriter)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Where(w => onlyWriters is null || onlyWriters.Contains(w)).ToList();
+        var folds = groups == 0
+            ? writers.Select(w => (IReadOnlyList<string>)[w]).ToList()
+            : writers.Select((w, i) => (w, i)).GroupBy(x => x.i % groups).Select(g => (IReadOnlyList<string>)g.Select(x => x.w).ToList()).ToList();
         Directory.CreateDirectory(workDirectory);
         var predictions = new List<(TrainingExample, GradePrediction)>();
         var byWriter = new List<WriterScore>();
-        foreach (var writer in writers)
+        foreach (var fold in folds)
         {
             var sw = Stopwatch.StartNew();
-            var train = examples.Where(e => e.Writer != writer).ToList();
-            var heldOut = examples.Where(e => e.Writer == writer).ToList();
-            var path = Path.Combine(workDirectory, $"without-{writer}.zip");
-            ModelTrainer.Train(train, "lowo-" + writer, path, options with { Version = "lowo-" + writer });
+            var name = string.Join('-', fold);
+            var train = examples.Where(e => !fold.Contains(e.Writer)).ToList();
+            var path = Path.Combine(workDirectory, $"without-{name}.zip");
+            ModelTrainer.Train(train, "lowo-" + name, path, options with { Version = "lowo-" + name });
             using (var model = RiskModel.Load(path))
             {
-                var graded = model.PredictBatch(heldOut.Select(e => e.Report).ToList());
-                predictions.AddRange(heldOut.Zip(graded));
-                var result = ModelEvaluator.FromPairs(heldOut.Select((e, i) => (e.Label, graded[i].Grade)));
-                byWriter.Add(new WriterScore(writer, Language(heldOut), result));
-                log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"{writer}: {heldOut.Count} reports, macro-F1 {result.MacroF1:F3}, red recall {result.RedRecall:F3} ({sw.Elapsed.TotalSeconds:F0} s)"));
+                foreach (var writer in fold)
+                {
+                    var heldOut = examples.Where(e => e.Writer == writer).ToList();
+                    var graded = model.PredictBatch(heldOut.Select(e => e.Report).ToList());
+                    predictions.AddRange(heldOut.Zip(graded));
+                    var result = ModelEvaluator.FromPairs(heldOut.Select((e, i) => (e.Label, graded[i].Grade)));
+                    byWriter.Add(new WriterScore(writer, Language(heldOut), result));
+                    log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                        $"{writer}: {heldOut.Count} reports, macro-F1 {result.MacroF1:F3}, red recall {result.RedRecall:F3} ({sw.Elapsed.TotalSeconds:F0} s)"));
+                }
             }
 
             File.Delete(path);
@@ -111,6 +180,20 @@ public static class WriterCrossValidation
             .Select(sign => new SignFigures(sign, Count(sign, p => p.Signs | p.FlaggedSigns), Count(sign, p => p.Signs)))
             .ToList();
         return new CrossValidationReport(all, byLanguage, byWriter, signs, predictions);
+    }
+
+    /// <summary>
+    /// The in-corpus split to compare with: the written examples dealt into <paramref name="folds"/> random folds by report
+    /// id, each fold standing in for a writer, so that every writer is also in training ("fold1" .. "foldN"; the generated
+    /// examples stay trained on only). Leave-one-writer-out over these is an ordinary k-fold split.
+    /// </summary>
+    public static IReadOnlyList<TrainingExample> AsRandomFolds(IReadOnlyList<TrainingExample> examples, int folds)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        return examples.Select(e => e.Writer == WrittenCorpus.GeneratedWriter
+            ? e
+            : e with { Writer = "fold" + (1 + (BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(e.Report.ReportId.ToByteArray()), 0) % (uint)folds)) }).ToList();
     }
 
     private static string Language(IReadOnlyList<TrainingExample> examples)

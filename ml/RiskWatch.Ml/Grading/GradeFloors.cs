@@ -1,5 +1,6 @@
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
+using RiskWatch.Ml.Signals;
 using RiskWatch.Ml.Text;
 
 namespace RiskWatch.Ml.Grading;
@@ -43,7 +44,12 @@ public static class GradeFloors
     /// Whether the model reads the report as a labour matter at all. When it does not, numbers read from the text raise no
     /// floor (an advert's "急招普工500名", a consumer's "等了100分钟"); numbers in the structured fields always count.
     /// </param>
-    public static IReadOnlyList<FiredFloor> Evaluate(ReportFacts facts, HardSignals? signs = null, bool labourLikely = true)
+    /// <param name="learnedFacts">
+    /// The facts the model's learned readers find at their floor thresholds (<see cref="FactSigns"/>): beside the rule
+    /// readers, they fire the floors that need two things at once (100 or more workers acting within 48 hours, a serious
+    /// injury of several workers), whose second half the rules most often miss. Counted only for a labour matter.
+    /// </param>
+    public static IReadOnlyList<FiredFloor> Evaluate(ReportFacts facts, HardSignals? signs = null, bool labourLikely = true, FactSigns learnedFacts = FactSigns.None)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var s = facts.Signals;
@@ -65,17 +71,24 @@ public static class GradeFloors
             }
         }
 
+        var learned = labourLikely ? learnedFacts : FactSigns.None;
         var injured = (hard & HardSignals.SeriousInjury) != 0;
-        if (injured && s.MultipleInjuries)
+        var severalInjured = injured && (s.MultipleInjuries || (learned & FactSigns.TwoOrMoreWorkers) != 0);
+        if (severalInjured)
         {
             fired.Add(new("several_serious_injuries", Grade.Red, new("多名工人重伤", "several workers seriously injured")));
         }
 
-        if (workers is >= LargeActionWorkers
-            && (facts.Action == ActionStatus.Underway || (facts.Action == ActionStatus.Planned && (facts.HoursUntilAction ?? 0) <= ImminentHours)))
+        var imminent = facts.Action == ActionStatus.Underway || (facts.Action == ActionStatus.Planned && (facts.HoursUntilAction ?? 0) <= ImminentHours);
+        if (workers is >= LargeActionWorkers && imminent)
         {
             fired.Add(new("large_action_within_48h", Grade.Red, new(
                 Format($"{workers} 名工人正在或将在 48 小时内集体行动"), Format($"{Explanations.Workers(workers.Value)} acting now or within 48 hours"))));
+        }
+        else if ((learned & (FactSigns.HundredOrMoreWorkers | FactSigns.ActingWithin48Hours)) == (FactSigns.HundredOrMoreWorkers | FactSigns.ActingWithin48Hours))
+        {
+            fired.Add(new("large_action_within_48h", Grade.Red, new(
+                "读来有 100 名以上工人正在或将在 48 小时内集体行动", "reads as 100 or more workers acting now or within 48 hours")));
         }
 
         if (amount >= RedArrearsCny)
@@ -83,9 +96,13 @@ public static class GradeFloors
             fired.Add(new("arrears_5m", Grade.Red, new(Format($"拖欠 {amount:N0} 元（不少于 500 万元）"), Format($"{amount:N0} CNY owed (5,000,000 or more)"))));
         }
 
-        if (workers >= RedWorkers)
+        // MODEL-211's 500 workers are wage arrears for 500 (orange names arrears for 100-499 beside a pay cut for 100 or more):
+        // a pay-rule change that reaches 800 riders is orange unless they act.
+        var owedToMany = false;
+        if (workers is { } owed && owed >= RedWorkers && facts.WagesOwed)
         {
-            fired.Add(new("500_workers", Grade.Red, new(Format($"涉及 {workers} 名工人（不少于 500 名）"), Format($"{Explanations.Workers(workers.Value)} affected (500 or more)"))));
+            owedToMany = true;
+            fired.Add(new("500_workers", Grade.Red, new(Format($"拖欠 {owed} 名工人的工资（不少于 500 名）"), Format($"wages owed to {Explanations.Workers(owed)} (500 or more)"))));
         }
 
         if (workers is >= 30 && acting)
@@ -93,7 +110,7 @@ public static class GradeFloors
             fired.Add(new("action_30_workers", Grade.Orange, new(Format($"{workers} 名工人参与集体行动"), Format($"{Explanations.Workers(workers.Value)} in a collective action"))));
         }
 
-        if (workers is >= LargeActionWorkers and < RedWorkers)
+        if (workers is >= LargeActionWorkers && !owedToMany)
         {
             fired.Add(new("100_workers", Grade.Orange, new(Format($"涉及 {workers} 名工人（不少于 100 名）"), Format($"{Explanations.Workers(workers.Value)} affected (100 or more)"))));
         }
@@ -111,7 +128,7 @@ public static class GradeFloors
             fired.Add(new("group_action", Grade.Orange, new("人数不明的一群工人正在或计划一起行动", "a group of workers of unknown size is acting together")));
         }
 
-        if (injured && !s.MultipleInjuries)
+        if (injured && !severalInjured)
         {
             fired.Add(new("serious_injury", Grade.Orange, Explanations.Sign(HardSignals.SeriousInjury)));
         }

@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Grading;
+using RiskWatch.Ml.Signals;
 using RiskWatch.Ml.Text;
 
 namespace RiskWatch.Ml.Model;
@@ -16,11 +17,19 @@ namespace RiskWatch.Ml.Model;
 /// </summary>
 public static class FeatureBuilder
 {
-    public const int DenseLength = 85;
+    public const int DenseLength = 96;
 
-    /// <summary>Where the hard-sign probabilities go (one slot per sign, <see cref="HardSignalNames.All"/> order): the last
-    /// dense slots, filled from the sign models after the rest of the vector is built.</summary>
+    /// <summary>Where the hard-sign probabilities go (one slot per sign, <see cref="HardSignalNames.All"/> order), filled from
+    /// the sign models after the rest of the vector is built.</summary>
     public const int SignOffset = 78;
+
+    /// <summary>Where the learned facts' probabilities go (<see cref="FactSignNames.All"/> order).</summary>
+    public const int FactOffset = 85;
+
+    /// <summary>Where the floors' conjunctions of learned signs go (<see cref="WriteConjunctions"/>): the last dense slots.</summary>
+    public const int ConjunctionOffset = 93;
+
+    public const int ConjunctionCount = 3;
 
     public const int TextSlots = TextNgramHasher.Slots;
 
@@ -56,23 +65,49 @@ public static class FeatureBuilder
         return new ModelInput { Grade = label is { } g ? g.ToWire() : "", Features = own };
     }
 
-    /// <summary>A vector of its own with the hard-sign probabilities in their slots (see <see cref="FeatureVectorBuilder.WithSigns"/>).</summary>
-    public static VBuffer<float> WithSigns(VBuffer<float> features, ReadOnlySpan<float> probabilities)
+    /// <summary>
+    /// A vector of its own with the learned signs' probabilities in their slots (see
+    /// <see cref="FeatureVectorBuilder.WithLearnedSigns"/>).
+    /// </summary>
+    public static VBuffer<float> WithLearnedSigns(VBuffer<float> features, ReadOnlySpan<float> signs, ReadOnlySpan<float> facts)
     {
-        var indices = new List<int>(features.GetIndices().Length + probabilities.Length);
+        var indices = new List<int>(features.GetIndices().Length + signs.Length + facts.Length + ConjunctionCount);
         var values = new List<float>(indices.Capacity);
         indices.AddRange(features.GetIndices());
         values.AddRange(features.GetValues());
-        for (var k = 0; k < probabilities.Length; k++)
+        Span<float> conjunctions = stackalloc float[ConjunctionCount];
+        WriteConjunctions(signs, facts, conjunctions);
+        foreach (var (block, offset) in new[] { (signs.ToArray(), SignOffset), (facts.ToArray(), FactOffset), (conjunctions.ToArray(), ConjunctionOffset) })
         {
-            if (probabilities[k] != 0)
+            for (var k = 0; k < block.Length; k++)
             {
-                indices.Add(DenseOffset + SignOffset + k);
-                values.Add(probabilities[k]);
+                if (block[k] != 0)
+                {
+                    indices.Add(DenseOffset + offset + k);
+                    values.Add(block[k]);
+                }
             }
         }
 
         return new VBuffer<float>(Length, indices.Count, [.. values], [.. indices]);
+    }
+
+    /// <summary>
+    /// MODEL-211's floors that need two things at once, as products of the learned probabilities, which a linear model
+    /// cannot form from each alone: 100 or more workers acting within 48 hours, 30 or more in a collective action, and
+    /// a serious injury of two or more workers. Zero without learned facts.
+    /// </summary>
+    internal static void WriteConjunctions(ReadOnlySpan<float> signs, ReadOnlySpan<float> facts, Span<float> conjunctions)
+    {
+        conjunctions.Clear();
+        if (facts.Length == 0 || signs.Length == 0)
+        {
+            return;
+        }
+
+        conjunctions[0] = facts[FactSignNames.IndexOf(FactSigns.HundredOrMoreWorkers)] * facts[FactSignNames.IndexOf(FactSigns.ActingWithin48Hours)];
+        conjunctions[1] = facts[FactSignNames.IndexOf(FactSigns.ThirtyOrMoreWorkers)] * facts[FactSignNames.IndexOf(FactSigns.CollectiveAction)];
+        conjunctions[2] = signs[HardSignalNames.IndexOf(HardSignals.SeriousInjury)] * facts[FactSignNames.IndexOf(FactSigns.TwoOrMoreWorkers)];
     }
 
     /// <summary>Writes the dense block into <paramref name="d"/> (length <see cref="DenseLength"/>, all zero on entry).</summary>
@@ -251,6 +286,15 @@ public static class FeatureBuilder
         {
             n[SignOffset + i] = "reads as " + HardSignalNames.All[i].ToWire().Replace('_', ' ');
         }
+
+        for (var i = 0; i < FactSignNames.All.Count; i++)
+        {
+            n[FactOffset + i] = FactSignNames.Descriptions[i];
+        }
+
+        n[ConjunctionOffset] = "reads as 100 or more workers acting within 48 hours";
+        n[ConjunctionOffset + 1] = "reads as 30 or more workers acting together";
+        n[ConjunctionOffset + 2] = "reads as several workers seriously injured";
 
         return n;
     }

@@ -67,23 +67,31 @@ public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
     }
 
     /// <summary>
-    /// The vector of the last <see cref="Build"/> with the hard-sign probabilities in their slots (the last of the vector, so
-    /// the indices still ascend). The sign models read the vector without them.
+    /// The vector of the last <see cref="Build"/> with the learned signs' probabilities in their slots: the hard signs', then
+    /// the facts' (the last of the vector, so the indices still ascend). The learned signs read the vector without them.
     /// </summary>
-    public VBuffer<float> WithSigns(ReadOnlySpan<float> probabilities)
+    public VBuffer<float> WithLearnedSigns(ReadOnlySpan<float> signs, ReadOnlySpan<float> facts)
     {
         var n = count;
+        Append(signs, FeatureBuilder.SignOffset, ref n);
+        Append(facts, FeatureBuilder.FactOffset, ref n);
+        Span<float> conjunctions = stackalloc float[FeatureBuilder.ConjunctionCount];
+        FeatureBuilder.WriteConjunctions(signs, facts, conjunctions);
+        Append(conjunctions, FeatureBuilder.ConjunctionOffset, ref n);
+        return new VBuffer<float>(FeatureBuilder.Length, n, values, this.indices);
+    }
+
+    private void Append(ReadOnlySpan<float> probabilities, int offset, ref int n)
+    {
         for (var k = 0; k < probabilities.Length; k++)
         {
             if (probabilities[k] != 0)
             {
-                this.indices[n] = FeatureBuilder.DenseOffset + FeatureBuilder.SignOffset + k;
+                this.indices[n] = FeatureBuilder.DenseOffset + offset + k;
                 values[n] = probabilities[k];
                 n++;
             }
         }
-
-        return new VBuffer<float>(FeatureBuilder.Length, n, values, this.indices);
     }
 
     private int count;

@@ -14,9 +14,12 @@ namespace RiskWatch.Ml.Signals;
 /// check. At <see cref="FloorThreshold"/> at least <see cref="SignalModels.FloorPrecision"/> of the reports reaching it have
 /// the sign: the sign raises the grade (MODEL-211's floors).
 /// </summary>
-public sealed class SignalModel(HardSignals signal, float bias, int[] slots, float[] weights, float flagThreshold, float floorThreshold)
+public sealed class SignalModel(int target, float bias, int[] slots, float[] weights, float flagThreshold, float floorThreshold)
 {
-    public HardSignals Signal { get; } = signal;
+    /// <summary>The flag of what the model finds: a <see cref="HardSignals"/> or a <see cref="FactSigns"/> value.</summary>
+    public int Target { get; } = target;
+
+    public HardSignals Signal => (HardSignals)Target;
 
     public float FlagThreshold { get; } = flagThreshold;
 
@@ -30,15 +33,25 @@ public sealed class SignalModel(HardSignals signal, float bias, int[] slots, flo
     internal float Bias { get; } = bias;
 
     /// <summary>This model with other thresholds (chosen after training).</summary>
-    public SignalModel WithThresholds(float flag, float floor) => new(Signal, Bias, Slots, Weights, flag, floor);
+    public SignalModel WithThresholds(float flag, float floor) => new(Target, Bias, Slots, Weights, flag, floor);
 }
 
-/// <summary>The signs one report reaches: at their flag thresholds (for a person to check) and at their floor thresholds.</summary>
+/// <summary>The hard signs one report reaches: at their flag thresholds (for a person to check) and at their floor thresholds.</summary>
 public readonly record struct SignDetection(HardSignals Flagged, HardSignals Floored);
 
+/// <summary>The targets (flags of the models' target enum) one report reaches at their flag and at their floor thresholds.</summary>
+public readonly record struct LearnedDetection(int Flagged, int Floored)
+{
+    public SignDetection AsSigns => new((HardSignals)Flagged, (HardSignals)Floored);
+
+    public FactSigns FlooredFacts => (FactSigns)Floored;
+}
+
 /// <summary>
-/// The seven hard-sign models of a grading model (<see cref="HardSignalNames.All"/>, in that order), trained on the
-/// written corpus's sign labels, and stored in the model file as <see cref="Entry"/>.
+/// A set of learned signs over one report's feature vector, each a flag of one target enum, trained on the written
+/// corpus's labels: the seven hard signs of a grading model (<see cref="HardSignalNames.All"/>, in that order, stored in
+/// the model file as <see cref="Entry"/>), and the facts behind the number floors (<see cref="FactSignNames.All"/>, stored
+/// as <see cref="FactsEntry"/>).
 /// </summary>
 public sealed class SignalModels(IReadOnlyList<SignalModel> models)
 {
@@ -51,7 +64,20 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     /// </summary>
     public const double FloorPrecision = 0.6;
 
+    /// <summary>
+    /// Precision the learned facts' floor thresholds are chosen for. A fact like "two or more workers" holds for half of
+    /// all reports, so 60% precision would be reached by almost any score; a fact completes a red floor only when the
+    /// model is this sure of it.
+    /// </summary>
+    public const double FactFloorPrecision = 0.9;
+
     public const string Entry = "riskwatch/signals.bin";
+
+    public const string FactsEntry = "riskwatch/facts.bin";
+
+    public static IReadOnlyList<int> HardSignTargets { get; } = [.. HardSignalNames.All.Select(s => (int)s)];
+
+    public static IReadOnlyList<int> FactTargets { get; } = [.. FactSignNames.All.Select(s => (int)s)];
 
     private const int FormatVersion = 2;
 
@@ -65,11 +91,11 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     private float[]? weightsBySlot;
 
     /// <summary>
-    /// Each sign's probability for one feature vector, into <paramref name="probabilities"/> (one slot per sign), and the
-    /// signs that reach their flag and their floor thresholds. Text slots count as present (1), whatever their
+    /// Each target's probability for one feature vector, into <paramref name="probabilities"/> (one slot per model), and
+    /// the targets that reach their flag and their floor thresholds. Text slots count as present (1), whatever their
     /// value: a sign is mentioned or not, it is not a share of the text.
     /// </summary>
-    public SignDetection Detect(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
+    public LearnedDetection Detect(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
     {
         var table = LazyInitializer.EnsureInitialized(ref this.weightsBySlot, WeightsBySlot);
         var count = Models.Count;
@@ -90,24 +116,23 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
             }
         }
 
-        var flagged = HardSignals.None;
-        var floored = HardSignals.None;
+        int flagged = 0, floored = 0;
         for (var k = 0; k < count; k++)
         {
             var p = 1f / (1f + MathF.Exp(-z[k]));
             probabilities[k] = p;
             if (p >= Models[k].FlagThreshold)
             {
-                flagged |= Models[k].Signal;
+                flagged |= Models[k].Target;
             }
 
             if (p >= Models[k].FloorThreshold)
             {
-                floored |= Models[k].Signal;
+                floored |= Models[k].Target;
             }
         }
 
-        return new SignDetection(flagged, floored);
+        return new LearnedDetection(flagged, floored);
     }
 
     private float[] WeightsBySlot()
@@ -127,27 +152,26 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     }
 
     /// <summary>
-    /// Trains one logistic regression per sign on the examples that carry sign labels (the written corpus; the generated
-    /// corpus has none). Thresholds are 0.5 here; <see cref="ChooseThresholds"/> sets them from held-out scores.
+    /// Trains one logistic regression per target flag on examples labelled with the flags they hold (as an int of the
+    /// target's enum). Thresholds are 0.5 here; <see cref="ChooseThresholds"/> sets them from held-out scores.
     /// </summary>
-    public static SignalModels Train(IReadOnlyList<(VBuffer<float> Features, HardSignals Signals)> examples, int seed, int threads) =>
-        TrainWith(examples, seed, threads, 0f, 0.05f);
-
-    public static SignalModels TrainWith(IReadOnlyList<(VBuffer<float> Features, HardSignals Signals)> examples, int seed, int threads, float l1, float l2)
+    public static SignalModels Train(IReadOnlyList<(VBuffer<float> Features, int Labels)> examples, IReadOnlyList<int> targets, int seed, int threads)
     {
         ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(targets);
         var ml = new MLContext(seed);
-        var models = new List<SignalModel>(HardSignalNames.All.Count);
-        foreach (var signal in HardSignalNames.All)
+        var models = new List<SignalModel>(targets.Count);
+        var presence = examples.Select(e => Presence(e.Features)).ToList();
+        foreach (var signal in targets)
         {
-            var rows = examples.Select(e => new SignalRow { Label = (e.Signals & signal) != 0, Features = Presence(e.Features) });
+            var rows = examples.Select((e, i) => new SignalRow { Label = (e.Labels & signal) != 0, Features = presence[i] });
             var data = ml.Data.LoadFromEnumerable(rows);
             var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
                 LabelColumnName = nameof(SignalRow.Label),
                 FeatureColumnName = nameof(SignalRow.Features),
-                L1Regularization = l1,
-                L2Regularization = l2,
+                L1Regularization = 0f,
+                L2Regularization = 0.05f,
                 NumberOfThreads = threads,
             });
             var transformer = trainer.Fit(data);
@@ -195,14 +219,14 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     /// <see cref="FloorPrecision"/> of the reports scoring at or above it have the sign (never under the flag threshold).
     /// A sign no held-out report has keeps its thresholds.
     /// </summary>
-    public SignalModels ChooseThresholds(IReadOnlyList<(float[] Probabilities, HardSignals Signals)> heldOut)
+    public SignalModels ChooseThresholds(IReadOnlyList<(float[] Probabilities, int Labels)> heldOut, double floorPrecision = FloorPrecision)
     {
         ArgumentNullException.ThrowIfNull(heldOut);
         var chosen = new List<SignalModel>(Models.Count);
         for (var k = 0; k < Models.Count; k++)
         {
-            var signal = Models[k].Signal;
-            var positives = heldOut.Where(h => (h.Signals & signal) != 0).Select(h => h.Probabilities[k]).Order().ToList();
+            var signal = Models[k].Target;
+            var positives = heldOut.Where(h => (h.Labels & signal) != 0).Select(h => h.Probabilities[k]).Order().ToList();
             if (positives.Count == 0)
             {
                 chosen.Add(Models[k]);
@@ -210,8 +234,8 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
             }
 
             var flag = ThresholdFor(positives, TargetRecall);
-            var scored = heldOut.Select(h => (h.Probabilities[k], (h.Signals & signal) != 0)).ToList();
-            chosen.Add(Models[k].WithThresholds(flag, Math.Max(flag, ThresholdForPrecision(scored, FloorPrecision))));
+            var scored = heldOut.Select(h => (h.Probabilities[k], (h.Labels & signal) != 0)).ToList();
+            chosen.Add(Models[k].WithThresholds(flag, Math.Max(flag, ThresholdForPrecision(scored, floorPrecision))));
         }
 
         return new SignalModels(chosen);
@@ -256,7 +280,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         writer.Write(Models.Count);
         foreach (var m in Models)
         {
-            writer.Write((int)m.Signal);
+            writer.Write(m.Target);
             writer.Write(m.Bias);
             writer.Write(m.FlagThreshold);
             writer.Write(m.FloorThreshold);
@@ -273,19 +297,21 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         }
     }
 
-    public static SignalModels Read(Stream stream)
+    /// <summary>Reads models written by <see cref="Write"/>, which must be for exactly <paramref name="targets"/> (in order).</summary>
+    public static SignalModels Read(Stream stream, IReadOnlyList<int> targets)
     {
+        ArgumentNullException.ThrowIfNull(targets);
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         if (reader.ReadInt32() != FormatVersion)
         {
-            throw new InvalidDataException($"{Entry} has a format this build does not read. Retrain the model.");
+            throw new InvalidDataException("The model's learned signs have a format this build does not read. Retrain the model.");
         }
 
         var count = reader.ReadInt32();
         var models = new List<SignalModel>(count);
         for (var k = 0; k < count; k++)
         {
-            var signal = (HardSignals)reader.ReadInt32();
+            var signal = reader.ReadInt32();
             var bias = reader.ReadSingle();
             var flag = reader.ReadSingle();
             var floor = reader.ReadSingle();
@@ -305,9 +331,9 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
             models.Add(new SignalModel(signal, bias, slots, weights, flag, floor));
         }
 
-        if (!models.Select(m => m.Signal).SequenceEqual(HardSignalNames.All))
+        if (!models.Select(m => m.Target).SequenceEqual(targets))
         {
-            throw new InvalidDataException($"{Entry} does not hold the hard signs this build expects. Retrain the model.");
+            throw new InvalidDataException("The model's learned signs are not those this build expects. Retrain the model.");
         }
 
         return new SignalModels(models);

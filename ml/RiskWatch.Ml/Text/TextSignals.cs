@@ -25,6 +25,9 @@ public sealed record TextSignals
     public bool MultipleInjuries { get; init; }
     public bool SafetyHazard { get; init; }
     public bool ClosureUnsettled { get; init; }
+
+    /// <summary>Words of wages owed, held back or paid late (欠, 没发, 推迟发, unpaid, owed, "salary late").</summary>
+    public bool WagesOwed { get; init; }
     /// <summary>Words that make a group (们, 一群, many, dozens): stronger than a plural noun.</summary>
     public bool GroupMention { get; init; }
 
@@ -88,6 +91,12 @@ public static partial class SignalDetector
 
     [GeneratedRegex(@"工资|押金|补偿|遣散|欠|钱", RegexOptions.CultureInvariant)]
     private static partial Regex MoneyWordZhRegex();
+
+    [GeneratedRegex(@"欠|拖|没发|未发|不发|没结|未结|没给|不给|发不出|结不了|讨薪|推迟|没拿到|拿不到|没到账|没打款|没付|冇出|冇发|冇俾|一分钱|没见着|没见到钱", RegexOptions.CultureInvariant)]
+    private static partial Regex WagesOwedZhRegex();
+
+    [GeneratedRegex(@"owed|owes|owing|unpaid|arrears|not (?:been )?paid|(?:hasn.t|haven.t|hadn.t|didn.t|wasn.t|weren.t)(?: \w+)? (?:been )?paid|withh[oe]ld|back pay|wages? (?:due|delayed|late)|without pay|delayed|(?:salary|wages?|pay) (?:is |was |are |were )?late|late (?:pay|wages|salar)|no pay\b|(?:not|haven.t|hasn.t) (?:been )?received|missing (?:pay|wages)", Opts)]
+    private static partial Regex WagesOwedEnRegex();
 
     [GeneratedRegex(@"wages?|deposits?|compensation|severance|pay\b|arrears|owed", Opts)]
     private static partial Regex MoneyWordEnRegex();
@@ -200,12 +209,13 @@ public static partial class SignalDetector
     private static readonly Keywords Past = new(36, PastZhRegex(), PastEnRegex());
     private static readonly Keywords Alone = new(38, AloneZhRegex(), AloneEnRegex());
     private static readonly Keywords Then = new(40, ThenZhRegex(), ThenEnRegex());
+    private static readonly Keywords WagesOwed = new(42, WagesOwedZhRegex(), WagesOwedEnRegex());
 
     internal static readonly IReadOnlyList<Regex> PrefilteredPatterns =
         [DeathRegex(), DeathNegatedRegex(), SelfHarmRegex(), RoadBlockRegex(), GovernmentRegex(), PlatformOfficeRegex(), ArrestRegex(), ViolenceRegex(), SeriousInjuryRegex(), PluralRegex(), HazardRegex(), StrongClosureRegex(),
          ClosureZhRegex(), ClosureEnRegex(), MoneyWordZhRegex(), MoneyWordEnRegex(), GroupZhRegex(), GroupEnRegex(), WorkerZhRegex(), WorkerEnRegex(), IndividualZhRegex(), IndividualEnRegex(), NoiseZhRegex(), NoiseEnRegex(),
          ActionZhRegex(), ActionEnRegex(), PlannedZhRegex(), PlannedEnRegex(), RumourZhRegex(), RumourEnRegex(), FutureZhRegex(), FutureEnRegex(), NowZhRegex(), NowEnRegex(), RecentZhRegex(), RecentEnRegex(),
-         PastZhRegex(), PastEnRegex(), AloneZhRegex(), AloneEnRegex(), ThenZhRegex(), ThenEnRegex()];
+         PastZhRegex(), PastEnRegex(), AloneZhRegex(), AloneEnRegex(), ThenZhRegex(), ThenEnRegex(), WagesOwedZhRegex(), WagesOwedEnRegex()];
 
     internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
 
@@ -408,6 +418,7 @@ public static partial class SignalDetector
             MultipleInjuries = serious && Has(PluralPattern, PluralRegex()),
             SafetyHazard = Has(HazardPattern, HazardRegex()),
             ClosureUnsettled = (Closure.In(possible, t) && MoneyWord.In(possible, t)) || Has(StrongClosurePattern, StrongClosureRegex()),
+            WagesOwed = WagesOwed.In(possible, t),
             GroupMention = Group.In(possible, t),
             WorkerMention = Worker.In(possible, t),
             IndividualMention = Individual.In(possible, t),

@@ -78,6 +78,9 @@ public static class ModelCommands
     {
         var byWriter = new Option<bool>("--by-writer") { Description = "Leave-one-writer-out: train without each writer of the written corpus, grade that writer (the headline figures)." };
         var writers = new Option<string?>("--writers") { Description = "With --by-writer: hold out only these writers (comma-separated)." };
+        var predictions = new Option<string?>("--predictions") { Description = "With --by-writer: write each held-out report's grading to this file (JSON Lines), for reading the errors." };
+        var inCorpus = new Option<int>("--in-corpus") { Description = "With --by-writer: N random folds of the reports in place of the writers (every writer also in training): the in-corpus split to compare with." };
+        var groups = new Option<int>("--groups") { Description = "With --by-writer: deal the writers into N groups and hold out one group per model (N trainings; for trying a recipe quickly)." };
         var input = new Option<string?>("--input") { Description = "Labelled reports (JSON Lines: contract reports plus \"label\")." };
         var clb = new Option<string?>("--clb") { Description = "Folder of the CLB incidents (evaluation only): share graded none, red-floor rows graded orange or red." };
         var written = WrittenOption();
@@ -89,7 +92,7 @@ public static class ModelCommands
             "Per-grade precision, recall and F1, macro-F1, confusion matrix, red and none recall: of a training recipe leave-one-writer-out (--by-writer), " +
             "or of a model on labelled reports (--input) or the CLB incidents (--clb).")
         {
-            byWriter, writers, input, clb, written, generated, trainer, modelPath, version,
+            byWriter, writers, groups, inCorpus, predictions, input, clb, written, generated, trainer, modelPath, version,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -108,8 +111,20 @@ public static class ModelCommands
                 try
                 {
                     var options = new TrainingOptions { Trainer = ModelOperations.ParseTrainer(parse.GetValue(trainer)!) };
-                    var report = RiskWatch.Ml.Evaluation.WriterCrossValidation.Run(corpus.Examples, options, work, m => Console.WriteLine(m), only);
+                    var examples = corpus.Examples;
+                    if (parse.GetValue(inCorpus) is > 0 and var folds)
+                    {
+                        Console.WriteLine($"In-corpus split: the \"writers\" below are {folds} random folds of the written reports.");
+                        examples = RiskWatch.Ml.Evaluation.WriterCrossValidation.AsRandomFolds(corpus.Examples, folds);
+                    }
+
+                    var report = RiskWatch.Ml.Evaluation.WriterCrossValidation.Run(examples, options, work, m => Console.WriteLine(m), only, parse.GetValue(groups));
                     Console.Write(report.Format());
+                    if (parse.GetValue(predictions) is { } predictionsPath)
+                    {
+                        using var file = new StreamWriter(predictionsPath);
+                        report.WritePredictions(file);
+                    }
                 }
                 finally
                 {
