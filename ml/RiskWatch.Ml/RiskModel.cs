@@ -52,6 +52,7 @@ public sealed class RiskModel : IDisposable
         Metadata = metadata;
         Signals = signals;
         Facts = facts;
+        this.learned = signals is null ? facts : facts is null ? signals : signals.Concat(facts);
         var features = inputSchema.GetColumnOrNull(nameof(ModelInput.Features));
         if (features?.Type is not VectorDataViewType { Size: FeatureBuilder.Length })
         {
@@ -70,6 +71,9 @@ public sealed class RiskModel : IDisposable
 
     /// <summary>The learned facts behind the number floors (<see cref="FactSigns"/>), which the grade model reads; null for a model trained without them.</summary>
     public SignalModels? Facts { get; }
+
+    // The sign models followed by the fact models, read in one pass over a report's slots (one weight row per slot).
+    private readonly SignalModels? learned;
 
     /// <summary>How many of the <see cref="FeatureBuilder.TextSlots"/> text slots the model reads (all for tree models).</summary>
     public int TextSlotsRead => this.textSlotsRead?.Count ?? FeatureBuilder.TextSlots;
@@ -324,11 +328,26 @@ public sealed class RiskModel : IDisposable
         var facts = ReportFacts.Of(report, text);
         var keywordFloor = GradeFloors.Highest(GradeFloors.Evaluate(facts));
         var features = scorer.Features.Build(report, facts, text.Text, keywordFloor);
-        var detection = Signals is { } signals
-            ? signals.Detect(features.GetIndices(), features.GetValues(), scorer.SignProbabilities).AsSigns
-            : new SignDetection(HardSignals.None, GradeFloors.KeywordSigns(facts));
-        var learnedFacts = Facts?.Detect(features.GetIndices(), features.GetValues(), scorer.FactProbabilities).FlooredFacts ?? FactSigns.None;
-        var scores = scorer.Score(scorer.Features.WithLearnedSigns(scorer.SignProbabilities, Facts is null ? [] : scorer.FactProbabilities));
+        var detection = new SignDetection(HardSignals.None, GradeFloors.KeywordSigns(facts));
+        var learnedFacts = FactSigns.None;
+        var signCount = Signals?.Models.Count ?? 0;
+        if (this.learned is { } learned)
+        {
+            learned.Probabilities(features.GetIndices(), features.GetValues(), scorer.LearnedProbabilities);
+            if (Signals is not null)
+            {
+                detection = learned.Reached(scorer.LearnedProbabilities, 0, signCount).AsSigns;
+            }
+
+            if (Facts is not null)
+            {
+                learnedFacts = learned.Reached(scorer.LearnedProbabilities, signCount, Facts.Models.Count).FlooredFacts;
+            }
+        }
+
+        var signProbabilities = scorer.LearnedProbabilities.AsSpan(0, signCount);
+        var factProbabilities = scorer.LearnedProbabilities.AsSpan(signCount, Facts?.Models.Count ?? 0);
+        var scores = scorer.Score(scorer.Features.WithLearnedSigns(signProbabilities, factProbabilities));
         var own = Normalise(scores);
         var none = own[(int)Core.Grading.Grade.None];
         var p = Signals is null ? own : Reweighted(own);
@@ -342,8 +361,8 @@ public sealed class RiskModel : IDisposable
         var floors = GradeFloors.Evaluate(facts, detection.Floored, labourLikely: none < 0.5f, learnedFacts);
         return Combine(p, facts, floors, detection) with
         {
-            SignProbabilities = Signals is null ? [] : [.. scorer.SignProbabilities],
-            FactProbabilities = Facts is null ? [] : [.. scorer.FactProbabilities],
+            SignProbabilities = [.. signProbabilities],
+            FactProbabilities = [.. factProbabilities],
         };
     }
 
@@ -369,7 +388,8 @@ public sealed class RiskModel : IDisposable
 
         for (var g = 0; g < p.Length; g++)
         {
-            p[g] /= sum;
+            // Float rounding can put a near-certain grade a hair over 1.
+            p[g] = Math.Min(1f, p[g] / sum);
         }
 
         return p;
@@ -418,7 +438,7 @@ public sealed class RiskModel : IDisposable
                 p[g] = 0;
             }
 
-            p[(int)floor] += moved;
+            p[(int)floor] = Math.Min(1f, p[(int)floor] + moved); // float rounding can sum a hair over 1
         }
 
         // The floors that decided the grade, then each sign the sign models are unsure of (flagged, not floored: a person
@@ -545,11 +565,8 @@ public sealed class RiskModel : IDisposable
         private readonly float[] linearScores = new float[linear?.Classes ?? 0];
         private ModelOutput output = new();
 
-        /// <summary>Each hard sign's probability for the report being scored.</summary>
-        public float[] SignProbabilities { get; } = new float[HardSignalNames.All.Count];
-
-        /// <summary>Each learned fact's probability for the report being scored.</summary>
-        public float[] FactProbabilities { get; } = new float[FactSignNames.All.Count];
+        /// <summary>The hard signs' probabilities, then the learned facts', for the report being scored.</summary>
+        public float[] LearnedProbabilities { get; } = new float[HardSignalNames.All.Count + FactSignNames.All.Count];
 
         public FeatureVectorBuilder Features { get; } = new(textSlotsRead);
 
