@@ -219,12 +219,16 @@ public static class ModelTrainer
 
         if (writers.Count < folds)
         {
-            return examples.Select(e => (int)(BitConverter.ToUInt32(SHA256.HashData(e.Report.ReportId.ToByteArray()), 0) % (uint)folds)).ToArray();
+            return examples.Select(e => ReportFold(e, folds)).ToArray();
         }
 
         var groupOf = writers.Select((w, i) => (w, i % folds)).ToDictionary(x => x.w, x => x.Item2, StringComparer.Ordinal);
         return examples.Select(e => groupOf[e.Writer]).ToArray();
     }
+
+    /// <summary>A fold 0 .. folds - 1 for an example, fixed by a hash of its report id.</summary>
+    internal static int ReportFold(TrainingExample example, int folds) =>
+        (int)(BitConverter.ToUInt32(SHA256.HashData(example.Report.ReportId.ToByteArray()), 0) % (uint)folds);
 
     /// <summary>SHA-256 (lower-case hex) of a file: the corpus's identity in a model's metadata.</summary>
     public static string Sha256OfFile(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));

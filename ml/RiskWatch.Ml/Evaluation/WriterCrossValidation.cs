@@ -193,7 +193,7 @@ public static class WriterCrossValidation
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         return examples.Select(e => e.Writer == WrittenCorpus.GeneratedWriter
             ? e
-            : e with { Writer = "fold" + (1 + (BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(e.Report.ReportId.ToByteArray()), 0) % (uint)folds)) }).ToList();
+            : e with { Writer = "fold" + (1 + ModelTrainer.ReportFold(e, folds)) }).ToList();
     }
 
     private static string Language(IReadOnlyList<TrainingExample> examples)

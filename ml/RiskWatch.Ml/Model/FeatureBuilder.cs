@@ -77,7 +77,12 @@ public static class FeatureBuilder
         values.AddRange(features.GetValues());
         Span<float> conjunctions = stackalloc float[ConjunctionCount];
         WriteConjunctions(signs, facts, conjunctions);
-        foreach (var (block, offset) in new[] { (signs.ToArray(), SignOffset), (facts.ToArray(), FactOffset), (conjunctions.ToArray(), ConjunctionOffset) })
+        Add(signs, SignOffset);
+        Add(facts, FactOffset);
+        Add(conjunctions, ConjunctionOffset);
+        return new VBuffer<float>(Length, indices.Count, [.. values], [.. indices]);
+
+        void Add(ReadOnlySpan<float> block, int offset)
         {
             for (var k = 0; k < block.Length; k++)
             {
@@ -88,8 +93,6 @@ public static class FeatureBuilder
                 }
             }
         }
-
-        return new VBuffer<float>(Length, indices.Count, [.. values], [.. indices]);
     }
 
     /// <summary>

@@ -6,8 +6,8 @@ namespace RiskWatch.Ml.Signals;
 /// <summary>
 /// The facts behind MODEL-211's number floors, as yes/no questions a model can learn from the writers' own reading of
 /// their reports (<see cref="WriterFacts"/>): how many workers, how much is owed, whether they act together and how
-/// soon. The number readers (<c>Text/</c>) answer them by rule; learned answers read phrasings no rule lists, and the
-/// grade model weighs both.
+/// soon. The number readers (<c>Text/</c>) answer them by rule; the learned answers come from the writers' phrasing, not
+/// from word lists, and the grade model weighs both.
 /// </summary>
 [Flags]
 public enum FactSigns
