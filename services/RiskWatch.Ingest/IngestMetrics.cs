@@ -87,8 +87,14 @@ public static class IngestMetrics
     }
 
     /// <summary>Observes a produce that started at <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
-    public static void ObserveProduce(string outcome, long startedTimestamp) =>
-        ProduceDuration.WithLabels(outcome).Observe(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
+    /// <summary>The wait for the broker's answer to <paramref name="count"/> reports sent together, which all waited as long.</summary>
+    public static void ObserveProduce(string outcome, long startedTimestamp, int count)
+    {
+        if (count > 0)
+        {
+            ProduceDuration.WithLabels(outcome).Observe(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, count);
+        }
+    }
 
     private static string KnownSource(string? source) => source is not null && ContractValues.Sources.Contains(source) ? source : "unknown";
 }

@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
+using RiskWatch.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(HotPathBenchmarks).Assembly).Run(args);

@@ -52,4 +52,48 @@ public sealed class AcknowledgedProducerTests(KafkaFixture kafka)
             Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{key}/{i}"), values);
         }
     }
+
+    [Fact]
+    public async Task Produce_all_answers_each_message_with_where_it_was_written_in_the_order_given()
+    {
+        var options = kafka.CreateIsolatedOptions();
+        using var producer = new AcknowledgedProducer(options);
+        var headers = AcknowledgedProducer.ToHeaders(new Dictionary<string, string> { ["channel"] = "platform" });
+        var messages = Enumerable.Range(0, 300).Select(i => new OutgoingMessage($"incident-{i % 7}", Encoding.UTF8.GetBytes($"m{i}"), headers)).ToList();
+
+        var deliveries = await producer.ProduceAllAsync(options.ReportsTopic, messages, CancellationToken.None);
+
+        Assert.Equal(messages.Count, deliveries.Length);
+        Assert.All(deliveries, d => Assert.NotNull(d.Written));
+        var read = (await TopicReader.ReadAsync(options, options.ReportsTopic, messages.Count)).ToDictionary(r => r.TopicPartitionOffset, r => r);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            // The offset answered for message i holds message i, with the shared headers.
+            var stored = read[deliveries[i].Written!];
+            Assert.Equal($"m{i}", Encoding.UTF8.GetString(stored.Message.Value));
+            Assert.Equal(messages[i].Key, stored.Message.Key);
+            Assert.Equal("platform", TopicReader.Header(stored, "channel"));
+        }
+    }
+
+    [Fact]
+    public async Task Produce_all_tells_a_message_the_broker_refuses_for_good_apart_from_those_it_wrote()
+    {
+        var options = kafka.CreateIsolatedOptions();
+        using var producer = new AcknowledgedProducer(options);
+        OutgoingMessage[] messages =
+        [
+            new("a", [1], null),
+            // Larger than the producer takes (message.max.bytes): refused before it is sent, for good.
+            new("b", new byte[17 * 1024 * 1024], null),
+            new("c", [3], null),
+        ];
+
+        var deliveries = await producer.ProduceAllAsync(options.ReportsTopic, messages, CancellationToken.None);
+
+        Assert.NotNull(deliveries[0].Written);
+        Assert.Null(deliveries[1].Written);
+        Assert.False(deliveries[1].Unavailable, $"{deliveries[1].Error} was taken for a passing failure");
+        Assert.NotNull(deliveries[2].Written);
+    }
 }

@@ -35,6 +35,25 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task With_all_brokers_down_produce_all_answers_every_message_unavailable_within_5_seconds()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(3);
+        var options = new KafkaOptions { BootstrapServers = broker.BootstrapServers };
+        broker.CreateTopic(options.ReportsTopic, options.ReportsPartitions);
+        using var producer = new AcknowledgedProducer(options);
+        await producer.ProduceAsync(options.ReportsTopic, "k", [1], null, CancellationToken.None);
+
+        broker.SetBrokerDown(EmbeddedKafkaBroker.AllBrokers);
+        var clock = Stopwatch.StartNew();
+        var deliveries = await producer.ProduceAllAsync(options.ReportsTopic, [.. Enumerable.Range(0, 50).Select(i => new OutgoingMessage($"k{i}", [2], null))], CancellationToken.None);
+        clock.Stop();
+
+        output.WriteLine($"answered after {clock.Elapsed}: {string.Join(", ", deliveries.Select(d => d.Error?.Code).Distinct())}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.All(deliveries, d => Assert.True(d.Unavailable, $"{d.Error} was not taken for unavailable"));
+    }
+
+    [Fact]
     public async Task A_producer_that_never_reached_a_broker_throws_BrokerUnavailableException_within_5_seconds()
     {
         string bootstrap;

@@ -57,13 +57,9 @@ public sealed partial class BenchStages
         var policyPath = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-policy-{Environment.ProcessId}.yaml");
         PolicyFile.ParseValid(SecondsPolicy, "the bench's seconds policy");
         await File.WriteAllTextAsync(policyPath, SecondsPolicy, cancellationToken);
-        var shared = new Dictionary<string, string>
+        var shared = new Dictionary<string, string>(SharedIngestSettings())
         {
             ["RISKWATCH_Policy__Path"] = policyPath,
-            // Secrets of this run only, the same in every process (a tracking code made by one Ingest is read by another).
-            ["RISKWATCH_Security__ContactEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["RISKWATCH_Security__TrackingCodeSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["RISKWATCH_Ingest__AnonymousRequestsPerMinute"] = "10000000",
             ["RISKWATCH_Handling__TimerInterval"] = "00:00:01",
             // A consumer group settles a few session timeouts after its members join: with librdkafka's default of 45 s the
             // bench would idle for a minute and a half before the three Scoring processes share the partitions.
@@ -71,25 +67,10 @@ public sealed partial class BenchStages
             ["RISKWATCH_Kafka__Consumer__heartbeat.interval.ms"] = "1000",
         };
 
-        var processes = new List<(string Service, Process Process, string Url, string ManagementUrl)>();
-        void Start(string service, int count)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var (url, management) = ($"http://127.0.0.1:{BenchEnvironment.FreePort()}", $"http://127.0.0.1:{BenchEnvironment.FreePort()}");
-                var environment = ServiceEnvironment(kafka, connectionString, url, management);
-                foreach (var (key, value) in shared)
-                {
-                    environment[key] = value;
-                }
-
-                processes.Add((service, BenchEnvironment.StartService($"RiskWatch.{service}.dll", environment), url, management));
-            }
-        }
-
-        Start("Ingest", IngestProcesses);
-        Start("Scoring", ScoringProcesses);
-        Start("Response", ResponseProcesses);
+        var processes = new List<ServiceProcess>();
+        processes.AddRange(StartServices("Ingest", IngestProcesses, kafka, connectionString, shared));
+        processes.AddRange(StartServices("Scoring", ScoringProcesses, kafka, connectionString, shared));
+        processes.AddRange(StartServices("Response", ResponseProcesses, kafka, connectionString, shared));
         try
         {
             using var http = new HttpClient();
@@ -183,14 +164,85 @@ public sealed partial class BenchStages
         }
         finally
         {
-            foreach (var (_, process, _, _) in processes)
+            await StopAsync(processes, cancellationToken);
+            File.Delete(policyPath);
+        }
+    }
+
+    /// <summary>
+    /// Intake through <paramref name="processes"/> Ingest processes (each its own executable, as in a cluster) behind the
+    /// load generator's round-robin, closed loop: how the rate holds as Ingest processes are added, for sizing a deployment.
+    /// </summary>
+    /// <returns>The load generator's result and the reports each process accepted (warm-up included).</returns>
+    public async Task<(LoadGenerator.Result Load, IReadOnlyList<double> PerProcess)> IntakeScaleAsync(
+        int processes, int connections, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var kafka = env.CreateTopics($"intake{processes}");
+        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        var ingest = StartServices("Ingest", processes, kafka, connectionString, SharedIngestSettings());
+        try
+        {
+            using var http = new HttpClient();
+            foreach (var (service, process, _, management) in ingest)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(cancellationToken);
-                process.Dispose();
+                await WaitReadyAsync(http, service, process, management, cancellationToken);
             }
 
-            File.Delete(policyPath);
+            var load = await RunLoadAsync(ingest.Select(p => p.Url).ToList(), connections, 0, duration, 0, null, cancellationToken);
+            var accepted = new List<double>();
+            foreach (var process in ingest)
+            {
+                accepted.Add(PrometheusText.Sum(await http.GetStringAsync($"{process.ManagementUrl}/metrics", cancellationToken), "riskwatch_reports_accepted_total"));
+            }
+
+            return (load, accepted);
+        }
+        finally
+        {
+            await StopAsync(ingest, cancellationToken);
+        }
+    }
+
+    /// <summary>A service started as its own executable: its API address and its management (metrics, health) address.</summary>
+    private sealed record ServiceProcess(string Service, Process Process, string Url, string ManagementUrl);
+
+    /// <summary>
+    /// Settings every Ingest process of a run shares: secrets of this run only, the same in every process (a tracking code
+    /// made by one Ingest is read by another), and no per-address limit (the load generator is one address standing for
+    /// thousands of senders).
+    /// </summary>
+    private static Dictionary<string, string> SharedIngestSettings() => new()
+    {
+        ["RISKWATCH_Security__ContactEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["RISKWATCH_Security__TrackingCodeSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["RISKWATCH_Ingest__AnonymousRequestsPerMinute"] = "10000000",
+    };
+
+    private List<ServiceProcess> StartServices(string service, int count, KafkaOptions kafka, string connectionString, IReadOnlyDictionary<string, string> settings)
+    {
+        var started = new List<ServiceProcess>();
+        for (var i = 0; i < count; i++)
+        {
+            var (url, management) = ($"http://127.0.0.1:{BenchEnvironment.FreePort()}", $"http://127.0.0.1:{BenchEnvironment.FreePort()}");
+            var environment = ServiceEnvironment(kafka, connectionString, url, management);
+            foreach (var (key, value) in settings)
+            {
+                environment[key] = value;
+            }
+
+            started.Add(new ServiceProcess(service, BenchEnvironment.StartService($"RiskWatch.{service}.dll", environment), url, management));
+        }
+
+        return started;
+    }
+
+    private static async Task StopAsync(IEnumerable<ServiceProcess> processes, CancellationToken cancellationToken)
+    {
+        foreach (var (_, process, _, _) in processes)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(cancellationToken);
+            process.Dispose();
         }
     }
 

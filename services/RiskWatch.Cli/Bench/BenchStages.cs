@@ -45,8 +45,12 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     /// <summary>One statement's share of a run: calls, total and mean execution time, rows (pg_stat_statements).</summary>
     public sealed record StatementCost(string Query, long Calls, double TotalMs, double MeanMs, long Rows);
 
-    /// <summary>Intake as fast as it answers, and at fixed rates.</summary>
-    public sealed record IntakeResult(LoadGenerator.Result Max, IReadOnlyList<(int Rate, LoadGenerator.Result Result)> AtRates);
+    /// <summary>Intake as fast as it answers with each number of connections, and at fixed rates.</summary>
+    public sealed record IntakeResult(IReadOnlyList<(int Connections, LoadGenerator.Result Result)> ClosedLoop, IReadOnlyList<(int Rate, LoadGenerator.Result Result)> AtRates)
+    {
+        /// <summary>The closed-loop run that answered the most: the rate Ingest reaches once enough senders keep it busy.</summary>
+        public (int Connections, LoadGenerator.Result Result) Max => ClosedLoop.MaxBy(run => run.Result.AcceptedPerSecond);
+    }
 
     public async Task<double> RawConsumeAsync(int count, CancellationToken cancellationToken)
     {
@@ -218,20 +222,30 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         return all.Aggregate((a, b) => a.Plus(b));
     }
 
-    /// <summary>Single-report POSTs from a separate process: as many as Ingest answers, and latency at fixed rates.</summary>
-    public async Task<IntakeResult> IntakeAsync(TimeSpan duration, IReadOnlyList<int> fixedRates, CancellationToken cancellationToken)
+    /// <summary>
+    /// Single-report POSTs from a separate process: as many as Ingest answers with each number of connections, and latency
+    /// at fixed rates (64 connections). A closed loop answers at most connections / latency: with too few connections it
+    /// measures the latency of one request (a produce waits for the broker's acknowledgement, the ledger for a commit), not
+    /// what Ingest can take, so the connections grow until the rate stops growing.
+    /// </summary>
+    public async Task<IntakeResult> IntakeAsync(TimeSpan duration, IReadOnlyList<int> connections, IReadOnlyList<int> fixedRates, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("intake");
         await using var ingest = await StartIngestAsync(kafka, await env.CreateDatabaseAsync(cancellationToken), cancellationToken);
         string[] url = [ingest.App.Urls.First()];
-        var max = await RunLoadAsync(url, 64, 0, duration, 0, null, cancellationToken);
+        var closedLoop = new List<(int, LoadGenerator.Result)>();
+        foreach (var count in connections)
+        {
+            closedLoop.Add((count, await RunLoadAsync(url, count, 0, duration, 0, null, cancellationToken)));
+        }
+
         var atRates = new List<(int, LoadGenerator.Result)>();
         foreach (var rate in fixedRates)
         {
             atRates.Add((rate, await RunLoadAsync(url, 64, rate, duration, 0, null, cancellationToken)));
         }
 
-        return new IntakeResult(max, atRates);
+        return new IntakeResult(closedLoop, atRates);
     }
 
     /// <summary>Signed platform batches from a separate process, a few in flight, as fast as Ingest answers them.</summary>

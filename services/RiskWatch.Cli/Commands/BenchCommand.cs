@@ -9,7 +9,7 @@ namespace RiskWatch.Cli.Commands;
 public static class BenchCommand
 {
     /// <summary>The parts of a run, in the order they run; <c>--stage</c> picks some while working on one of them.</summary>
-    private static readonly string[] Stages = ["raw", "pipeline", "incidents", "scale", "cluster", "intake", "platform", "e2e"];
+    private static readonly string[] Stages = ["raw", "pipeline", "incidents", "scale", "cluster", "intake", "intake-scale", "platform", "e2e"];
 
     public static Command Create()
     {
@@ -176,9 +176,12 @@ public static class BenchCommand
         if (stages.Contains("intake"))
         {
             log.WriteLine("Intake ...");
-            var intake = await run.IntakeAsync(loadSeconds, [1_000, 2_000, 4_000], cancellationToken);
-            figures.Add(new("intake: single-report POST", intake.Max.AcceptedPerSecond, "requests/s", ">= 8,000", intake.Max.AcceptedPerSecond >= 8_000,
-                $"64 connections, closed loop, separate process; {intake.Max.Failed:N0} failed"));
+            var intake = await run.IntakeAsync(loadSeconds, quick ? [64] : [64, 128, 256], [1_000, 2_000, 4_000], cancellationToken);
+            var (connections, max) = intake.Max;
+            var byConnections = string.Join(", ", intake.ClosedLoop.Select(c => string.Create(CultureInfo.InvariantCulture,
+                $"{c.Connections}: {c.Result.AcceptedPerSecond:N0}/s, p99 {c.Result.P99Ms:N0} ms")));
+            figures.Add(new("intake: single-report POST", max.AcceptedPerSecond, "requests/s", ">= 10,000", max.AcceptedPerSecond >= 10_000,
+                string.Create(CultureInfo.InvariantCulture, $"closed loop, separate process, {connections} connections; by connections {byConnections}; {max.Failed:N0} failed")));
             foreach (var (rate, result) in intake.AtRates)
             {
                 var isTarget = rate == 2_000;
@@ -189,6 +192,26 @@ public static class BenchCommand
         else
         {
             Skipped("intake");
+        }
+
+        if (stages.Contains("intake-scale"))
+        {
+            // Like the Scoring processes: how intake holds as Ingest processes (each its own executable) are added, for
+            // sizing a deployment. On this machine they share 2 cores with the broker, PostgreSQL and the load generator.
+            log.WriteLine("Ingest processes ...");
+            double? single = null;
+            foreach (var processes in quick ? [1, 2] : new[] { 1, 2, 3 })
+            {
+                var (load, perProcess) = await run.IntakeScaleAsync(processes, 256, loadSeconds, cancellationToken);
+                single ??= load.AcceptedPerSecond;
+                figures.Add(new($"intake with {processes} Ingest process{(processes == 1 ? "" : "es")}", load.AcceptedPerSecond, "requests/s", "-", null,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"256 connections round-robin, closed loop; {load.AcceptedPerSecond / processes:N0} per process, {load.AcceptedPerSecond / single.Value:P0} of one process's rate; accepted per process {string.Join(" / ", perProcess.Select(a => a.ToString("N0", CultureInfo.InvariantCulture)))}; p99 {load.P99Ms:N0} ms; {load.Failed:N0} failed")));
+            }
+        }
+        else
+        {
+            Skipped("Ingest processes");
         }
 
         if (stages.Contains("platform"))

@@ -216,8 +216,8 @@ public static class ReportParser
                 return null;
             }
 
-            var length = new StringInfo(text).LengthInTextElements;
-            if (length > maxLength)
+            // A text of no more UTF-16 units than the limit has no more characters either: only a longer one is counted.
+            if (text.Length > maxLength && new StringInfo(text).LengthInTextElements is var length && length > maxLength)
             {
                 Fail(name, $"must be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters (got {length.ToString(CultureInfo.InvariantCulture)})");
                 return null;

@@ -20,12 +20,13 @@ public enum SinkResult
 /// </summary>
 public interface IReportSink
 {
-    /// <param name="incidentKey">The message key.</param>
-    /// <param name="report">The report's contract JSON.</param>
-    /// <param name="origin">How it came in and from whom.</param>
-    /// <exception cref="Confluent.Kafka.ProduceException{TKey, TValue}">The broker refused the message for good.</exception>
-    Task<SinkResult> SendAsync(string incidentKey, byte[] report, ReportOrigin origin, CancellationToken cancellationToken);
+    /// <summary>Sends the reports of one request (all from <paramref name="origin"/>) and answers for each, in order.</summary>
+    /// <exception cref="Confluent.Kafka.ProduceException{TKey, TValue}">The broker refused one of them for good.</exception>
+    Task<SinkResult[]> SendAllAsync(IReadOnlyList<ReportMessage> reports, ReportOrigin origin, CancellationToken cancellationToken);
 }
+
+/// <summary>A report as it goes to the reports topic: its incident key (the message key) and its contract JSON.</summary>
+public readonly record struct ReportMessage(string IncidentKey, byte[] Json);
 
 /// <summary>
 /// How a report came in and from whom: the channel; <paramref name="SubmittedBy"/>, the principal of the key it came with (null

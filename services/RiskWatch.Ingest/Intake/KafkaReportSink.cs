@@ -23,12 +23,20 @@ public sealed class KafkaReportSink(AcknowledgedProducer producer, KafkaOptions 
 
     public static readonly ActivitySource Tracing = new("RiskWatch.Ingest");
 
-    public async Task<SinkResult> SendAsync(string incidentKey, byte[] report, ReportOrigin origin, CancellationToken cancellationToken) =>
-        await SendAndLocateAsync(incidentKey, report, origin, cancellationToken) is null ? SinkResult.BrokerUnavailable : SinkResult.Delivered;
-
-    /// <summary>Sends a report and answers where the broker put it; null when it did not acknowledge in time.</summary>
-    public async Task<TopicPartitionOffset?> SendAndLocateAsync(string incidentKey, byte[] report, ReportOrigin origin, CancellationToken cancellationToken)
+    public async Task<SinkResult[]> SendAllAsync(IReadOnlyList<ReportMessage> reports, ReportOrigin origin, CancellationToken cancellationToken)
     {
+        var deliveries = await SendAllAndLocateAsync(reports, origin, cancellationToken);
+        ThrowIfRefused(deliveries);
+        return [.. deliveries.Select(d => d.Written is null ? SinkResult.BrokerUnavailable : SinkResult.Delivered)];
+    }
+
+    /// <summary>
+    /// Sends the reports of one request and answers, for each, where the broker put it, or why not: <see cref="Delivery.Written"/>
+    /// is null when it did not acknowledge in time (<see cref="Delivery.Unavailable"/>) or refused it (see <see cref="ThrowIfRefused"/>).
+    /// </summary>
+    public async Task<Delivery[]> SendAllAndLocateAsync(IReadOnlyList<ReportMessage> reports, ReportOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(origin);
         var headers = new Dictionary<string, string>(5) { [ContractValues.VersionHeader] = "1", [ChannelHeader] = origin.Channel.ToLabel() };
         if (origin.SubmittedBy is { Length: > 0 } principal)
@@ -36,25 +44,29 @@ public sealed class KafkaReportSink(AcknowledgedProducer producer, KafkaOptions 
             headers[SubmittedByHeader] = principal;
         }
 
-        // A span of its own when traces are exported; the request's context (from its traceparent) otherwise.
-        using var activity = Tracing.StartActivity("send report", ActivityKind.Producer);
+        // A span of its own when traces are exported; the request's context (from its traceparent) otherwise. The reports of
+        // one request share it, and their headers.
+        using var activity = Tracing.StartActivity("send reports", ActivityKind.Producer);
+        activity?.SetTag("messaging.batch.message_count", reports.Count);
         TraceHeaders.Inject(activity ?? Activity.Current, headers);
+        var shared = AcknowledgedProducer.ToHeaders(headers);
         var started = Stopwatch.GetTimestamp();
-        try
+        var deliveries = await producer.ProduceAllAsync(kafka.ReportsTopic, [.. reports.Select(r => new OutgoingMessage(r.IncidentKey, r.Json, shared))], cancellationToken);
+        var acked = deliveries.Count(d => d.Written is not null);
+        var unavailable = deliveries.Count(d => d.Unavailable);
+        IngestMetrics.ObserveProduce("acked", started, acked);
+        IngestMetrics.ObserveProduce("unavailable", started, unavailable);
+        IngestMetrics.ObserveProduce("failed", started, deliveries.Length - acked - unavailable);
+        return deliveries;
+    }
+
+    /// <summary>A report the broker refused for good (too large, unknown topic) fails the request, as it always did.</summary>
+    /// <exception cref="ProduceException{TKey, TValue}">One of <paramref name="deliveries"/> was refused.</exception>
+    public void ThrowIfRefused(IEnumerable<Delivery> deliveries)
+    {
+        if (deliveries.FirstOrDefault(d => d.Written is null && !d.Unavailable) is { Error: { } refused })
         {
-            var delivered = await producer.ProduceAsync(kafka.ReportsTopic, incidentKey, report, headers, cancellationToken);
-            IngestMetrics.ObserveProduce("acked", started);
-            return delivered.TopicPartitionOffset;
-        }
-        catch (BrokerUnavailableException)
-        {
-            IngestMetrics.ObserveProduce("unavailable", started);
-            return null;
-        }
-        catch (ProduceException<string, byte[]>)
-        {
-            IngestMetrics.ObserveProduce("failed", started);
-            throw;
+            throw new ProduceException<string, byte[]>(refused, new DeliveryResult<string, byte[]> { Topic = kafka.ReportsTopic });
         }
     }
 }

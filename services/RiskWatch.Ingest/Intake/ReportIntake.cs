@@ -133,8 +133,11 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
             reports.Select(r => r.ReportId).ToHashSet(),
             reportersMayBeRegistered ? [] : reports.Select(r => r.Reporter).Where(r => r != AnonymousReporter && r != sender.Principal).ToHashSet(StringComparer.Ordinal)),
             cancellationToken);
+        // The policy's place names (aliases) make the key, as Scoring makes it: one incident, one partition.
+        var places = policy.Places;
         var seen = new HashSet<Guid>();
-        var toSend = new List<int>(reports.Count);
+        var messages = new List<ReportMessage>(reports.Count);
+        var sending = new List<int>(reports.Count);
         for (var i = 0; i < reports.Count; i++)
         {
             var report = reports[i];
@@ -148,24 +151,26 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
                 results[i] = Reject(IngestMetrics.Reasons.InvalidReport, report.Source, channel, [new FieldError("reporter",
                     $"{report.Reporter} is a registered informant or key: only its own key may report in its name. Send it with that key, or as {AnonymousReporter}")]);
             }
+            else if (ReportJson.Serialize(report) is var json && json.Length > ContractValues.MaxMessageBytes)
+            {
+                results[i] = TooLarge(report, channel, json.Length);
+            }
             else
             {
-                toSend.Add(i);
+                messages.Add(new ReportMessage(IncidentKey.For(report, places), json));
+                sending.Add(i);
             }
         }
 
-        // All at once: the producer batches them into few requests, each still acknowledged one by one.
-        // The policy's place names (aliases) make the key, as Scoring makes it: one incident, one partition.
-        var places = policy.Places;
-        var keys = toSend.Select(i => IncidentKey.For(reports[i], places)).ToArray();
+        // All at once, with one wait: the producer batches them into few requests, each still acknowledged one by one.
         var origin = new ReportOrigin(channel, sender.Principal, sender.Bucket);
-        var sent = await Task.WhenAll(toSend.Select((i, n) => SendAsync(reports[i], keys[n], origin, cancellationToken)));
-        var entries = new List<LedgerEntry>(toSend.Count);
-        for (var n = 0; n < toSend.Count; n++)
+        var sent = await SendAsync(messages, reports, sending, origin, cancellationToken);
+        var entries = new List<LedgerEntry>(sending.Count);
+        for (var n = 0; n < sending.Count; n++)
         {
-            var report = reports[toSend[n]];
+            var report = reports[sending[n]];
             var code = codes.For(report.ReportId);
-            results[toSend[n]] = sent[n] ?? new IntakeResult.Accepted(report, followUp?.TrackingCode ?? code);
+            results[sending[n]] = sent[n] ?? new IntakeResult.Accepted(report, followUp?.TrackingCode ?? code);
             if (sent[n] is null)
             {
                 entries.Add(new LedgerEntry(
@@ -174,7 +179,7 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
                     channel.ToLabel(),
                     report.Source,
                     report.Reporter,
-                    keys[n],
+                    messages[n].IncidentKey,
                     followUp?.Of,
                     IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options),
                     sender.Principal)
@@ -225,42 +230,56 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
         return errors;
     }
 
-    /// <summary>Null when delivered (counted as accepted), else what to answer (counted as refused).</summary>
-    private async Task<IntakeResult?> SendAsync(ReportV1 report, string incidentKey, ReportOrigin origin, CancellationToken cancellationToken)
-    {
-        // Measured on the bytes produced, escapes included (an emoji is 12 bytes as \uXXXX\uXXXX): what Scoring would refuse as
-        // oversized is refused here, with the reason, instead of answered 202 and dead-lettered (issue 14, finding 4). The
-        // parser's byte limits keep every valid report well below it; this is the guarantee, not the usual path.
-        var message = ReportJson.Serialize(report);
-        if (message.Length > ContractValues.MaxMessageBytes)
-        {
-            return Reject(IngestMetrics.Reasons.TooLarge, report.Source, origin.Channel, [new FieldError("$", string.Create(CultureInfo.InvariantCulture,
-                $"the report as RiskWatch stores it (JSON, with escapes: an emoji takes 12 bytes) would be {message.Length} bytes; at most {ContractValues.MaxMessageBytes} are taken: shorten the text"))]);
-        }
+    /// <summary>
+    /// The refusal (counted) of a report too large, as RiskWatch stores it, for a message. Measured on the bytes produced,
+    /// escapes included (an emoji is 12 bytes as \uXXXX\uXXXX): what Scoring would refuse as oversized is refused here,
+    /// with the reason, instead of answered 202 and dead-lettered (issue 14, finding 4). The parser's byte limits keep
+    /// every valid report well below it; this is the guarantee, not the usual path.
+    /// </summary>
+    private static IntakeResult.Rejected TooLarge(ReportV1 report, IntakeChannel channel, int length) =>
+        Reject(IngestMetrics.Reasons.TooLarge, report.Source, channel, [new FieldError("$", string.Create(CultureInfo.InvariantCulture,
+            $"the report as RiskWatch stores it (JSON, with escapes: an emoji takes 12 bytes) would be {length} bytes; at most {ContractValues.MaxMessageBytes} are taken: shorten the text"))]);
 
-        SinkResult result;
+    /// <summary>For each message, null when delivered (counted as accepted), else what to answer (counted as refused).</summary>
+    private async Task<IntakeResult?[]> SendAsync(
+        List<ReportMessage> messages, IReadOnlyList<ReportV1> reports, List<int> sending, ReportOrigin origin, CancellationToken cancellationToken)
+    {
+        SinkResult[] delivered;
         try
         {
-            result = await sink.SendAsync(incidentKey, message, origin, cancellationToken);
+            delivered = await sink.SendAllAsync(messages, origin, cancellationToken);
         }
         catch (ProduceException<string, byte[]>)
         {
-            IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerRejected, report.Source, origin.Channel);
+            foreach (var i in sending)
+            {
+                IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerRejected, reports[i].Source, origin.Channel);
+            }
+
             throw;
         }
 
-        switch (result)
+        var answers = new IntakeResult?[delivered.Length];
+        for (var n = 0; n < delivered.Length; n++)
         {
-            case SinkResult.Delivered:
-                IngestMetrics.RecordAccepted(report.Source, origin.Channel);
-                return null;
-            case SinkResult.Full:
-                IngestMetrics.RecordRejected(IngestMetrics.Reasons.BacklogFull, report.Source, origin.Channel);
-                return new IntakeResult.Unavailable(IngestMetrics.Reasons.BacklogFull);
-            default:
-                IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerUnavailable, report.Source, origin.Channel);
-                return new IntakeResult.Unavailable(IngestMetrics.Reasons.BrokerUnavailable);
+            var source = reports[sending[n]].Source;
+            switch (delivered[n])
+            {
+                case SinkResult.Delivered:
+                    IngestMetrics.RecordAccepted(source, origin.Channel);
+                    break;
+                case SinkResult.Full:
+                    IngestMetrics.RecordRejected(IngestMetrics.Reasons.BacklogFull, source, origin.Channel);
+                    answers[n] = new IntakeResult.Unavailable(IngestMetrics.Reasons.BacklogFull);
+                    break;
+                default:
+                    IngestMetrics.RecordRejected(IngestMetrics.Reasons.BrokerUnavailable, source, origin.Channel);
+                    answers[n] = new IntakeResult.Unavailable(IngestMetrics.Reasons.BrokerUnavailable);
+                    break;
+            }
         }
+
+        return answers;
     }
 
     private static string FormReporter(ClaimsPrincipal user) =>
