@@ -86,8 +86,10 @@ public static class IngestMetrics
         ReportsRejected.WithLabels(reason, s, channel.ToLabel()).Inc();
     }
 
-    /// <summary>Observes a produce that started at <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
-    /// <summary>The wait for the broker's answer to <paramref name="count"/> reports sent together, which all waited as long.</summary>
+    /// <summary>
+    /// Observes the wait, from <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>), for the broker's
+    /// answer to <paramref name="count"/> reports of one request, which all waited as long.
+    /// </summary>
     public static void ObserveProduce(string outcome, long startedTimestamp, int count)
     {
         if (count > 0)

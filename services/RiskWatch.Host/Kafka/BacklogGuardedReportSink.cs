@@ -32,7 +32,7 @@ public sealed class BacklogGuardedReportSink(KafkaReportSink inner, PartitionBac
             }
         }
 
-        Messaging.Delivery[] deliveries;
+        Delivery[] deliveries;
         try
         {
             deliveries = await inner.SendAllAndLocateAsync([.. reserved.Select(r => reports[r.Index])], origin, cancellationToken);

@@ -8,7 +8,7 @@ namespace RiskWatch.Integration.Tests.Architecture;
 /// <summary>
 /// The rooms of the house, read from the <c>.csproj</c> files: which project may reference which. The pure core stands
 /// alone; the service defaults know only the core; the one-machine host (<c>RiskWatch.Host</c>) is referenced by the
-/// command and the tests, never by a service.
+/// command, the tests and the benchmarks (its in-memory broker), never by a service.
 /// </summary>
 public sealed class ProjectGraphTests(ITestOutputHelper output)
 {
@@ -47,8 +47,9 @@ public sealed class ProjectGraphTests(ITestOutputHelper output)
         }
 
         var referencingHost = graph.Where(p => p.Value.Contains("RiskWatch.Host")).Select(p => p.Key).ToList();
-        Assert.All(referencingHost, p => Assert.True(p == "RiskWatch.Cli" || p.EndsWith(".Tests", StringComparison.Ordinal) || p == "RiskWatch.Testing",
-            $"{p} references RiskWatch.Host; only the riskwatch command and the tests may"));
+        Assert.All(referencingHost, p => Assert.True(
+            p is "RiskWatch.Cli" or "RiskWatch.Testing" or "RiskWatch.Benchmarks" || p.EndsWith(".Tests", StringComparison.Ordinal),
+            $"{p} references RiskWatch.Host; only the riskwatch command, the tests and the benchmarks may"));
         Assert.Contains("RiskWatch.Cli", referencingHost);
         // The command reaches the three web apps through the host only.
         Assert.Equal(["RiskWatch.Host"], graph["RiskWatch.Cli"]);
