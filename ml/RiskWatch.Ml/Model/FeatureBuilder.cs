@@ -71,27 +71,41 @@ public static class FeatureBuilder
     /// </summary>
     public static VBuffer<float> WithLearnedSigns(VBuffer<float> features, ReadOnlySpan<float> signs, ReadOnlySpan<float> facts)
     {
-        var indices = new List<int>(features.GetIndices().Length + signs.Length + facts.Length + ConjunctionCount);
-        var values = new List<float>(indices.Capacity);
-        indices.AddRange(features.GetIndices());
-        values.AddRange(features.GetValues());
+        var own = features.GetIndices().Length;
+        var indices = new int[own + DenseLength - SignOffset];
+        var values = new float[indices.Length];
+        features.GetIndices().CopyTo(indices);
+        features.GetValues().CopyTo(values);
+        var count = own + WriteLearnedSigns(signs, facts, indices.AsSpan(own), values.AsSpan(own));
+        return new VBuffer<float>(Length, count, values, indices);
+    }
+
+    /// <summary>
+    /// Writes the learned signs' non-zero slots (the hard signs', the facts', then their conjunctions: the last of the dense
+    /// block, so they follow a vector's own slots in ascending order) into <paramref name="indices"/> and
+    /// <paramref name="values"/>, which hold at least <c>DenseLength - SignOffset</c>; returns how many it wrote.
+    /// </summary>
+    internal static int WriteLearnedSigns(ReadOnlySpan<float> signs, ReadOnlySpan<float> facts, Span<int> indices, Span<float> values)
+    {
         Span<float> conjunctions = stackalloc float[ConjunctionCount];
         WriteConjunctions(signs, facts, conjunctions);
-        Add(signs, SignOffset);
-        Add(facts, FactOffset);
-        Add(conjunctions, ConjunctionOffset);
-        return new VBuffer<float>(Length, indices.Count, [.. values], [.. indices]);
+        var n = Append(signs, SignOffset, indices, values, 0);
+        n = Append(facts, FactOffset, indices, values, n);
+        return Append(conjunctions, ConjunctionOffset, indices, values, n);
 
-        void Add(ReadOnlySpan<float> block, int offset)
+        static int Append(ReadOnlySpan<float> block, int offset, Span<int> indices, Span<float> values, int n)
         {
             for (var k = 0; k < block.Length; k++)
             {
                 if (block[k] != 0)
                 {
-                    indices.Add(DenseOffset + offset + k);
-                    values.Add(block[k]);
+                    indices[n] = DenseOffset + offset + k;
+                    values[n] = block[k];
+                    n++;
                 }
             }
+
+            return n;
         }
     }
 
@@ -100,7 +114,7 @@ public static class FeatureBuilder
     /// cannot form from each alone: 100 or more workers acting within 48 hours, 30 or more in a collective action, and
     /// a serious injury of two or more workers. Zero without learned facts.
     /// </summary>
-    internal static void WriteConjunctions(ReadOnlySpan<float> signs, ReadOnlySpan<float> facts, Span<float> conjunctions)
+    private static void WriteConjunctions(ReadOnlySpan<float> signs, ReadOnlySpan<float> facts, Span<float> conjunctions)
     {
         conjunctions.Clear();
         if (facts.Length == 0 || signs.Length == 0)

@@ -72,26 +72,9 @@ public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
     /// </summary>
     public VBuffer<float> WithLearnedSigns(ReadOnlySpan<float> signs, ReadOnlySpan<float> facts)
     {
-        var n = count;
-        Append(signs, FeatureBuilder.SignOffset, ref n);
-        Append(facts, FeatureBuilder.FactOffset, ref n);
-        Span<float> conjunctions = stackalloc float[FeatureBuilder.ConjunctionCount];
-        FeatureBuilder.WriteConjunctions(signs, facts, conjunctions);
-        Append(conjunctions, FeatureBuilder.ConjunctionOffset, ref n);
+        // Build left room: the learned slots are dense slots it never fills.
+        var n = count + FeatureBuilder.WriteLearnedSigns(signs, facts, this.indices.AsSpan(count), values.AsSpan(count));
         return new VBuffer<float>(FeatureBuilder.Length, n, values, this.indices);
-    }
-
-    private void Append(ReadOnlySpan<float> probabilities, int offset, ref int n)
-    {
-        for (var k = 0; k < probabilities.Length; k++)
-        {
-            if (probabilities[k] != 0)
-            {
-                this.indices[n] = FeatureBuilder.DenseOffset + offset + k;
-                values[n] = probabilities[k];
-                n++;
-            }
-        }
     }
 
     private int count;
