@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -40,6 +41,9 @@ public sealed class RiskModel : IDisposable
     // models, which keep the engine).
     private readonly LinearScores? linear;
 
+    // The learned models' and the linear grade model's weights in one table, read in one pass (null for tree models).
+    private readonly SlotWeights? slotWeights;
+
     // The text slots the model reads: those with a non-zero weight for a linear model, all (null)
     // for tree models. SDCA's automatic L1 threshold (1 for more than 10,000 features) can zero
     // every n-gram weight; the scorers then skip the n-grams altogether.
@@ -64,6 +68,7 @@ public sealed class RiskModel : IDisposable
         var (weights, biases) = LinearWeights(transformer);
         this.linear = weights is null ? null : new LinearScores(weights, biases);
         this.textSlotsRead = weights is null ? null : TextSlotsWithWeight(weights, [signals, facts]);
+        this.slotWeights = SlotWeights.For(this.learned, this.linear);
     }
 
     /// <summary>The hard-sign models and their thresholds; null for a model trained without sign labels (the keyword patterns then stand in).</summary>
@@ -312,7 +317,8 @@ public sealed class RiskModel : IDisposable
     }
 
     private Scorer RentScorer() =>
-        this.scorers.TryTake(out var scorer) ? scorer : new Scorer(this.linear is null ? this.ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(this.transformer) : null, this.linear, this.textSlotsRead);
+        this.scorers.TryTake(out var scorer) ? scorer
+        : new Scorer(this.linear is null ? this.ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(this.transformer) : null, this.linear, this.learned, this.slotWeights, this.textSlotsRead);
 
     /// <summary>
     /// The grade model's probability of <c>none</c> at or above which a sign at its floor threshold raises no grade (it is
@@ -333,7 +339,7 @@ public sealed class RiskModel : IDisposable
         var signCount = Signals?.Models.Count ?? 0;
         if (this.learned is { } learned)
         {
-            learned.Probabilities(features.GetIndices(), features.GetValues(), scorer.LearnedProbabilities);
+            scorer.SumLearned(features);
             if (Signals is not null)
             {
                 detection = learned.Reached(scorer.LearnedProbabilities, 0, signCount).AsSigns;
@@ -347,7 +353,7 @@ public sealed class RiskModel : IDisposable
 
         var signProbabilities = scorer.LearnedProbabilities.AsSpan(0, signCount);
         var factProbabilities = scorer.LearnedProbabilities.AsSpan(signCount, Facts?.Models.Count ?? 0);
-        var scores = scorer.Score(scorer.Features.WithLearnedSigns(signProbabilities, factProbabilities));
+        var scores = scorer.Score(signProbabilities, factProbabilities);
         var own = Normalise(scores);
         var none = own[(int)Core.Grading.Grade.None];
         var p = Signals is null ? own : Reweighted(own);
@@ -559,10 +565,15 @@ public sealed class RiskModel : IDisposable
     /// The scoring state of one concurrent caller: feature buffers, and the scores of a linear model (<paramref name="linear"/>)
     /// or, for a tree model, a prediction engine with its input and output rows.
     /// </summary>
-    private sealed class Scorer(PredictionEngine<ModelInput, ModelOutput>? engine, LinearScores? linear, SlotMask? textSlotsRead) : IDisposable
+    private sealed class Scorer(
+        PredictionEngine<ModelInput, ModelOutput>? engine, LinearScores? linear, SignalModels? learned, SlotWeights? slotWeights, SlotMask? textSlotsRead)
+        : IDisposable
     {
         private readonly ModelInput input = new();
         private readonly float[] linearScores = new float[linear?.Classes ?? 0];
+        private readonly int[] learnedIndices = new int[FeatureBuilder.DenseLength - FeatureBuilder.SignOffset];
+        private readonly float[] learnedValues = new float[FeatureBuilder.DenseLength - FeatureBuilder.SignOffset];
+        private Vector256<float> gradePartial;
         private ModelOutput output = new();
 
         /// <summary>The hard signs' probabilities, then the learned facts', for the report being scored.</summary>
@@ -570,9 +581,33 @@ public sealed class RiskModel : IDisposable
 
         public FeatureVectorBuilder Features { get; } = new(textSlotsRead);
 
-        /// <summary>The model's scores for <paramref name="features"/>; the array is reused by the next call.</summary>
-        public float[] Score(VBuffer<float> features)
+        /// <summary>
+        /// The learned models' probabilities for <paramref name="features"/> (the last <see cref="FeatureVectorBuilder.Build"/>)
+        /// into <see cref="LearnedProbabilities"/>; with a shared table, the grade model's sums over the same slots too.
+        /// </summary>
+        public void SumLearned(VBuffer<float> features)
         {
+            if (slotWeights is not null)
+            {
+                this.gradePartial = slotWeights.Sum(features.GetIndices(), features.GetValues(), LearnedProbabilities);
+            }
+            else
+            {
+                learned!.Probabilities(features.GetIndices(), features.GetValues(), LearnedProbabilities);
+            }
+        }
+
+        /// <summary>The model's scores for the last report with the learned signs' probabilities; the array is reused by the next call.</summary>
+        public float[] Score(ReadOnlySpan<float> signs, ReadOnlySpan<float> facts)
+        {
+            if (slotWeights is not null)
+            {
+                var n = FeatureBuilder.WriteLearnedSigns(signs, facts, this.learnedIndices, this.learnedValues);
+                slotWeights.GradeScores(this.gradePartial, this.learnedIndices.AsSpan(0, n), this.learnedValues.AsSpan(0, n), this.linearScores);
+                return this.linearScores;
+            }
+
+            var features = Features.WithLearnedSigns(signs, facts);
             if (linear is not null)
             {
                 linear.Score(features, this.linearScores);

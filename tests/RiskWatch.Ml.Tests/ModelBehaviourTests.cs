@@ -137,6 +137,22 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
     }
 
     [Fact]
+    public void Learned_sign_probabilities_equal_each_models_own_weights_read_one_by_one()
+    {
+        // Predict reads the sign and fact models from one table shared with the grade model (Model.SlotWeights); each
+        // probability must be the model's own logistic regression over the report's vector (text slots as present).
+        var models = Model.Signals!.Concat(Model.Facts!).Models;
+        foreach (var (report, _) in fixture.Corpus.Take(200))
+        {
+            var prediction = Model.Predict(report);
+            var features = FeatureBuilder.Build(report, ReportFacts.Of(report)).Features;
+            var x = features.Items().ToDictionary(kv => kv.Key, kv => kv.Key < FeatureBuilder.TextSlots ? 1f : kv.Value);
+            var expected = models.Select(m => 1 / (1 + Math.Exp(-(m.Bias + m.Slots.Select((slot, j) => m.Weights[j] * x.GetValueOrDefault(slot)).Sum()))));
+            Assert.Equal(expected, prediction.SignProbabilities.Concat(prediction.FactProbabilities).Select(p => (double)p), (a, b) => Math.Abs(a - b) < 1e-4);
+        }
+    }
+
+    [Fact]
     public void A_reloaded_model_gives_the_same_predictions_and_version()
     {
         using var reloaded = RiskModel.Load(fixture.ModelPath);

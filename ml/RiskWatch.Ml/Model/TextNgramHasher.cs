@@ -393,28 +393,33 @@ public sealed class TextNgramHasher
             return;
         }
 
-        Span<int> buckets = stackalloc int[128];
+        // The three digits' counts in one read of the keys, then each pass only moves keys.
+        Span<int> buckets = stackalloc int[3 * 128];
+        buckets.Clear();
+        foreach (var k in keys)
+        {
+            buckets[k & 127]++;
+            buckets[128 + ((k >> 7) & 127)]++;
+            buckets[256 + ((k >> 14) & 127)]++;
+        }
+
         var from = keys;
         var to = scratch;
-        for (var shift = 0; shift < 21; shift += 7)
+        for (var digit = 0; digit < 3; digit++)
         {
-            buckets.Clear();
-            foreach (var k in from)
-            {
-                buckets[(k >> shift) & 127]++;
-            }
-
+            var offsets = buckets.Slice(digit * 128, 128);
             var sum = 0;
-            for (var b = 0; b < buckets.Length; b++)
+            for (var b = 0; b < offsets.Length; b++)
             {
-                var c = buckets[b];
-                buckets[b] = sum;
+                var c = offsets[b];
+                offsets[b] = sum;
                 sum += c;
             }
 
+            var shift = digit * 7;
             foreach (var k in from)
             {
-                to[buckets[(k >> shift) & 127]++] = k;
+                to[offsets[(k >> shift) & 127]++] = k;
             }
 
             var swap = from;
@@ -433,8 +438,10 @@ public sealed class TextNgramHasher
     /// </summary>
     private static int Emit(ReadOnlySpan<int> sorted, SlotMask? keep, int[] indices, float[] values)
     {
+        // First the distinct keys and their counts (in the output arrays, which hold as many), then the values.
         Span<double> squares = stackalloc double[2];
         squares.Clear();
+        var distinct = 0;
         for (var i = 0; i < sorted.Length;)
         {
             var j = i + 1;
@@ -444,28 +451,24 @@ public sealed class TextNgramHasher
             }
 
             squares[sorted[i] & 1] += (double)(j - i) * (j - i);
+            indices[distinct] = sorted[i];
+            values[distinct] = j - i;
+            distinct++;
             i = j;
         }
 
         Span<float> inverseNorm = [squares[0] > 0 ? (float)(1 / Math.Sqrt(squares[0])) : 0, squares[1] > 0 ? (float)(1 / Math.Sqrt(squares[1])) : 0];
         var n = 0;
-        for (var i = 0; i < sorted.Length;)
+        for (var i = 0; i < distinct; i++)
         {
-            var key = sorted[i];
-            var j = i + 1;
-            while (j < sorted.Length && sorted[j] == key)
-            {
-                j++;
-            }
-
+            var key = indices[i];
             var slot = key >> 1;
-            var value = (j - i) * inverseNorm[key & 1];
-            i = j;
             if (keep is not null && !keep.Contains(slot))
             {
                 continue;
             }
 
+            var value = values[i] * inverseNorm[key & 1];
             if (n > 0 && indices[n - 1] == slot)
             {
                 values[n - 1] += value;

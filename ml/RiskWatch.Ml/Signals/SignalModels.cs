@@ -135,9 +135,15 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
             }
         }
 
+        FromSums(z, probabilities);
+    }
+
+    /// <summary>Each model's probability from its weighted sum over a report's slots (<paramref name="sums"/>, by model).</summary>
+    internal void FromSums(ReadOnlySpan<float> sums, Span<float> probabilities)
+    {
         for (var k = 0; k < Models.Count; k++)
         {
-            probabilities[k] = 1f / (1f + MathF.Exp(-(z[k] + Models[k].Bias)));
+            probabilities[k] = 1f / (1f + MathF.Exp(-(sums[k] + Models[k].Bias)));
         }
     }
 

@@ -52,7 +52,7 @@ public sealed class ChineseSegmenter
         where TState : allows ref struct
     {
         Span<double> best = stackalloc double[MaxRun + 1];
-        Span<byte> length = stackalloc byte[MaxRun];
+        Span<short> length = stackalloc short[MaxRun];
         var i = 0;
         while (i < text.Length)
         {
@@ -86,7 +86,7 @@ public sealed class ChineseSegmenter
         where TState : allows ref struct;
 
     private void SegmentRun<TState>(
-        ReadOnlySpan<char> run, int offset, scoped Span<double> best, scoped Span<byte> length, ref TState state, WordHandler<TState> word)
+        ReadOnlySpan<char> run, int offset, scoped Span<double> best, scoped Span<short> length, ref TState state, WordHandler<TState> word)
         where TState : allows ref struct
     {
         var n = run.Length;
@@ -98,9 +98,11 @@ public sealed class ChineseSegmenter
             var bestScore = double.MinValue;
             var bestLength = 1;
             var any = false;
+            var node = WordTable.Root;
             for (var j = i; j < n; j++)
             {
-                if (!words.TryGetValue(run[i..(j + 1)], out var freq))
+                node = words.Child(node, run[j], out var freq);
+                if (node < 0)
                 {
                     break; // not even a prefix of a word: no longer word starts here
                 }
@@ -127,7 +129,7 @@ public sealed class ChineseSegmenter
             }
 
             best[i] = bestScore;
-            length[i] = (byte)bestLength;
+            length[i] = (short)bestLength;
         }
 
         for (var i = 0; i < n; i += length[i])
@@ -157,12 +159,8 @@ public sealed class ChineseSegmenter
             }
 
             var wordText = parts[0];
-            // A later line for the same word wins, as in jieba.NET; every prefix is known, as a word or as a prefix.
+            // A later line for the same word wins, as in jieba.NET; every prefix is known, as a word or as a prefix (0).
             dictionary.Set(wordText, freq);
-            for (var p = 1; p < wordText.Length; p++)
-            {
-                dictionary.AddIfMissing(wordText.AsSpan(0, p), 0);
-            }
         }
 
         return dictionary;

@@ -1,122 +1,125 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace RiskWatch.Ml.Text;
 
 /// <summary>
-/// A word → frequency table for jieba's dictionary and its prefixes (about 500,000 keys), looked up by span. The keys
-/// live in one character array and the table is open addressing over integer arrays: about 12 MB, filled line by line
-/// as the dictionary is read, where a <c>FrozenDictionary&lt;string, int&gt;</c> built from a <c>Dictionary</c> held
-/// about 46 MB of strings and entries in every process that scores (ml/README.md, "Scoring speed").
+/// jieba's dictionary as a prefix tree (about 500,000 nodes: the words and every prefix of them) whose edges live in one
+/// open-addressing table keyed by (parent node, character). The segmenter walks it a character at a time from each
+/// position: extending a candidate word by one character is one probe, usually one cache line, where a table of whole
+/// words hashed every prefix again and read four arrays to compare it (ml/README.md, "Scoring speed").
 /// </summary>
 internal sealed class WordTable
 {
-    private char[] characters = new char[1 << 16];
-    private int[] starts = new int[1 << 12];
-    private byte[] lengths = new byte[1 << 12];
-    private int[] frequencies = new int[1 << 12];
-    private int used;
+    /// <summary>The node of the empty word, where every walk starts.</summary>
+    public const int Root = 0;
 
-    // Slot → entry index + 1 (0: empty); a power of two, kept at most half full.
-    private int[] slots = new int[1 << 13];
+    // Kept at most half full, so a probe rarely reads past its first slot.
+    private Edge[] edges = new Edge[1 << 12];
 
+    /// <summary>How many words and prefixes (nodes other than the root) the table holds.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The frequencies of all entries, words and prefixes (0) alike.</summary>
-    public ReadOnlySpan<int> Frequencies => this.frequencies.AsSpan(0, Count);
+    /// <summary>The frequencies of all words and prefixes (0), in no particular order.</summary>
+    public IEnumerable<int> Frequencies => this.edges.Where(e => e.Child != 0).Select(e => e.Frequency);
+
+    /// <summary>The node reached from <paramref name="node"/> by <paramref name="c"/> and its frequency, or -1 when no word continues so.</summary>
+    public int Child(int node, char c, out int frequency)
+    {
+        ref readonly var edge = ref this.edges[Find(this.edges, node, c)];
+        frequency = edge.Frequency;
+        return edge.Child == 0 ? -1 : edge.Child;
+    }
 
     public bool TryGetValue(ReadOnlySpan<char> word, out int frequency)
     {
-        var entry = Find(word, out _);
-        frequency = entry < 0 ? 0 : this.frequencies[entry];
-        return entry >= 0;
+        frequency = 0;
+        var node = Root;
+        foreach (var c in word)
+        {
+            node = Child(node, c, out frequency);
+            if (node < 0)
+            {
+                return false;
+            }
+        }
+
+        return node != Root;
     }
 
-    /// <summary>Sets <paramref name="word"/>'s frequency, adding it if missing.</summary>
+    /// <summary>Sets <paramref name="word"/>'s frequency, adding it and any missing prefix (at 0).</summary>
     public void Set(ReadOnlySpan<char> word, int frequency)
     {
-        var entry = Find(word, out var slot);
-        if (entry >= 0)
+        if (word.IsEmpty)
         {
-            this.frequencies[entry] = frequency;
+            throw new ArgumentException("A word has at least one character.", nameof(word));
         }
-        else
+
+        var node = Root;
+        for (var i = 0; i < word.Length - 1; i++)
         {
-            Add(word, frequency, slot);
+            // Two statements: SlotOrAdd may replace the array as it grows.
+            var slot = SlotOrAdd(node, word[i]);
+            node = this.edges[slot].Child;
         }
+
+        var last = SlotOrAdd(node, word[^1]);
+        this.edges[last].Frequency = frequency;
+
     }
 
-    /// <summary>Adds <paramref name="word"/> with <paramref name="frequency"/> unless it is there already.</summary>
-    public void AddIfMissing(ReadOnlySpan<char> word, int frequency)
+    /// <summary>The slot of the edge (node, c), added (frequency 0) when missing.</summary>
+    private int SlotOrAdd(int node, char c)
     {
-        if (Find(word, out var slot) < 0)
+        var slot = Find(this.edges, node, c);
+        if (this.edges[slot].Child != 0)
         {
-            Add(word, frequency, slot);
+            return slot;
         }
+
+        this.edges[slot] = new Edge { Parent = node, Character = c, Child = ++Count };
+        if (Count * 2 <= this.edges.Length)
+        {
+            return slot;
+        }
+
+        Grow();
+        return Find(this.edges, node, c);
     }
 
-    /// <summary>The entry holding <paramref name="word"/>, or -1 and the empty slot where it would go.</summary>
-    private int Find(ReadOnlySpan<char> word, out int slot)
+    /// <summary>The slot of the edge (parent, c), or the empty slot where it would go.</summary>
+    private static int Find(Edge[] table, int parent, char c)
     {
-        var mask = this.slots.Length - 1;
-        for (slot = (int)Hash(word) & mask; this.slots[slot] != 0; slot = (slot + 1) & mask)
+        var mask = table.Length - 1;
+        var slot = (int)((((ulong)(uint)parent << 16) | c) * 0x9E3779B97F4A7C15UL >> 32) & mask;
+        while (table[slot].Child != 0 && (table[slot].Parent != parent || table[slot].Character != c))
         {
-            var entry = this.slots[slot] - 1;
-            if (this.lengths[entry] == word.Length && this.characters.AsSpan(this.starts[entry], word.Length).SequenceEqual(word))
+            slot = (slot + 1) & mask;
+        }
+
+        return slot;
+    }
+
+    private void Grow()
+    {
+        var grown = new Edge[this.edges.Length * 2];
+        foreach (var edge in this.edges)
+        {
+            if (edge.Child != 0)
             {
-                return entry;
+                grown[Find(grown, edge.Parent, edge.Character)] = edge;
             }
         }
 
-        return -1;
+        this.edges = grown;
     }
 
-    private void Add(ReadOnlySpan<char> word, int frequency, int slot)
+    /// <summary>One edge of the tree, 16 bytes (four to a cache line); Child 0 marks an empty slot (the root is no one's child).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Edge
     {
-        if (word.IsEmpty || word.Length > byte.MaxValue)
-        {
-            throw new ArgumentException($"A word must have 1 to {byte.MaxValue} characters: '{word}'.", nameof(word));
-        }
-
-        if (this.used + word.Length > this.characters.Length)
-        {
-            Array.Resize(ref this.characters, (int)BitOperations.RoundUpToPowerOf2((uint)(this.used + word.Length)));
-        }
-
-        if (Count == this.starts.Length)
-        {
-            Array.Resize(ref this.starts, Count * 2);
-            Array.Resize(ref this.lengths, Count * 2);
-            Array.Resize(ref this.frequencies, Count * 2);
-        }
-
-        word.CopyTo(this.characters.AsSpan(this.used));
-        this.starts[Count] = this.used;
-        this.lengths[Count] = (byte)word.Length;
-        this.frequencies[Count] = frequency;
-        this.used += word.Length;
-        this.slots[slot] = ++Count;
-        if (Count * 2 > this.slots.Length)
-        {
-            Rehash();
-        }
+        public int Parent;
+        public char Character;
+        public int Child;
+        public int Frequency;
     }
-
-    private void Rehash()
-    {
-        this.slots = new int[this.slots.Length * 2];
-        var mask = this.slots.Length - 1;
-        for (var entry = 0; entry < Count; entry++)
-        {
-            var slot = (int)Hash(this.characters.AsSpan(this.starts[entry], this.lengths[entry])) & mask;
-            while (this.slots[slot] != 0)
-            {
-                slot = (slot + 1) & mask;
-            }
-
-            this.slots[slot] = entry + 1;
-        }
-    }
-
-    // The runtime's string hash (randomised per process, which suits a table built in the process that reads it).
-    private static uint Hash(ReadOnlySpan<char> word) => (uint)string.GetHashCode(word);
 }
