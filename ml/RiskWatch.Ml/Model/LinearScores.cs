@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Microsoft.ML.Data;
 
@@ -35,8 +34,7 @@ public sealed class LinearScores
 
         Classes = weights.Count;
         this.biases = [.. biases];
-        this.weightsBySlot = GC.AllocateArray<float>((FeatureBuilder.Length * RowLength) + RowLength, pinned: true);
-        var start = AlignedStart(this.weightsBySlot);
+        (this.weightsBySlot, var start) = AlignedRows.Allocate(FeatureBuilder.Length * RowLength, RowLength * sizeof(float));
         this.table = this.weightsBySlot.AsMemory(start, FeatureBuilder.Length * RowLength);
         var table = this.table.Span;
         for (var c = 0; c < Classes; c++)
@@ -104,14 +102,5 @@ public sealed class LinearScores
         {
             z[c] /= total;
         }
-    }
-
-    /// <summary>The index of the first element of a pinned array at a 32-byte boundary.</summary>
-    private static int AlignedStart(float[] pinned)
-    {
-        var handle = GCHandle.Alloc(pinned, GCHandleType.Pinned);
-        var address = (long)handle.AddrOfPinnedObject();
-        handle.Free();
-        return (int)((32 - (address % 32)) % 32) / sizeof(float);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RiskWatch.Ml.Signals;
 
@@ -27,12 +26,7 @@ internal sealed class SlotWeights
     {
         this.learned = learned;
         this.grade = grade;
-        this.rows = GC.AllocateArray<float>((FeatureBuilder.Length * RowLength) + RowLength, pinned: true);
-        var handle = GCHandle.Alloc(this.rows, GCHandleType.Pinned);
-        var address = (long)handle.AddrOfPinnedObject();
-        handle.Free();
-        const int RowBytes = RowLength * sizeof(float);
-        this.start = (int)((RowBytes - (address % RowBytes)) % RowBytes) / sizeof(float);
+        (this.rows, this.start) = AlignedRows.Allocate(FeatureBuilder.Length * RowLength, RowLength * sizeof(float));
         for (var k = 0; k < learned.Models.Count; k++)
         {
             var model = learned.Models[k];

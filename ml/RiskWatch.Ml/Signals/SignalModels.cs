@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -170,14 +169,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     private SlotTable WeightsBySlot()
     {
         var stride = Stride;
-        var table = GC.AllocateArray<float>((FeatureBuilder.Length * stride) + FloatsPerLine, pinned: true);
-
-        // An array on the pinned heap never moves: the first element at a 64-byte boundary stays there.
-        var handle = GCHandle.Alloc(table, GCHandleType.Pinned);
-        var address = (long)handle.AddrOfPinnedObject();
-        handle.Free();
-        var start = (int)((64 - (address % 64)) % 64) / sizeof(float);
-
+        var (table, start) = AlignedRows.Allocate(FeatureBuilder.Length * stride, FloatsPerLine * sizeof(float));
         for (var k = 0; k < Models.Count; k++)
         {
             var model = Models[k];
