@@ -48,7 +48,7 @@ public static class IngestService
     public static WebApplicationBuilder AddIngestServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddRiskWatchKafka();
-        builder.Services.AddRiskWatchDatabase(parallelQueries: false);
+        builder.Services.AddRiskWatchDatabase(keyedStatementsOnly: true);
         builder.Services.AddAcknowledgedProducer();
         builder.Services.AddSingleton(TimeProvider.System);
         // The policy's jurisdictions and their aliases make incident keys and the place keys of contact reveals, and are
