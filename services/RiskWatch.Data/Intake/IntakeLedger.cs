@@ -45,7 +45,8 @@ public sealed record IntakeStatus(
 /// is scored. Losing a row here after the acknowledgement (a crash in between) only means a resubmission is produced
 /// again and Scoring drops it as a duplicate: the reports table stays the truth.
 /// Every intake request asks it once and writes it once, so both go through a <see cref="CallCoalescer{TItem, TResult}"/>:
-/// concurrent requests share one statement instead of taking a round trip each.
+/// concurrent requests share one statement instead of taking a round trip each (a platform batch's call runs its own,
+/// <see cref="OwnStatementReports"/>).
 /// </summary>
 public sealed class IntakeLedger
 {
@@ -85,7 +86,7 @@ public sealed class IntakeLedger
     /// </summary>
     public const int OwnStatementReports = 100;
 
-    /// <summary>Which reports were accepted before (with their codes) and which reporters are registered, in one shared statement.</summary>
+    /// <summary>Which reports were accepted before (with their codes) and which reporters are registered: one statement, shared by concurrent small calls.</summary>
     public async Task<IntakeKnown> LookUpAsync(IntakeLookup lookup, CancellationToken cancellationToken) =>
         lookup.ReportIds.Count == 0 && lookup.Reporters.Count == 0 ? new IntakeKnown([], new HashSet<string>(StringComparer.Ordinal))
         : lookup.ReportIds.Count >= OwnStatementReports ? (await QueryAsync([lookup]).WaitAsync(cancellationToken))[0]
