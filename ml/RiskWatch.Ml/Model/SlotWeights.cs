@@ -6,7 +6,7 @@ namespace RiskWatch.Ml.Model;
 /// <summary>
 /// The learned signs' and the linear grade model's weights side by side, one row per feature slot, so that a report's
 /// few hundred slots are read once for both: a row is the sign and fact models' weights (up to 16 floats), then the
-/// grade classes' (up to 8), in 128 bytes on a 128-byte boundary (two adjacent cache lines, fetched together). Reading
+/// grade classes' (up to 8), padded to 32 floats: 128 bytes on a 128-byte boundary, two adjacent cache lines. Reading
 /// the two models from tables of their own cost two cache misses per slot in two passes; a tenth of a report's time
 /// went to the grade model's pass alone (ml/README.md, "Scoring speed"). 32 MB for the 2^18 text slots, in the pinned
 /// heap so the alignment holds. Read-only once built: safe from many threads.
