@@ -17,10 +17,9 @@ public sealed class LinearScores
     // and are summed in one instruction (5 classes in rows of 5 floats straddled a line every third row).
     private const int RowLength = 8;
 
-    private readonly float[] weightsBySlot;
     private readonly float[] biases;
 
-    // The rows, from the first 32-byte boundary of the (pinned, never moved) array.
+    // The rows, from the first 32-byte boundary of a pinned array (never moved).
     private readonly Memory<float> table;
 
     public LinearScores(IReadOnlyList<VBuffer<float>> weights, IReadOnlyList<float> biases)
@@ -34,8 +33,8 @@ public sealed class LinearScores
 
         Classes = weights.Count;
         this.biases = [.. biases];
-        (this.weightsBySlot, var start) = AlignedRows.Allocate(FeatureBuilder.Length * RowLength, RowLength * sizeof(float));
-        this.table = this.weightsBySlot.AsMemory(start, FeatureBuilder.Length * RowLength);
+        var (rows, start) = AlignedRows.Allocate(FeatureBuilder.Length * RowLength, RowLength * sizeof(float));
+        this.table = rows.AsMemory(start, FeatureBuilder.Length * RowLength);
         var table = this.table.Span;
         for (var c = 0; c < Classes; c++)
         {

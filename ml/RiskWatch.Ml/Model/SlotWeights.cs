@@ -27,14 +27,7 @@ internal sealed class SlotWeights
         this.learned = learned;
         this.grade = grade;
         (this.rows, this.start) = AlignedRows.Allocate(FeatureBuilder.Length * RowLength, RowLength * sizeof(float));
-        for (var k = 0; k < learned.Models.Count; k++)
-        {
-            var model = learned.Models[k];
-            for (var j = 0; j < model.Slots.Length; j++)
-            {
-                this.rows[this.start + (model.Slots[j] * RowLength) + k] = model.Weights[j];
-            }
-        }
+        learned.WriteWeightsBySlot(this.rows.AsSpan(this.start), RowLength);
 
         for (var slot = 0; slot < FeatureBuilder.Length; slot++)
         {
@@ -64,7 +57,7 @@ internal sealed class SlotWeights
         {
             var slot = indices[i];
             var row = table.Slice(slot * RowLength, RowLength);
-            var presence = Vector256.Create(slot < FeatureBuilder.TextSlots ? 1f : values[i]);
+            var presence = Vector256.Create(SignalModels.InputValue(slot, values[i]));
             low += presence * Vector256.Create(row);
             high += presence * Vector256.Create(row[8..]);
             gradeSum += Vector256.Create(values[i]) * Vector256.Create(row[MaxModels..]);

@@ -126,7 +126,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         for (var i = 0; i < indices.Length; i++)
         {
             var slot = indices[i];
-            var value = new Vector<float>(slot < FeatureBuilder.TextSlots ? 1f : values[i]);
+            var value = new Vector<float>(InputValue(slot, values[i]));
             var row = table.AsSpan(start + (slot * stride), stride);
             for (var k = 0; k < stride; k += lanes)
             {
@@ -136,6 +136,9 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
 
         FromSums(z, probabilities);
     }
+
+    /// <summary>What the models read of a feature slot: a text slot as present (1), whatever its value; a dense slot as it is.</summary>
+    internal static float InputValue(int slot, float value) => slot < FeatureBuilder.TextSlots ? 1f : value;
 
     /// <summary>Each model's probability from its weighted sum over a report's slots (<paramref name="sums"/>, by model).</summary>
     internal void FromSums(ReadOnlySpan<float> sums, Span<float> probabilities)
@@ -170,16 +173,21 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     {
         var stride = Stride;
         var (table, start) = AlignedRows.Allocate(FeatureBuilder.Length * stride, FloatsPerLine * sizeof(float));
+        WriteWeightsBySlot(table.AsSpan(start), stride);
+        return new SlotTable(table, start);
+    }
+
+    /// <summary>Writes model k's weight for slot s at <c>rows[s * rowLength + k]</c> (the rest of <paramref name="rows"/> is left as it is).</summary>
+    internal void WriteWeightsBySlot(Span<float> rows, int rowLength)
+    {
         for (var k = 0; k < Models.Count; k++)
         {
             var model = Models[k];
             for (var j = 0; j < model.Slots.Length; j++)
             {
-                table[start + (model.Slots[j] * stride) + k] = model.Weights[j];
+                rows[(model.Slots[j] * rowLength) + k] = model.Weights[j];
             }
         }
-
-        return new SlotTable(table, start);
     }
 
     private sealed record SlotTable(float[] Table, int Start);
@@ -237,10 +245,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
         var values = features.GetValues().ToArray();
         for (var i = 0; i < indices.Length; i++)
         {
-            if (indices[i] < FeatureBuilder.TextSlots)
-            {
-                values[i] = 1f;
-            }
+            values[i] = InputValue(indices[i], values[i]);
         }
 
         return new VBuffer<float>(features.Length, indices.Length, values, indices.ToArray());
