@@ -10,7 +10,13 @@ namespace RiskWatch.Data;
 /// </summary>
 /// <param name="run">Runs one batch; returns one result per item, in the items' order.</param>
 /// <param name="maxBatch">Most calls in one batch, which bounds one statement's size.</param>
-public sealed class CallCoalescer<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch = 512)
+/// <param name="runsAlone">
+/// Calls that run a batch of their own at once, beside any batch in flight (none when null): a call already large
+/// enough to be worth its round trip. Batches run one at a time, so large calls sharing them would do their work one
+/// after another, on one database connection.
+/// </param>
+public sealed class CallCoalescer<TItem, TResult>(
+    Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch = 512, Func<TItem, bool>? runsAlone = null)
 {
     private readonly ConcurrentQueue<(TItem Item, TaskCompletionSource<TResult> Done)> queue = new();
     private int draining;
@@ -21,6 +27,11 @@ public sealed class CallCoalescer<TItem, TResult>(Func<IReadOnlyList<TItem>, Tas
     /// </summary>
     public Task<TResult> RunAsync(TItem item, CancellationToken cancellationToken)
     {
+        if (runsAlone?.Invoke(item) == true)
+        {
+            return RunAloneAsync(item).WaitAsync(cancellationToken);
+        }
+
         // Completions go to the thread pool, so one caller's continuation never delays the batch after it.
         var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         queue.Enqueue((item, done));
@@ -31,6 +42,8 @@ public sealed class CallCoalescer<TItem, TResult>(Func<IReadOnlyList<TItem>, Tas
 
         return done.Task.WaitAsync(cancellationToken);
     }
+
+    private async Task<TResult> RunAloneAsync(TItem item) => (await run([item]))[0];
 
     private async Task DrainAsync()
     {

@@ -34,6 +34,37 @@ public sealed class CallCoalescerTests
     }
 
     [Fact]
+    public async Task A_call_that_runs_alone_does_not_wait_for_the_batch_in_flight_nor_join_the_next()
+    {
+        var batches = new List<IReadOnlyList<int>>();
+        var first = new TaskCompletionSource();
+        var coalescer = new CallCoalescer<int, int>(async items =>
+        {
+            lock (batches)
+            {
+                batches.Add(items);
+            }
+
+            if (Enumerable.Contains(items, 0))
+            {
+                await first.Task; // a small call's batch is still in flight while the large ones come
+            }
+
+            return items;
+        }, runsAlone: item => item >= 1000);
+
+        var small = coalescer.RunAsync(0, CancellationToken.None);
+        var large = new[] { coalescer.RunAsync(1000, CancellationToken.None), coalescer.RunAsync(2000, CancellationToken.None) };
+
+        // Without runsAlone they would wait behind the small call's batch, which never ends until released below.
+        Assert.Equal(new[] { 1000, 2000 }, await Task.WhenAll(large).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(small.IsCompleted);
+        first.SetResult();
+        Assert.Equal(0, await small);
+        Assert.Equal(new[] { "0", "1000", "2000" }, batches.Select(b => string.Join(',', b)));
+    }
+
+    [Fact]
     public async Task A_failed_batch_fails_each_of_its_calls_and_the_next_call_runs_again()
     {
         var fail = true;

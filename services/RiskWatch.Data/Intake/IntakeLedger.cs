@@ -57,8 +57,8 @@ public sealed class IntakeLedger
     public IntakeLedger(NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
-        lookups = new(QueryAsync);
-        records = new(WriteAsync);
+        lookups = new(QueryAsync, runsAlone: lookup => lookup.ReportIds.Count >= OwnStatementReports);
+        records = new(WriteAsync, runsAlone: entries => entries.Count >= OwnStatementReports);
     }
 
     public static class Statuses
@@ -80,26 +80,22 @@ public sealed class IntakeLedger
 
     /// <summary>
     /// A call with at least this many reports (a platform batch) runs a statement of its own instead of joining the
-    /// shared one: it already makes a round trip worth its cost, and the coalescer runs one statement at a time, so
-    /// platform batches sharing it did their ledger work one after another on one PostgreSQL backend, one core, with the
-    /// other core partly idle (docs/performance.md, platform batches).
+    /// shared one (the coalescer's <c>runsAlone</c>): it already makes a round trip worth its cost, and the coalescer runs
+    /// one statement at a time, so platform batches sharing it did their ledger work one after another on one PostgreSQL
+    /// backend, one core, with the other core partly idle (docs/performance.md, platform batches).
     /// </summary>
     public const int OwnStatementReports = 100;
 
     /// <summary>Which reports were accepted before (with their codes) and which reporters are registered: one statement, shared by concurrent small calls.</summary>
     public async Task<IntakeKnown> LookUpAsync(IntakeLookup lookup, CancellationToken cancellationToken) =>
-        lookup.ReportIds.Count == 0 && lookup.Reporters.Count == 0 ? new IntakeKnown([], new HashSet<string>(StringComparer.Ordinal))
-        : lookup.ReportIds.Count >= OwnStatementReports ? (await QueryAsync([lookup]).WaitAsync(cancellationToken))[0]
-        : await lookups.RunAsync(lookup, cancellationToken);
+        lookup.ReportIds.Count == 0 && lookup.Reporters.Count == 0
+            ? new IntakeKnown([], new HashSet<string>(StringComparer.Ordinal))
+            : await lookups.RunAsync(lookup, cancellationToken);
 
     /// <summary>Records acknowledged reports; ones already there are left as they are.</summary>
     public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
-        if (entries.Count >= OwnStatementReports)
-        {
-            await WriteAsync([entries]).WaitAsync(cancellationToken);
-        }
-        else if (entries.Count > 0)
+        if (entries.Count > 0)
         {
             await records.RunAsync(entries, cancellationToken);
         }
