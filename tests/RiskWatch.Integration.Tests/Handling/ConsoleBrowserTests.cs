@@ -278,12 +278,23 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture riskWatch)
         await up.Locator("form[id^=promote] button[type=submit]").ClickAsync();
         await Expect(up.Locator(".field-error")).ToHaveTextAsync("理由必须填写");
         await up.GetByLabel("理由", new() { Exact = true }).FillAsync("骑手说配送站也拖欠了十几个人的工资，不只是顾客投诉");
+        var no = page.Locator(".review-card", new() { HasText = dismissed });
+        var dismissReason = no.GetByLabel("理由（可不填）");
+        await dismissReason.FillAsync("顾客投诉，不涉及工人");
         await up.Locator("form[id^=promote] button[type=submit]").ClickAsync();
         await Expect(page.Locator("#review-status")).ToHaveTextAsync("已转为黄色预警");
         await Expect(page.Locator(".review-card", new() { HasText = promoted })).ToHaveCountAsync(0);
 
-        var no = page.Locator(".review-card", new() { HasText = dismissed });
-        await no.GetByLabel("理由（可不填）").FillAsync("顾客投诉，不涉及工人");
+        // The queue follows the street live (a new report to review appears when an alert of the street changes), and
+        // such a refresh takes neither the reason being typed nor the last confirmation from the responder.
+        var later = Station("review-later");
+        var laterCode = await riskWatch.SubmitAsync(TestReports.NoRisk(later));
+        await riskWatch.WaitForCountAsync("SELECT count(*) FROM report_reviews q JOIN intake_ledger l USING (report_id) WHERE l.tracking_code = ANY(@p)", new[] { laterCode }, 1);
+        await riskWatch.SubmitAsync(TestReports.About(Station("review-live"), "inf-0042"));
+        await Expect(page.Locator(".review-card", new() { HasText = later })).ToBeVisibleAsync();
+        await Expect(dismissReason).ToHaveValueAsync("顾客投诉，不涉及工人");
+        await Expect(page.Locator("#review-status")).ToHaveTextAsync("已转为黄色预警");
+
         await no.Locator("form[id^=dismiss] button[type=submit]").ClickAsync();
         await Expect(page.Locator("#review-status")).ToHaveTextAsync("已标记为不予处理");
 

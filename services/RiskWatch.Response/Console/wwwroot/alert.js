@@ -1,6 +1,6 @@
 // One alert: its header (grade, place, the team leading it, deadlines and escalations), the actions that fit its state,
 // why the model graded it so, its reports and its timeline in words.
-import { $, api, el, explain, field, form, showProblem } from './core.js';
+import { $, api, el, explain, field, form, latest, redraw, showProblem } from './core.js';
 import { lang, t } from './i18n.js';
 import { chinaTime } from './format.js';
 import { flags, gradeBadge, place, tick } from './list.js';
@@ -13,22 +13,31 @@ export function currentAlertId() {
   return m ? Number(m[1]) : null;
 }
 
-/** Loads and draws an alert; false when the session is gone. */
-export async function load(id, announce) {
+const begin = latest();
+
+/**
+ * Loads and draws an alert; false when the session is gone. Text typed into its forms survives a redraw of the same
+ * alert; a live refresh keeps the last status message.
+ */
+export async function load(id, announce, live = false) {
+  const current = begin();
   const answer = await api('GET', `/api/v1/alerts/${id}?lang=${lang()}`);
+  if (!current()) return true;
   const root = $('detail-body');
   if (answer.status === 401) return false;
   if (answer.status !== 200) {
     root.replaceChildren(el('p', { class: 'error', id: 'not-found', role: 'alert' }, answer.status === 404 ? t('notFound') : explain(answer).message));
     return true;
   }
-  const focused = document.activeElement?.id;
   const { alert: a, reports, timeline, team, timerEscalations } = answer.body;
-  shown = a;
   const assignees = ['new', 'acknowledged', 'in_handling'].includes(a.status) ? await api('GET', `/api/v1/alerts/${id}/assignees`) : { ok: false };
+  if (!current()) return true;
+  const same = shown?.id === a.id;
+  shown = a;
+  const status = live ? $('detail-status')?.textContent : announce;
   const reasons = [...new Set(reports.flatMap((r) => Array.isArray(r.reasons) ? r.reasons : []))];
   const escalated = timerEscalations > 0 ? 'timer' : a.deadlines.escalations > 0 ? 'manual' : '';
-  root.replaceChildren(
+  redraw(root, same,
     el('div', { class: `panel head grade-${a.grade}${escalated === 'timer' ? ' timer-escalated' : ''}`, id: 'alert-head', 'data-alert-id': a.id, 'data-status': a.status, 'data-grade': a.grade, 'data-escalated': escalated },
       el('h2', { id: 'alert-title', tabIndex: -1 }, gradeBadge(a.grade), ' ', el('span', { class: 'subject' }, a.subject), el('span', { class: 'alert-no' }, ` #${a.id}`)),
       el('p', { class: 'flags' }, ...flags(a, timerEscalations)),
@@ -42,7 +51,7 @@ export async function load(id, announce) {
         el('dt', {}, t('reports')), el('dd', {}, String(a.reportCount))),
       el('p', { class: 'muted' }, `${t('model')} ${a.modelVersion} · ${t('policy')} ${a.policyVersion}`),
       el('p', {}, el('a', { id: 'cap-link', href: `/api/v1/alerts/${a.id}/cap`, download: `riskwatch-alert-${a.id}.cap.xml` }, t('cap')))),
-    el('p', { id: 'detail-status', role: 'status', class: 'done' }, announce || ''),
+    el('p', { id: 'detail-status', role: 'status', class: 'done' }, status || ''),
     actions(a, assignees.ok ? assignees.body : []),
     el('div', { class: 'panel' }, el('h3', {}, t('reasons')), el('ul', { id: 'alert-reasons' }, ...reasons.map((r) => el('li', {}, r)))),
     el('div', { class: 'panel reports' }, el('h3', {}, t('reportsTitle')),
@@ -51,7 +60,6 @@ export async function load(id, announce) {
       el('ol', {}, ...timeline.map((e) => el('li', { 'data-kind': e.kind },
         el('time', { dateTime: e.at }, chinaTime(e.at, lang())), ' ', el('span', { class: 'event' }, e.text))))));
   tick();
-  if (focused && $(focused)) $(focused).focus();
   return true;
 }
 
@@ -80,6 +88,7 @@ async function post(id, action, body, formElement) {
     // A split opens a new alert: go there; everything else stays on this one.
     if (action === 'split') { location.hash = `#/alerts/${answer.body.id}`; return; }
     if (action === 'merge') { location.hash = `#/alerts/${answer.body.id}`; return; }
+    formElement?.reset();
     await load(id, t('done'));
     $('alert-title')?.focus();
     return;

@@ -77,9 +77,9 @@ function connect() {
 
 async function refresh(alertId) {
   const id = detail.currentAlertId();
-  if (section() === 'list') await guard(list.load());
-  else if (id !== null && id === alertId) await guard(detail.load(id));
-  else if (section() === 'review') await guard(review.load());
+  if (section() === 'list') await guard(list.load(true));
+  else if (id !== null && id === alertId) await guard(detail.load(id, undefined, true));
+  else if (section() === 'review') await guard(review.load(undefined, true));
 }
 
 function section() {

@@ -10,6 +10,25 @@ export function setSession(value) { session.csrf = value?.csrfToken ?? null; ses
 
 export function principal() { return session.principal; }
 
+/**
+ * Redraws a region, keeping where the responder's focus was and, with <keepTyped>, what they typed or chose in fields
+ * still on the page: a live refresh (an alert changed somewhere in their place) must not take a half-written reason
+ * from them. A form just submitted is reset by its caller first, so what it sent is not offered for sending twice.
+ */
+export function redraw(root, keepTyped, ...children) {
+  const typed = keepTyped ? [...root.querySelectorAll('input[id], select[id], textarea[id]')].map((n) => [n.id, n.value]) : [];
+  const focused = document.activeElement?.id;
+  root.replaceChildren(...children);
+  for (const [id, value] of typed) { const n = $(id); if (n && root.contains(n)) n.value = value; }
+  if (focused && $(focused)) $(focused).focus();
+}
+
+/** The latest of overlapping loads of one region wins: an answer that arrives after a newer request is dropped. */
+export function latest() {
+  let current = null;
+  return () => { const mine = Symbol('load'); current = mine; return () => current === mine; };
+}
+
 /** An element with attributes and children; strings become text nodes, never HTML. */
 export function el(tag, attrs, ...children) {
   const node = document.createElement(tag);

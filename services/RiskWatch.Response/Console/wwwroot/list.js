@@ -1,6 +1,6 @@
 // The triage list: most urgent deadline first by default; filters, search, counts per grade and district, and pages
 // fetched from the server, so ten thousand open alerts cost the browser one page. The list's state lives in the address.
-import { $, api, el, explain, toast } from './core.js';
+import { $, api, el, explain, latest, redraw, toast } from './core.js';
 import { lang, t } from './i18n.js';
 import { deadline, nextDeadline, readQuery, writeQuery } from './format.js';
 
@@ -9,7 +9,7 @@ const TIERS = ['street', 'district', 'city', 'joint'];
 const STATUSES = ['open', 'new', 'acknowledged', 'in_handling', 'resolved', 'closed', 'all'];
 const selected = new Set();
 let lastDistricts = [];
-let loading = null;
+const begin = latest();
 
 export function place(p) { return [p.city, p.district, p.street].filter(Boolean).join(' '); }
 
@@ -140,14 +140,13 @@ function pager(view) {
 }
 
 /** Fetches and draws the list for the address's filters. Returns false when the session is gone. */
-export async function load() {
+export async function load(live = false) {
   const q = query();
   const params = new URLSearchParams({ pageSize: '50' });
   for (const [k, v] of Object.entries(q)) params.set(k, v);
-  const mine = Symbol('load');
-  loading = mine;
+  const current = begin();
   const answer = await api('GET', `/api/v1/alerts/triage?${params}`);
-  if (loading !== mine) return true;
+  if (!current()) return true;
   if (answer.status === 401) return false;
   const root = $('list-body');
   if (!answer.ok) {
@@ -158,8 +157,7 @@ export async function load() {
   lastDistricts = view.districtCounts;
   const bulk = el('div', { id: 'bulk' }, el('button', { type: 'button', id: 'bulk-ack' }, ''), el('span', { id: 'bulk-result', role: 'status' }));
   bulk.querySelector('#bulk-ack').addEventListener('click', acknowledgeSelected);
-  const focusedId = document.activeElement?.id;
-  root.replaceChildren(
+  redraw(root, live,
     filters(q),
     counts(view, q),
     el('p', { id: 'summary', 'aria-live': 'polite' }, t('showing')(view.from, view.to, view.total)),
@@ -168,7 +166,6 @@ export async function load() {
     pager(view));
   for (const id of [...selected]) if (!view.items.some((i) => i.alert.id === id && i.alert.status === 'new')) selected.delete(id);
   bulkButton();
-  if (focusedId && $(focusedId)) $(focusedId).focus();
   tick();
   return true;
 }

@@ -1,18 +1,24 @@
 // The review queue: reports the model graded none, which opened no alert. A responder of the place dismisses one or
 // promotes it to an alert of the grade they choose (stored as feedback for the model).
-import { $, api, el, explain, field, form, showProblem } from './core.js';
+import { $, api, el, explain, field, form, latest, redraw, showProblem } from './core.js';
 import { lang, t } from './i18n.js';
 import { chinaTime } from './format.js';
 import { place } from './list.js';
 
-export async function load(announce) {
+const begin = latest();
+
+/** Loads and draws the queue; false when the session is gone. A live refresh keeps the last status message. */
+export async function load(announce, live = false) {
+  const current = begin();
   const answer = await api('GET', `/api/v1/reviews/?pageSize=100&lang=${lang()}`);
+  if (!current()) return true;
   if (answer.status === 401) return false;
   const root = $('review-body');
   if (!answer.ok) { root.replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(answer).message)); return true; }
   const page = answer.body;
-  root.replaceChildren(
-    el('p', { id: 'review-status', role: 'status', class: 'done' }, announce || ''),
+  const status = live ? $('review-status')?.textContent : announce;
+  redraw(root, true,
+    el('p', { id: 'review-status', role: 'status', class: 'done' }, status || ''),
     el('p', { id: 'review-summary' }, page.total === 0 ? t('reviewEmpty') : t('showing')(1, page.items.length, page.total)),
     el('ol', { id: 'reviews', class: 'cards' }, ...page.items.map(item)));
   return true;
@@ -40,6 +46,7 @@ function item(r) {
 async function decide(id, what, body, f, done) {
   const answer = await api('POST', `/api/v1/reviews/${id}/${what}`, body);
   if (answer.ok) {
+    f.reset();
     await load(done);
     $('review-status')?.focus();
     return;
