@@ -175,11 +175,14 @@ public static class BatchScorer
         writer.WriteEndArray();
     }
 
-    /// <summary><c>rule</c> when a policy floor raised the grade above the learned model's; otherwise <c>model</c>.</summary>
+    /// <summary>
+    /// <c>rule</c> when the grade is above the grade model's own and a policy floor of that grade fired (the floor raised
+    /// it, or the grade decision followed the floor); otherwise <c>model</c>.
+    /// </summary>
     public static string DecidedBy(GradePrediction prediction)
     {
         ArgumentNullException.ThrowIfNull(prediction);
-        return prediction.Grade > prediction.ModelGrade ? "rule" : "model";
+        return prediction.Grade > prediction.ModelGrade && prediction.Floors.Any(f => f.Grade == prediction.Grade) ? "rule" : "model";
     }
 
     private static string ErrorLine(int lineNumber, string? reportId, IReadOnlyList<FieldError> errors)

@@ -5,18 +5,18 @@ namespace RiskWatch.Ml;
 
 /// <summary>
 /// The model's grade for one report. <see cref="Probabilities"/> is indexed by (int)Grade and sums
-/// to 1; when a policy floor raised the grade, the probability of the grades below the floor has
-/// been moved onto the floor's grade so that the vector agrees with the grade.
+/// to 1: the grade decision's, or, for a model without one, the grade model's with the probability of the grades below a
+/// floor that raised the grade moved onto the floor's grade, so that the vector agrees with the grade.
 /// </summary>
 public sealed record GradePrediction(Grade Grade, float[] Probabilities, string ModelVersion)
 {
     /// <summary>The policy floors that fired, each with its reason.</summary>
     public IReadOnlyList<FiredFloor> Floors { get; init; } = [];
 
-    /// <summary>The grade the learned model alone gave, before floors.</summary>
+    /// <summary>The grade the learned grade model alone gave (its probabilities weighted by <see cref="RiskModel.GradeWeights"/>), before floors or the decision.</summary>
     public Grade ModelGrade { get; init; }
 
-    /// <summary>The learned model's probabilities (weighted by <see cref="RiskModel.GradeWeights"/>), before any floor moved them.</summary>
+    /// <summary>The grade model's own probabilities (by grade), as the grade decision reads them.</summary>
     public float[] ModelProbabilities { get; init; } = [];
 
     /// <summary>Each hard sign's probability (<see cref="HardSignalNames.All"/> order); empty for a model without sign models.</summary>

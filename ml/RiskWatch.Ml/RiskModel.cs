@@ -49,13 +49,14 @@ public sealed class RiskModel : IDisposable
     // every n-gram weight; the scorers then skip the n-grams altogether.
     private readonly SlotMask? textSlotsRead;
 
-    private RiskModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, ModelMetadata metadata, SignalModels? signals, SignalModels? facts)
+    private RiskModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, ModelMetadata metadata, SignalModels? signals, SignalModels? facts, GradeDecision? decision)
     {
         this.ml = ml;
         this.transformer = transformer;
         Metadata = metadata;
         Signals = signals;
         Facts = facts;
+        Decision = signals is null || facts is null ? null : decision;
         this.learned = signals is null ? facts : facts is null ? signals : signals.Concat(facts);
         var features = inputSchema.GetColumnOrNull(nameof(ModelInput.Features));
         if (features?.Type is not VectorDataViewType { Size: FeatureBuilder.Length })
@@ -76,6 +77,12 @@ public sealed class RiskModel : IDisposable
 
     /// <summary>The learned facts behind the number floors (<see cref="FactSigns"/>), which the grade model reads; null for a model trained without them.</summary>
     public SignalModels? Facts { get; }
+
+    /// <summary>
+    /// The last stage, which decides the grade from the stages before (<see cref="GradeDecision"/>); null for a model
+    /// trained without it, whose grade is the grade model's raised to the highest floor.
+    /// </summary>
+    public GradeDecision? Decision { get; }
 
     // The sign models followed by the fact models, read in one pass over a report's slots (one weight row per slot).
     private readonly SignalModels? learned;
@@ -219,6 +226,7 @@ public sealed class RiskModel : IDisposable
 
         ModelMetadata? metadata = null;
         SignalModels? signals, facts;
+        GradeDecision? decision = null;
         using (var zip = ZipFile.OpenRead(path))
         {
             if (zip.GetEntry(ModelTrainer.MetadataEntry) is { } entry)
@@ -239,9 +247,14 @@ public sealed class RiskModel : IDisposable
 
             signals = ReadLearned(zip, SignalModels.Entry, SignalModels.HardSignTargets);
             facts = ReadLearned(zip, SignalModels.FactsEntry, SignalModels.FactTargets);
+            if (zip.GetEntry(GradeDecision.Entry) is { } decisionEntry)
+            {
+                using var buffered = Buffered(decisionEntry);
+                decision = GradeDecision.Read(buffered);
+            }
         }
 
-        return new RiskModel(ml, transformer, inputSchema, metadata, signals, facts);
+        return new RiskModel(ml, transformer, inputSchema, metadata, signals, facts, decision);
     }
 
     private static SignalModels? ReadLearned(ZipArchive zip, string entryName, IReadOnlyList<int> targets)
@@ -251,11 +264,18 @@ public sealed class RiskModel : IDisposable
             return null;
         }
 
+        using var buffered = Buffered(entry);
+        return SignalModels.Read(buffered, targets);
+    }
+
+    /// <summary>An entry's bytes, read whole before they are parsed (a zip entry's stream inflates as it is read).</summary>
+    private static MemoryStream Buffered(ZipArchiveEntry entry)
+    {
         using var s = entry.Open();
-        using var buffered = new MemoryStream();
+        var buffered = new MemoryStream();
         s.CopyTo(buffered);
         buffered.Position = 0;
-        return SignalModels.Read(buffered, targets);
+        return buffered;
     }
 
     public GradePrediction Predict(ReportV1 report)
@@ -356,7 +376,6 @@ public sealed class RiskModel : IDisposable
         var scores = scorer.Score(signProbabilities, factProbabilities);
         var own = Normalise(scores);
         var none = own[(int)Core.Grading.Grade.None];
-        var p = Signals is null ? own : Reweighted(own);
         if (none >= SignFloorNoneLimit && Signals is not null)
         {
             // The grade model, which has read the sign probabilities too, is sure this is no labour matter: a sign detected
@@ -365,7 +384,16 @@ public sealed class RiskModel : IDisposable
         }
 
         var floors = GradeFloors.Evaluate(facts, detection.Floored, labourLikely: none < 0.5f, learnedFacts);
-        return Combine(p, facts, floors, detection) with
+        float[]? decided = null;
+        if (Decision is not null)
+        {
+            Span<float> inputs = stackalloc float[GradeDecision.InputCount];
+            GradeDecision.Inputs(own, signProbabilities, factProbabilities, report.Language == "en", inputs);
+            decided = new float[Grades.All.Count];
+            Decision.Decide(inputs, decided);
+        }
+
+        return Combine(own, Signals is null ? (float[])own.Clone() : Reweighted(own), decided, facts, floors, detection) with
         {
             SignProbabilities = [.. signProbabilities],
             FactProbabilities = [.. factProbabilities],
@@ -428,23 +456,36 @@ public sealed class RiskModel : IDisposable
         return p;
     }
 
-    private GradePrediction Combine(float[] modelProbabilities, ReportFacts facts, IReadOnlyList<FiredFloor> floors, SignDetection detection)
+    /// <summary>
+    /// The grade and its reasons. With a grade decision, its grade, raised to the highest floor on numbers (the decision
+    /// may overrule the sign models' floors, which it reads, but not the counts, sums and times MODEL-211 names); a sign
+    /// whose floor it did not follow is only flagged. Without one, the grade model's (weighted) grade raised to the
+    /// highest floor. A raised grade takes the probability of the grades under it, so that the vector agrees with it.
+    /// </summary>
+    private GradePrediction Combine(float[] own, float[] weighted, float[]? decided, ReportFacts facts, IReadOnlyList<FiredFloor> floors, SignDetection detection)
     {
-        var p = (float[])modelProbabilities.Clone();
-        var modelGrade = ArgMax(p);
-        var floor = GradeFloors.Highest(floors);
-        var grade = Grades.Max(modelGrade, floor);
-        if (floor > modelGrade)
+        var modelGrade = ArgMax(weighted);
+        float[] p;
+        Grade grade;
+        if (decided is not null)
         {
-            // Move the mass of the grades under the floor onto the floor, so the vector agrees with the grade.
-            var moved = 0f;
-            for (var g = 0; g < (int)floor; g++)
+            grade = GradeFloors.UnderDecision(ArgMax(decided), floors);
+            var unheeded = HardSignals.None;
+            foreach (var f in floors)
             {
-                moved += p[g];
-                p[g] = 0;
+                if (f.Grade > grade)
+                {
+                    unheeded |= HardSignalNames.All.FirstOrDefault(s => s.ToWire() == f.Rule);
+                }
             }
 
-            p[(int)floor] = Math.Min(1f, p[(int)floor] + moved); // float rounding can sum a hair over 1
+            p = Raised(decided, grade);
+            detection = new SignDetection(detection.Flagged | (detection.Floored & unheeded), detection.Floored & ~unheeded);
+        }
+        else
+        {
+            grade = Grades.Max(modelGrade, GradeFloors.Highest(floors));
+            p = Raised(weighted, grade);
         }
 
         // The floors that decided the grade, then each sign the sign models are unsure of (flagged, not floored: a person
@@ -464,7 +505,7 @@ public sealed class RiskModel : IDisposable
         {
             Floors = floors,
             ModelGrade = modelGrade,
-            ModelProbabilities = modelProbabilities,
+            ModelProbabilities = own,
             Signs = detection.Floored,
             FlaggedSigns = detection.Flagged & ~detection.Floored,
             Reasons = reasons,
@@ -532,6 +573,26 @@ public sealed class RiskModel : IDisposable
         }
 
         return ngrams.TryGetValue(j, out var gram) ? $"text \"{gram}\"" : $"text slot {j}";
+    }
+
+    /// <summary><paramref name="probabilities"/>, or when its own grade is below <paramref name="grade"/> a copy with the mass of the grades under <paramref name="grade"/> moved onto it.</summary>
+    private static float[] Raised(float[] probabilities, Grade grade)
+    {
+        if (ArgMax(probabilities) >= grade)
+        {
+            return probabilities;
+        }
+
+        var p = (float[])probabilities.Clone();
+        var moved = 0f;
+        for (var g = 0; g < (int)grade; g++)
+        {
+            moved += p[g];
+            p[g] = 0;
+        }
+
+        p[(int)grade] = Math.Min(1f, p[(int)grade] + moved); // float rounding can sum a hair over 1
+        return p;
     }
 
     private static Grade ArgMax(float[] p)

@@ -10,6 +10,21 @@ public sealed class GradeFloorsTests
     private static Grade Floor(ReportV1 report) => GradeFloors.Highest(GradeFloors.Evaluate(report));
 
     [Theory]
+    [InlineData("orange", "death:red", "orange")]           // the decision read the sign model and judged it: it may overrule a sign
+    [InlineData("orange", "several_serious_injuries:red", "orange")]
+    [InlineData("orange", "large_action_within_48h:red", "red")] // not the numbers MODEL-211 names
+    [InlineData("blue", "100_workers:orange", "orange")]
+    [InlineData("none", "death:red", "red")]                // and not a report a floor holds to be a risk into no alert
+    [InlineData("none", "serious_injury:orange", "orange")]
+    [InlineData("none", "", "none")]
+    [InlineData("red", "100_workers:orange", "red")]        // floors only raise
+    public void Under_a_grade_decision_sign_floors_may_be_overruled_but_number_floors_and_alerting_may_not(string decided, string floor, string expected)
+    {
+        var fired = floor.Length == 0 ? [] : new[] { new FiredFloor(floor.Split(':')[0], Grades.Parse(floor.Split(':')[1]), new GradeReason("原因", "reason")) };
+        Assert.Equal(Grades.Parse(expected), GradeFloors.UnderDecision(Grades.Parse(decided), fired));
+    }
+
+    [Theory]
     [InlineData("他说再不给钱就从楼上跳下去", "self_harm")]
     [InlineData("A courier threatened to jump off the roof over unpaid wages", "self_harm")]
     [InlineData("一名骑手送餐途中被车撞了，人没了", "death")]

@@ -11,7 +11,8 @@ public sealed class TreeModelTests : IDisposable
     [Fact]
     public void A_lightgbm_model_scores_as_ml_net_does_and_batches_equal_single_predictions()
     {
-        // The generated corpus carries no sign labels, so this model has no sign models: the engine alone decides.
+        // The generated corpus carries no sign labels, so this model has no sign models and no grade decision: its grade is
+        // the engine's, raised to the highest floor.
         var corpus = LabelledCorpus.Read(RepoPaths.Corpus);
         var path = Path.Combine(folder, "model.zip");
         var examples = corpus.Take(1200).Select(r => new TrainingExample(r.Report, r.Label, null, WrittenCorpus.GeneratedWriter)).ToList();
@@ -19,6 +20,7 @@ public sealed class TreeModelTests : IDisposable
         using var model = RiskModel.Load(path);
         Assert.Equal(FeatureBuilder.TextSlots, model.TextSlotsRead);
         Assert.Null(model.Signals);
+        Assert.Null(model.Decision);
 
         var ml = new MLContext(seed: 211);
         using var engine = ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(ml.Model.Load(path, out _));
@@ -29,6 +31,8 @@ public sealed class TreeModelTests : IDisposable
         {
             var single = model.Predict(held[i].Report);
             Assert.Equal(single.Probabilities, batch[i].Probabilities, (a, b) => Math.Abs(a - b) < 1e-6);
+            Assert.True(single.Grade >= single.ModelGrade);
+            Assert.All(single.Floors, f => Assert.True(single.Grade >= f.Grade));
             if (single.Grade == single.ModelGrade)
             {
                 var score = engine.Predict(FeatureBuilder.Build(held[i].Report, ReportFacts.Of(held[i].Report))).Score;

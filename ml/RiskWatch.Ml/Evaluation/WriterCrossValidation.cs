@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RiskWatch.Core.Grading;
+using RiskWatch.Ml.Grading;
+using RiskWatch.Ml.Model;
 using RiskWatch.Ml.Signals;
 
 namespace RiskWatch.Ml.Evaluation;
@@ -69,6 +71,7 @@ public sealed record CrossValidationReport(
                 label = example.Label.ToWire(),
                 labelSigns = example.Signals is { } s ? Names(s) : null,
                 grade = p.Grade.ToWire(),
+                probabilities = p.Probabilities,
                 modelGrade = p.ModelGrade.ToWire(),
                 modelProbabilities = p.ModelProbabilities,
                 floors = p.Floors.Select(f => $"{f.Rule}:{f.Grade.ToWire()}"),
@@ -143,14 +146,13 @@ public static class WriterCrossValidation
             : writers.Select((w, i) => (w, i)).GroupBy(x => x.i % groups).Select(g => (IReadOnlyList<string>)g.Select(x => x.w).ToList()).ToList();
         Directory.CreateDirectory(workDirectory);
         var predictions = new List<(TrainingExample, GradePrediction)>();
-        var byWriter = new List<WriterScore>();
         foreach (var fold in folds)
         {
             var sw = Stopwatch.StartNew();
             var name = string.Join('-', fold);
             var train = examples.Where(e => !fold.Contains(e.Writer)).ToList();
             var path = Path.Combine(workDirectory, $"without-{name}.zip");
-            ModelTrainer.Train(train, "lowo-" + name, path, options with { Version = "lowo-" + name });
+            ModelTrainer.Train(train, "lowo-" + name, path, options with { Version = "lowo-" + name, Decision = false });
             using (var model = RiskModel.Load(path))
             {
                 foreach (var writer in fold)
@@ -159,15 +161,24 @@ public static class WriterCrossValidation
                     var graded = model.PredictBatch(heldOut.Select(e => e.Report).ToList());
                     predictions.AddRange(heldOut.Zip(graded));
                     var result = ModelEvaluator.FromPairs(heldOut.Select((e, i) => (e.Label, graded[i].Grade)));
-                    byWriter.Add(new WriterScore(writer, Language(heldOut), result));
                     log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                        $"{writer}: {heldOut.Count} reports, macro-F1 {result.MacroF1:F3}, red recall {result.RedRecall:F3} ({sw.Elapsed.TotalSeconds:F0} s)"));
+                        $"{writer}: {heldOut.Count} reports, macro-F1 {result.MacroF1:F3}, red recall {result.RedRecall:F3} before the decision ({sw.Elapsed.TotalSeconds:F0} s)"));
                 }
             }
 
             File.Delete(path);
         }
 
+        if (options.Decision)
+        {
+            predictions = Decided(predictions, folds, options);
+        }
+
+        var byWriter = writers.Select(writer =>
+        {
+            var own = predictions.Where(p => p.Item1.Writer == writer).ToList();
+            return new WriterScore(writer, Language(own.Select(p => p.Item1).ToList()), ModelEvaluator.FromPairs(own.Select(p => (p.Item1.Label, p.Item2.Grade))));
+        }).ToList();
         var all = ModelEvaluator.FromPairs(predictions.Select(p => (p.Item1.Label, p.Item2.Grade)));
         var byLanguage = predictions.GroupBy(p => p.Item1.Report.Language ?? "?", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => ModelEvaluator.FromPairs(g.Select(p => (p.Item1.Label, p.Item2.Grade))), StringComparer.Ordinal);
@@ -180,6 +191,51 @@ public static class WriterCrossValidation
             .Select(sign => new SignFigures(sign, Count(sign, p => p.Signs | p.FlaggedSigns), Count(sign, p => p.Signs)))
             .ToList();
         return new CrossValidationReport(all, byLanguage, byWriter, signs, predictions);
+    }
+
+    /// <summary>
+    /// The grade decision for each fold, trained as <see cref="ModelTrainer"/> trains it (on figures of writers the stages
+    /// before had not read), here on the other folds' held-out figures, then applied to the fold's: the decision never
+    /// sees the writers it grades. Predictions without learned signs stay as they are.
+    /// </summary>
+    private static List<(TrainingExample, GradePrediction)> Decided(
+        List<(TrainingExample Example, GradePrediction Prediction)> predictions, IReadOnlyList<IReadOnlyList<string>> folds, TrainingOptions options)
+    {
+        static float[]? Inputs((TrainingExample Example, GradePrediction Prediction) p)
+        {
+            if (p.Prediction.SignProbabilities.Length == 0 || p.Prediction.FactProbabilities.Length == 0)
+            {
+                return null;
+            }
+
+            var inputs = new float[GradeDecision.InputCount];
+            GradeDecision.Inputs(p.Prediction.ModelProbabilities, p.Prediction.SignProbabilities, p.Prediction.FactProbabilities, p.Example.Report.Language == "en", inputs);
+            return inputs;
+        }
+
+        var inputs = predictions.Select(Inputs).ToList();
+        var decided = predictions.ToList();
+        foreach (var fold in folds)
+        {
+            var rows = predictions.Select((p, i) => (p, i)).Where(x => inputs[x.i] is not null && !fold.Contains(x.p.Example.Writer))
+                .Select(x => (inputs[x.i]!, x.p.Example.Label)).ToList();
+            if (GradeDecision.Train(rows, options.Seed, options.Threads) is not { } decision)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < predictions.Count; i++)
+            {
+                if (inputs[i] is { } x && fold.Contains(predictions[i].Example.Writer))
+                {
+                    var probabilities = new float[Grades.All.Count];
+                    var grade = GradeFloors.UnderDecision(decision.Decide(x, probabilities), predictions[i].Prediction.Floors);
+                    decided[i] = (predictions[i].Example, predictions[i].Prediction with { Grade = grade, Probabilities = probabilities });
+                }
+            }
+        }
+
+        return decided;
     }
 
     /// <summary>

@@ -143,6 +143,33 @@ public static class GradeFloors
     private static string Format(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The highest grade among fired floors, or <see cref="Grade.None"/> when none fired.</summary>
+    /// <summary>
+    /// The grade when a grade decision (which reads the sign models itself) has said <paramref name="decided"/>: it may
+    /// overrule a floor that stands on a hard sign, but not one on the numbers MODEL-211 names (workers, money, an action
+    /// within 48 hours, a group acting together), and it may not dismiss a report any floor holds to be a risk: a report
+    /// it grades <c>none</c> takes the highest floor. "No alert" is the costly answer; the decision weighs how grave a
+    /// risk is, not whether a sign the floors found is there.
+    /// </summary>
+    public static Grade UnderDecision(Grade decided, IReadOnlyList<FiredFloor> fired)
+    {
+        ArgumentNullException.ThrowIfNull(fired);
+        if (decided == Grade.None)
+        {
+            return Highest(fired);
+        }
+
+        var g = decided;
+        foreach (var f in fired)
+        {
+            if (f.Rule != "several_serious_injuries" && !HardSignalNames.All.Any(s => s.ToWire() == f.Rule))
+            {
+                g = Grades.Max(g, f.Grade);
+            }
+        }
+
+        return g;
+    }
+
     public static Grade Highest(IReadOnlyList<FiredFloor> fired)
     {
         ArgumentNullException.ThrowIfNull(fired);
