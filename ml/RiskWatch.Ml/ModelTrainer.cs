@@ -273,7 +273,7 @@ public static class ModelTrainer
     }
 
     /// <summary>Scores as probabilities that sum to 1 (a multiclass trainer's scores are already nearly so).</summary>
-    internal static float[] Probabilities(ReadOnlySpan<float> scores)
+    private static float[] Probabilities(ReadOnlySpan<float> scores)
     {
         var p = new float[scores.Length];
         var sum = 0f;

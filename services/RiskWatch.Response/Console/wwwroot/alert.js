@@ -14,12 +14,15 @@ export function currentAlertId() {
 }
 
 const begin = latest();
+// The last confirmation, kept from the load that announced it: a live refresh that overtakes that load still shows it.
+let status = '';
 
 /**
  * Loads and draws an alert; false when the session is gone. Text typed into its forms survives a redraw of the same
  * alert; a live refresh keeps the last status message.
  */
 export async function load(id, announce, live = false) {
+  if (!live) status = announce || '';
   const current = begin();
   const answer = await api('GET', `/api/v1/alerts/${id}?lang=${lang()}`);
   if (!current()) return true;
@@ -34,7 +37,6 @@ export async function load(id, announce, live = false) {
   if (!current()) return true;
   const same = shown?.id === a.id;
   shown = a;
-  const status = live ? $('detail-status')?.textContent : announce;
   const reasons = [...new Set(reports.flatMap((r) => Array.isArray(r.reasons) ? r.reasons : []))];
   const escalated = timerEscalations > 0 ? 'timer' : a.deadlines.escalations > 0 ? 'manual' : '';
   redraw(root, same,
@@ -51,7 +53,7 @@ export async function load(id, announce, live = false) {
         el('dt', {}, t('reports')), el('dd', {}, String(a.reportCount))),
       el('p', { class: 'muted' }, `${t('model')} ${a.modelVersion} · ${t('policy')} ${a.policyVersion}`),
       el('p', {}, el('a', { id: 'cap-link', href: `/api/v1/alerts/${a.id}/cap`, download: `riskwatch-alert-${a.id}.cap.xml` }, t('cap')))),
-    el('p', { id: 'detail-status', role: 'status', class: 'done' }, status || ''),
+    el('p', { id: 'detail-status', role: 'status', class: 'done' }, status),
     actions(a, assignees.ok ? assignees.body : []),
     el('div', { class: 'panel' }, el('h3', {}, t('reasons')), el('ul', { id: 'alert-reasons' }, ...reasons.map((r) => el('li', {}, r)))),
     el('div', { class: 'panel reports' }, el('h3', {}, t('reportsTitle')),

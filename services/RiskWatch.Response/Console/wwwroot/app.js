@@ -77,7 +77,7 @@ function connect() {
 
 async function refresh(alertId) {
   const id = detail.currentAlertId();
-  if (section() === 'list') await guard(list.load(true));
+  if (section() === 'list') await guard(list.load());
   else if (id !== null && id === alertId) await guard(detail.load(id, undefined, true));
   else if (section() === 'review') await guard(review.load(undefined, true));
 }

@@ -140,7 +140,7 @@ function pager(view) {
 }
 
 /** Fetches and draws the list for the address's filters. Returns false when the session is gone. */
-export async function load(live = false) {
+export async function load() {
   const q = query();
   const params = new URLSearchParams({ pageSize: '50' });
   for (const [k, v] of Object.entries(q)) params.set(k, v);
@@ -157,7 +157,9 @@ export async function load(live = false) {
   lastDistricts = view.districtCounts;
   const bulk = el('div', { id: 'bulk' }, el('button', { type: 'button', id: 'bulk-ack' }, ''), el('span', { id: 'bulk-result', role: 'status' }));
   bulk.querySelector('#bulk-ack').addEventListener('click', acknowledgeSelected);
-  redraw(root, live,
+  // The filters are drawn from the address, not kept from the page: a field typed into but not applied must not slip
+  // into the next filter change.
+  redraw(root, false,
     filters(q),
     counts(view, q),
     el('p', { id: 'summary', 'aria-live': 'polite' }, t('showing')(view.from, view.to, view.total)),

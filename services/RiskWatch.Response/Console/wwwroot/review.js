@@ -6,9 +6,12 @@ import { chinaTime } from './format.js';
 import { place } from './list.js';
 
 const begin = latest();
+// The last confirmation, kept from the load that announced it: a live refresh that overtakes that load still shows it.
+let status = '';
 
 /** Loads and draws the queue; false when the session is gone. A live refresh keeps the last status message. */
 export async function load(announce, live = false) {
+  if (!live) status = announce || '';
   const current = begin();
   const answer = await api('GET', `/api/v1/reviews/?pageSize=100&lang=${lang()}`);
   if (!current()) return true;
@@ -16,9 +19,8 @@ export async function load(announce, live = false) {
   const root = $('review-body');
   if (!answer.ok) { root.replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(answer).message)); return true; }
   const page = answer.body;
-  const status = live ? $('review-status')?.textContent : announce;
   redraw(root, true,
-    el('p', { id: 'review-status', role: 'status', class: 'done' }, status || ''),
+    el('p', { id: 'review-status', role: 'status', class: 'done' }, status),
     el('p', { id: 'review-summary' }, page.total === 0 ? t('reviewEmpty') : t('showing')(1, page.items.length, page.total)),
     el('ol', { id: 'reviews', class: 'cards' }, ...page.items.map(item)));
   return true;
