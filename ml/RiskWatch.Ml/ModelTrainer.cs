@@ -113,9 +113,9 @@ public static class ModelTrainer
 
         var sw = Stopwatch.StartNew();
         var features = examples.Select(e => Features(e.Report)).ToList();
-        var (signals, signProbabilities) = TrainLearnedSigns(
+        var (signals, signProbabilities, signGroups) = TrainLearnedSigns(
             examples, features, e => e.Signals is { } s ? (int)s : null, SignalModels.HardSignTargets, SignalModels.FloorPrecision, options);
-        var (facts, factProbabilities) = TrainLearnedSigns(
+        var (facts, factProbabilities, _) = TrainLearnedSigns(
             examples, features, e => e.Facts is { } f ? (int)f : null, SignalModels.FactTargets, SignalModels.FactFloorPrecision, options);
         var ml = new MLContext(options.Seed);
         var data = ml.Data.LoadFromEnumerable(examples.Select((e, i) => new ModelInput
@@ -125,7 +125,7 @@ public static class ModelTrainer
         }));
         var model = BuildPipeline(ml, options).Fit(data);
         var decision = options.Decision && signals is not null && facts is not null
-            ? TrainDecision(ml, examples, features, signProbabilities, factProbabilities, options)
+            ? TrainDecision(ml, examples, features, signGroups, signProbabilities, factProbabilities, options)
             : null;
 
         var now = options.Now ?? DateTimeOffset.UtcNow;
@@ -176,23 +176,30 @@ public static class ModelTrainer
     /// (<see cref="TrainingOptions.ThresholdFolds"/> groups of writers, each scored by models trained without it), so the
     /// threshold reflects writers the model has not read. Also each example's probabilities for the grade model to learn
     /// from: the held-out scores for labelled examples (as the grade model will see them on new reports), the final
-    /// models' for the rest. Null models and zeros without labels.
+    /// models' for the rest; and each example's writer group (-1 for an example without labels). Null models and zeros
+    /// without labels.
     /// </summary>
-    private static (SignalModels? Models, float[][] Probabilities) TrainLearnedSigns(
+    private static (SignalModels? Models, float[][] Probabilities, int[] GroupOf) TrainLearnedSigns(
         IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features, Func<TrainingExample, int?> labels,
         IReadOnlyList<int> targets, double floorPrecision, TrainingOptions options)
     {
         var probabilities = examples.Select(_ => new float[targets.Count]).ToArray();
+        var groupOf = Enumerable.Repeat(-1, examples.Count).ToArray();
         var labelled = Enumerable.Range(0, examples.Count).Where(i => labels(examples[i]) is not null).ToList();
         if (labelled.Count == 0)
         {
-            return (null, probabilities);
+            return (null, probabilities, groupOf);
         }
 
         var rows = labelled.Select(i => (features[i], labels(examples[i])!.Value)).ToList();
         var final = SignalModels.Train(rows, targets, options.Seed, options.Threads);
         var heldOut = new bool[examples.Count];
         var groups = WriterGroups(labelled.Select(i => examples[i]).ToList(), options.ThresholdFolds);
+        for (var n = 0; n < labelled.Count; n++)
+        {
+            groupOf[labelled[n]] = groups[n];
+        }
+
         if (groups.Max() >= 1)
         {
             var scores = new List<(float[] Probabilities, int Labels)>(labelled.Count);
@@ -222,29 +229,23 @@ public static class ModelTrainer
             }
         }
 
-        return (final, probabilities);
+        return (final, probabilities, groupOf);
     }
 
     /// <summary>
     /// The grade decision, trained on the written examples' held-out figures: for each writer group, the grade model
     /// trained without the group grades it, beside the sign and fact probabilities it got from models trained without it
-    /// (<see cref="TrainLearnedSigns"/>, same groups). Null with fewer than two groups.
+    /// (<see cref="TrainLearnedSigns"/>: <paramref name="groupOf"/> are the sign models' writer groups). Null with fewer
+    /// than two groups.
     /// </summary>
     private static GradeDecision? TrainDecision(
-        MLContext ml, IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features,
+        MLContext ml, IReadOnlyList<TrainingExample> examples, IReadOnlyList<VBuffer<float>> features, int[] groupOf,
         float[][] signProbabilities, float[][] factProbabilities, TrainingOptions options)
     {
-        var labelled = Enumerable.Range(0, examples.Count).Where(i => examples[i].Signals is not null).ToList();
-        var groups = WriterGroups(labelled.Select(i => examples[i]).ToList(), options.ThresholdFolds);
-        if (labelled.Count == 0 || groups.Max() < 1)
+        var groupCount = groupOf.Max() + 1;
+        if (groupCount < 2)
         {
             return null;
-        }
-
-        var groupOf = Enumerable.Repeat(-1, examples.Count).ToArray();
-        for (var n = 0; n < labelled.Count; n++)
-        {
-            groupOf[labelled[n]] = groups[n];
         }
 
         ModelInput Input(int i) => new()
@@ -253,18 +254,17 @@ public static class ModelTrainer
             Features = FeatureBuilder.WithLearnedSigns(features[i], signProbabilities[i], factProbabilities[i]),
         };
 
-        var rows = new List<(float[] Inputs, Grade Label)>(labelled.Count);
-        for (var g = 0; g <= groups.Max(); g++)
+        var rows = new List<(float[] Inputs, Grade Label)>();
+        for (var g = 0; g < groupCount; g++)
         {
             var fold = BuildPipeline(ml, options).Fit(ml.Data.LoadFromEnumerable(
                 Enumerable.Range(0, examples.Count).Where(i => groupOf[i] != g).Select(Input)));
-            var heldOut = labelled.Where(i => groupOf[i] == g).ToList();
+            var heldOut = Enumerable.Range(0, examples.Count).Where(i => groupOf[i] == g).ToList();
             var scored = ml.Data.CreateEnumerable<ScoreRow>(fold.Transform(ml.Data.LoadFromEnumerable(heldOut.Select(Input))), reuseRowObject: false);
             foreach (var (i, score) in heldOut.Zip(scored))
             {
-                // Score slot k is grade k: the label keys follow Grades.All (BuildPipeline).
                 var inputs = new float[GradeDecision.InputCount];
-                GradeDecision.Inputs(Probabilities(score.Score), signProbabilities[i], factProbabilities[i], examples[i].Report.Language == "en", inputs);
+                GradeDecision.Inputs(RiskModel.Normalise(score.Score, SlotIsGrade), signProbabilities[i], factProbabilities[i], examples[i].Report.Language == "en", inputs);
                 rows.Add((inputs, examples[i].Label));
             }
         }
@@ -272,24 +272,8 @@ public static class ModelTrainer
         return GradeDecision.Train(rows, options.Seed, options.Threads);
     }
 
-    /// <summary>Scores as probabilities that sum to 1 (a multiclass trainer's scores are already nearly so).</summary>
-    private static float[] Probabilities(ReadOnlySpan<float> scores)
-    {
-        var p = new float[scores.Length];
-        var sum = 0f;
-        for (var k = 0; k < p.Length; k++)
-        {
-            p[k] = float.IsFinite(scores[k]) ? Math.Max(0, scores[k]) : 0;
-            sum += p[k];
-        }
-
-        for (var k = 0; k < p.Length; k++)
-        {
-            p[k] = sum > 0 ? p[k] / sum : 1f / p.Length;
-        }
-
-        return p;
-    }
+    // Score slot k is grade k: the label keys follow Grades.All (BuildPipeline).
+    private static readonly Grade[] SlotIsGrade = [.. Grades.All];
 
     private sealed class ScoreRow
     {

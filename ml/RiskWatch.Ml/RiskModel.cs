@@ -374,7 +374,7 @@ public sealed class RiskModel : IDisposable
         var signProbabilities = scorer.LearnedProbabilities.AsSpan(0, signCount);
         var factProbabilities = scorer.LearnedProbabilities.AsSpan(signCount, Facts?.Models.Count ?? 0);
         var scores = scorer.Score(signProbabilities, factProbabilities);
-        var own = Normalise(scores);
+        var own = Normalise(scores, slotGrades);
         var none = own[(int)Core.Grading.Grade.None];
         if (none >= SignFloorNoneLimit && Signals is not null)
         {
@@ -429,8 +429,11 @@ public sealed class RiskModel : IDisposable
         return p;
     }
 
-    /// <summary>The model's scores (by score slot) as probabilities indexed by grade.</summary>
-    private float[] Normalise(float[] scores)
+    /// <summary>
+    /// A multiclass model's scores (by score slot; slot i is grade <paramref name="slotGrades"/>[i]) as probabilities indexed
+    /// by grade that sum to 1 (the trainer's scores are already nearly so).
+    /// </summary>
+    internal static float[] Normalise(ReadOnlySpan<float> scores, ReadOnlySpan<Grade> slotGrades)
     {
         var p = new float[Grades.All.Count];
         var sum = 0f;
@@ -459,7 +462,7 @@ public sealed class RiskModel : IDisposable
     /// <summary>
     /// The grade and its reasons. With a grade decision, its grade, raised to the highest floor on numbers (the decision
     /// may overrule the sign models' floors, which it reads, but not the counts, sums and times MODEL-211 names); a sign
-    /// whose floor it did not follow is only flagged. Without one, the grade model's (weighted) grade raised to the
+    /// whose own grade it did not reach is only flagged. Without one, the grade model's (weighted) grade raised to the
     /// highest floor. A raised grade takes the probability of the grades under it, so that the vector agrees with it.
     /// </summary>
     private GradePrediction Combine(float[] own, float[] weighted, float[]? decided, ReportFacts facts, IReadOnlyList<FiredFloor> floors, SignDetection detection)
@@ -471,11 +474,11 @@ public sealed class RiskModel : IDisposable
         {
             grade = GradeFloors.UnderDecision(ArgMax(decided), floors);
             var unheeded = HardSignals.None;
-            foreach (var f in floors)
+            foreach (var sign in HardSignalNames.All)
             {
-                if (f.Grade > grade)
+                if ((detection.Floored & sign) != 0 && GradeFloors.GradeOf(sign) > grade)
                 {
-                    unheeded |= HardSignalNames.All.FirstOrDefault(s => s.ToWire() == f.Rule);
+                    unheeded |= sign;
                 }
             }
 

@@ -25,6 +25,31 @@ public sealed class GradeFloorsTests
     }
 
     [Theory]
+    [InlineData("death", "red")]
+    [InlineData("self_harm", "red")]
+    [InlineData("violence", "red")]
+    [InlineData("arrest", "red")]
+    [InlineData("road_block", "red")]
+    [InlineData("office_gathering", "red")]
+    [InlineData("serious_injury", "orange")]
+    public void A_hard_sign_by_itself_makes_a_report_red_or_orange_for_one_serious_injury(string sign, string grade)
+    {
+        var parsed = HardSignalNames.All.Single(s => s.ToWire() == sign);
+        Assert.Equal(Grades.Parse(grade), GradeFloors.GradeOf(parsed));
+        Assert.Equal(Grades.Parse(grade), GradeFloors.Highest(GradeFloors.Evaluate(ReportFacts.Of(Reports.Informant("有情况")), parsed)));
+    }
+
+    [Theory]
+    [InlineData("death", true)]
+    [InlineData("serious_injury", true)]
+    [InlineData("several_serious_injuries", true)]
+    [InlineData("large_action_within_48h", false)]
+    [InlineData("arrears_5m", false)]
+    [InlineData("group_action", false)]
+    public void Only_floors_on_what_the_sign_models_read_stand_on_a_sign(string rule, bool onSign) =>
+        Assert.Equal(onSign, GradeFloors.StandsOnSign(new FiredFloor(rule, Grade.Red, new GradeReason("原因", "reason"))));
+
+    [Theory]
     [InlineData("他说再不给钱就从楼上跳下去", "self_harm")]
     [InlineData("A courier threatened to jump off the roof over unpaid wages", "self_harm")]
     [InlineData("一名骑手送餐途中被车撞了，人没了", "death")]

@@ -76,7 +76,7 @@ public static class GradeFloors
         var severalInjured = injured && (s.MultipleInjuries || (learned & FactSigns.TwoOrMoreWorkers) != 0);
         if (severalInjured)
         {
-            fired.Add(new("several_serious_injuries", Grade.Red, new("多名工人重伤", "several workers seriously injured")));
+            fired.Add(new(SeveralSeriousInjuries, Grade.Red, new("多名工人重伤", "several workers seriously injured")));
         }
 
         var imminent = facts.Action == ActionStatus.Underway || (facts.Action == ActionStatus.Planned && (facts.HoursUntilAction ?? 0) <= ImminentHours);
@@ -140,9 +140,10 @@ public static class GradeFloors
     public static readonly IReadOnlyList<HardSignals> RedSigns =
         [HardSignals.SelfHarm, HardSignals.Death, HardSignals.Violence, HardSignals.Arrest, HardSignals.RoadBlock, HardSignals.OfficeGathering];
 
+    private const string SeveralSeriousInjuries = "several_serious_injuries";
+
     private static string Format(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The highest grade among fired floors, or <see cref="Grade.None"/> when none fired.</summary>
     /// <summary>
     /// The grade when a grade decision (which reads the sign models itself) has said <paramref name="decided"/>: it may
     /// overrule a floor that stands on a hard sign, but not one on the numbers MODEL-211 names (workers, money, an action
@@ -161,7 +162,7 @@ public static class GradeFloors
         var g = decided;
         foreach (var f in fired)
         {
-            if (f.Rule != "several_serious_injuries" && !HardSignalNames.All.Any(s => s.ToWire() == f.Rule))
+            if (!StandsOnSign(f))
             {
                 g = Grades.Max(g, f.Grade);
             }
@@ -170,6 +171,20 @@ public static class GradeFloors
         return g;
     }
 
+    /// <summary>
+    /// Whether a floor stands on what the sign models read (a hard sign, or several serious injuries), which a grade
+    /// decision reads too and so may overrule, rather than on the numbers MODEL-211 names.
+    /// </summary>
+    public static bool StandsOnSign(FiredFloor floor)
+    {
+        ArgumentNullException.ThrowIfNull(floor);
+        return floor.Rule == SeveralSeriousInjuries || HardSignalNames.All.Any(s => s.ToWire() == floor.Rule);
+    }
+
+    /// <summary>The grade a hard sign makes a report by itself: red, or orange for one serious injury.</summary>
+    public static Grade GradeOf(HardSignals sign) => RedSigns.Contains(sign) ? Grade.Red : Grade.Orange;
+
+    /// <summary>The highest grade among fired floors, or <see cref="Grade.None"/> when none fired.</summary>
     public static Grade Highest(IReadOnlyList<FiredFloor> fired)
     {
         ArgumentNullException.ThrowIfNull(fired);
