@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RiskWatch.Core.Grading;
 using RiskWatch.Ml.Evaluation;
 
 namespace RiskWatch.Ml.Tests;
@@ -19,14 +20,48 @@ public sealed class WriterCrossValidationTests
         Assert.Equal(folded.Select(e => e.Writer), WriterCrossValidation.AsRandomFolds([.. written, .. generated], 5).Select(e => e.Writer));
     }
 
+    private static readonly string[] FourWriters = ["w01", "w02", "w13", "w14"];
+
+    private static List<TrainingExample> FortyEach() => WrittenCorpus.Read(WrittenCorpus.DefaultDirectory)
+        .Where(r => FourWriters.Contains(r.Writer))
+        .GroupBy(r => r.Writer).SelectMany(g => g.Take(40))
+        .Select(TrainingExample.From).ToList();
+
+    [Fact]
+    public void With_the_grade_decision_each_report_is_graded_by_a_decision_that_never_read_its_writer_beside_the_default_grading()
+    {
+        var examples = FortyEach();
+        var work = Path.Combine(Path.GetTempPath(), "riskwatch-cv-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var report = WriterCrossValidation.Run(examples, new TrainingOptions { Now = DateTimeOffset.UnixEpoch, Decision = true }, work, groups: 2);
+
+            var without = Assert.IsType<CrossValidationReport>(report.WithoutDecision);
+            Assert.Equal(without.Predictions.Select(p => p.Example.Report.ReportId), report.Predictions.Select(p => p.Example.Report.ReportId));
+            Assert.Contains("The same folds without the grade decision:", report.Format(), StringComparison.Ordinal);
+            foreach (var ((_, decided), (_, plain)) in report.Predictions.Zip(without.Predictions))
+            {
+                // The decision's probabilities replace the weighted grade model's, under the floors it may not overrule.
+                var argMax = (Grade)Array.IndexOf(decided.Probabilities, decided.Probabilities.Max());
+                Assert.Equal(Grading.GradeFloors.UnderDecision(argMax, plain.Floors), decided.Grade);
+            }
+
+            Assert.Contains(report.Predictions.Zip(without.Predictions), p => !p.First.Prediction.Probabilities.SequenceEqual(p.Second.Prediction.Probabilities));
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
     [Fact]
     public void In_writer_groups_each_report_is_graded_once_by_the_model_trained_without_its_writer()
     {
-        var writers = new[] { "w01", "w02", "w13", "w14" };
-        var examples = WrittenCorpus.Read(WrittenCorpus.DefaultDirectory)
-            .Where(r => writers.Contains(r.Writer))
-            .GroupBy(r => r.Writer).SelectMany(g => g.Take(40))
-            .Select(TrainingExample.From).ToList();
+        var writers = FourWriters;
+        var examples = FortyEach();
         var work = Path.Combine(Path.GetTempPath(), "riskwatch-cv-test-" + Guid.NewGuid().ToString("N"));
         try
         {

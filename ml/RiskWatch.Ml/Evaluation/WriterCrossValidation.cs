@@ -54,6 +54,9 @@ public sealed record CrossValidationReport(
 
     public double NoneRecall => All.PerGrade[(int)Grade.None].Recall;
 
+    /// <summary>With a grade decision (<see cref="TrainingOptions.Decision"/>): the same folds graded without it.</summary>
+    public CrossValidationReport? WithoutDecision { get; init; }
+
     /// <summary>
     /// Each held-out report's grading as one JSON line (its id, writer, label and signs; the grade, the grade model's own
     /// grade and probabilities, the floors that fired, the signs floored and flagged): for reading the errors.
@@ -93,7 +96,7 @@ public sealed record CrossValidationReport(
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(c, $"Leave-one-writer-out over {ByWriter.Count} writers, {All.Count} reports: macro-F1 {All.MacroF1:F3}, red recall {All.RedRecall:F3}, none recall {NoneRecall:F3}");
+        sb.AppendLine(c, $"Leave-one-writer-out{(WithoutDecision is null ? "" : " with the grade decision")} over {ByWriter.Count} writers, {All.Count} reports: macro-F1 {All.MacroF1:F3}, red recall {All.RedRecall:F3}, none recall {NoneRecall:F3}");
         sb.Append(All.Format());
         sb.AppendLine(c, $"the grade model alone, before floors: macro-F1 {ModelOnly.MacroF1:F3}, red recall {ModelOnly.RedRecall:F3}, none recall {ModelOnly.PerGrade[(int)Grade.None].Recall:F3}");
         foreach (var (language, result) in ByLanguage.OrderBy(l => l.Key, StringComparer.Ordinal))
@@ -117,6 +120,11 @@ public sealed record CrossValidationReport(
         foreach (var (fact, counts) in Facts)
         {
             sb.AppendLine(c, $"{FactSignNames.Descriptions[FactSignNames.IndexOf(fact)],-46} {counts.Support,7}  {counts.Recall,6:F3}  {counts.Precision,9:F3}");
+        }
+
+        if (WithoutDecision is not null)
+        {
+            sb.AppendLine().AppendLine("The same folds without the grade decision:").Append(WithoutDecision.Format());
         }
 
         return sb.ToString();
@@ -169,11 +177,13 @@ public static class WriterCrossValidation
             File.Delete(path);
         }
 
-        if (options.Decision)
-        {
-            predictions = Decided(predictions, folds, options);
-        }
+        return options.Decision
+            ? Report(writers, Decided(predictions, folds, options)) with { WithoutDecision = Report(writers, predictions) }
+            : Report(writers, predictions);
+    }
 
+    private static CrossValidationReport Report(IReadOnlyList<string> writers, IReadOnlyList<(TrainingExample, GradePrediction)> predictions)
+    {
         var byWriter = writers.Select(writer =>
         {
             var own = predictions.Where(p => p.Item1.Writer == writer).ToList();
