@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using RiskWatch.Ml.Text;
 
@@ -385,6 +386,7 @@ public sealed class TextNgramHasher
     }
 
     /// <summary>LSD radix sort of non-negative keys below 2^21 in three passes of 7 bits; the result is in <paramref name="keys"/>.</summary>
+    [SkipLocalsInit] // the buckets are cleared below: once is enough
     private static void RadixSort(Span<int> keys, Span<int> scratch)
     {
         if (keys.Length < 32)

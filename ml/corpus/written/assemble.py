@@ -20,6 +20,13 @@ def same_text_key(text):
     return re.sub(r'[\W_]+', '', unicodedata.normalize('NFKC', text).lower())
 
 
+# Writers assembled earlier whose batches are not in this workspace stay as they are; their texts count as seen, so a
+# later writer's repeat of one is left out.
+batches = {os.path.basename(f)[:-6] for f in glob.glob(os.path.join(work, 'out', 'w*.jsonl'))}
+for f in sorted(glob.glob(os.path.join(out_dir, 'w*.jsonl'))):
+    if os.path.basename(f)[:-6] not in batches:
+        seen_texts.update(same_text_key(json.loads(l)['text']) for l in open(f, encoding='utf-8') if l.strip())
+
 for f in sorted(glob.glob(os.path.join(work, 'out', 'w*.jsonl'))):
     w = os.path.basename(f)[:-6]
     lab = os.path.join(work, 'labels', w + '.jsonl')
