@@ -5,9 +5,9 @@ using RiskWatch.Ml;
 namespace RiskWatch.Benchmarks;
 
 /// <summary>
-/// RiskModel.Predict and PredictBatch on corpus reports with the default (SDCA) model, per report.
-/// The model is trained once into the temp folder (about 10 s) and reused by later runs of the same
-/// feature version and corpus.
+/// RiskModel.Predict and PredictBatch on corpus reports with the default (SDCA) model, per report, with and without the
+/// grade decision (<see cref="TrainingOptions.Decision"/>). Each model is trained once into the temp folder (one to three
+/// minutes) and reused by later runs of the same feature version and corpus.
 /// </summary>
 [MemoryDiagnoser]
 public class ScoringBenchmarks
@@ -22,15 +22,18 @@ public class ScoringBenchmarks
     [Params(1, 2)]
     public int BatchThreads { get; set; }
 
+    [Params(false, true)]
+    public bool Decision { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var corpus = SeedCorpus.DefaultPath;
         var training = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, corpus);
-        var path = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-model-f{ModelTrainer.FeatureVersion}-{training.Sha256[..8]}.zip");
+        var path = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-model-f{ModelTrainer.FeatureVersion}-{training.Sha256[..8]}{(Decision ? "-decision" : "")}.zip");
         if (!File.Exists(path))
         {
-            ModelTrainer.Train(training.Examples, training.Sha256, path, new TrainingOptions());
+            ModelTrainer.Train(training.Examples, training.Sha256, path, new TrainingOptions { Decision = Decision });
         }
 
         model = RiskModel.Load(path);
