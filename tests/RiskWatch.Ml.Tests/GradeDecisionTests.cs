@@ -95,6 +95,50 @@ public sealed class GradeDecisionTests : IDisposable
         Assert.Contains("Retrain the model", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, false)] // a split whose child is itself: a walk that never ends
+    [InlineData(-1, true)] // the same split leading to a leaf
+    public void A_tree_whose_child_points_back_is_refused(int left, bool readable)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(1); // format
+            writer.Write(GradeDecision.InputCount);
+            writer.Write(1); // one node: input 0, threshold 0.5, left as given, right leaf 0
+            writer.Write(0);
+            writer.Write(0.5f);
+            writer.Write(left);
+            writer.Write(~0);
+            writer.Write(1); // one leaf
+            writer.Write(0.25f);
+            writer.Write(1); // one tree, rooted at the node, for the first grade
+            writer.Write(0);
+            writer.Write(Grades.All.Count + 1);
+            writer.Write(0);
+            for (var g = 0; g < Grades.All.Count; g++)
+            {
+                writer.Write(1);
+            }
+
+            writer.Write(Grades.All.Count);
+            for (var g = 0; g < Grades.All.Count; g++)
+            {
+                writer.Write(0f);
+            }
+        }
+
+        stream.Position = 0;
+        if (readable)
+        {
+            Assert.Equal(0.25f, GradeDecision.Read(stream).Margin(0, new float[GradeDecision.InputCount]));
+        }
+        else
+        {
+            Assert.Throws<InvalidDataException>(() => GradeDecision.Read(stream));
+        }
+    }
+
     /// <summary>
     /// Reports as the stages before would describe them: the grade model's view is a noisy copy of the truth, and a death
     /// sign makes a report red only when the report is in Chinese (the kind of interplay a floor cannot express).
