@@ -15,6 +15,9 @@ public class ScoringBenchmarks
     private const int Batch = 1000;
 
     private RiskModel model = null!;
+
+    /// <summary>The model the benchmarks grade with (after <see cref="Setup"/>).</summary>
+    internal RiskModel Model => model;
     private List<ReportV1> reports = [];
     private int next;
 

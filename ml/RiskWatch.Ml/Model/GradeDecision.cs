@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
@@ -15,7 +14,7 @@ namespace RiskWatch.Ml.Model;
 /// Trained on reports of writers that every stage before it had not read (<see cref="ModelTrainer"/>), so it learns
 /// how those stages err on new phrasing, not how they recite their training set. One ensemble per grade, that grade
 /// against the rest (LightGBM); the trees are copied out of ML.NET into flat arrays, so that a report costs some 1,200
-/// comparisons (4.4 µs on one core here) and no allocation. Trained only when asked (<see cref="TrainingOptions.Decision"/>):
+/// comparisons (about 4 µs on one core here: `DecisionBenchmarks`) and no allocation. Trained only when asked (<see cref="TrainingOptions.Decision"/>):
 /// those microseconds are a fifth of a report's grading. Read-only once built: safe from many threads.
 /// </summary>
 public sealed class GradeDecision
@@ -45,37 +44,11 @@ public sealed class GradeDecision
     private readonly int[] firstTreeOf;     // per grade, and one past the last tree
     private readonly float[] bias;          // per grade
 
-    // How a report walks the trees, built from the above: every leaf is one more node that leads to itself, so that four
-    // trees are walked side by side, each step without a branch on where a walk is, for as many steps as the deepest of
-    // the four needs. One tree at a time, a report spent most of its time on mispredicted branches.
-    private readonly int[] stepInput;       // per walk node (the nodes, then one per leaf)
-    private readonly float[] stepThreshold; // +inf for a leaf: it goes "left", to itself
-    private readonly int[] stepChild;       // left child at 2i, right at 2i + 1
-    private readonly float[] stepLeaf;      // the leaf's value; 0 for a split
-    private readonly int[] walkRoot;        // per tree
-    private readonly int[] depth;           // per tree: the steps from its root to its deepest leaf
-
     private readonly record struct Node(int Input, float Threshold, int Left, int Right);
 
     private GradeDecision(Node[] nodes, float[] leaves, int[] roots, int[] firstTreeOf, float[] bias)
     {
         (this.nodes, this.leaves, this.roots, this.firstTreeOf, this.bias) = (nodes, leaves, roots, firstTreeOf, bias);
-        var count = nodes.Length + leaves.Length;
-        int Walk(int child) => child >= 0 ? child : nodes.Length + ~child;
-        (stepInput, stepThreshold, stepChild, stepLeaf) = (new int[count], new float[count], new int[2 * count], new float[count]);
-        for (var i = 0; i < count; i++)
-        {
-            var split = i < nodes.Length;
-            stepInput[i] = split ? nodes[i].Input : 0;
-            stepThreshold[i] = split ? nodes[i].Threshold : float.PositiveInfinity;
-            stepChild[2 * i] = split ? Walk(nodes[i].Left) : i;
-            stepChild[(2 * i) + 1] = split ? Walk(nodes[i].Right) : i;
-            stepLeaf[i] = split ? 0 : leaves[i - nodes.Length];
-        }
-
-        int Depth(int node) => node >= 0 ? 1 + Math.Max(Depth(nodes[node].Left), Depth(nodes[node].Right)) : 0;
-        walkRoot = [.. roots.Select(Walk)];
-        depth = [.. roots.Select(Depth)];
     }
 
     /// <summary>Fills <paramref name="inputs"/> (length <see cref="InputCount"/>) from what the stages before found.</summary>
@@ -114,41 +87,20 @@ public sealed class GradeDecision
     internal float Margin(int grade, ReadOnlySpan<float> inputs)
     {
         var margin = bias[grade];
-        var (t, end) = (firstTreeOf[grade], firstTreeOf[grade + 1]);
-        for (; t + 4 <= end; t += 4)
+        for (var t = firstTreeOf[grade]; t < firstTreeOf[grade + 1]; t++)
         {
-            var (a, b, c, d) = (walkRoot[t], walkRoot[t + 1], walkRoot[t + 2], walkRoot[t + 3]);
-            var steps = Math.Max(Math.Max(depth[t], depth[t + 1]), Math.Max(depth[t + 2], depth[t + 3]));
-            for (var s = 0; s < steps; s++)
+            var node = roots[t];
+            while (node >= 0)
             {
-                (a, b, c, d) = (Step(a, inputs), Step(b, inputs), Step(c, inputs), Step(d, inputs));
+                ref readonly var n = ref nodes[node];
+                node = inputs[n.Input] <= n.Threshold ? n.Left : n.Right;
             }
 
-            // Tree by tree, in order: the same sum, to the last bit, as one tree at a time.
-            margin += stepLeaf[a];
-            margin += stepLeaf[b];
-            margin += stepLeaf[c];
-            margin += stepLeaf[d];
-        }
-
-        for (; t < end; t++)
-        {
-            var a = walkRoot[t];
-            for (var s = 0; s < depth[t]; s++)
-            {
-                a = Step(a, inputs);
-            }
-
-            margin += stepLeaf[a];
+            margin += leaves[~node];
         }
 
         return margin;
     }
-
-    /// <summary>One step down a tree: left when the input is at or under the threshold (NaN goes right, as in ML.NET).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Step(int node, ReadOnlySpan<float> inputs) =>
-        stepChild[(2 * node) + Unsafe.BitCast<bool, byte>(!(inputs[stepInput[node]] <= stepThreshold[node]))];
 
     /// <summary>Trains one ensemble per grade on (inputs, grade) rows; null when a grade has no row to learn from.</summary>
     public static GradeDecision? Train(IReadOnlyList<(float[] Inputs, Grade Label)> rows, int seed, int threads)

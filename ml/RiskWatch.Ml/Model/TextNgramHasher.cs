@@ -65,12 +65,11 @@ public sealed class TextNgramHasher
     /// which the dense features carry, do not split the n-grams), Latin diacritics dropped, as
     /// ML.NET's text normaliser did. Takes text already passed through TextNumberExtractor.Normalize.
     /// </summary>
-    public static char Fold(char c) => FoldTable[c];
-
-    private static char FoldOnce(char c) =>
+    public static char Fold(char c) =>
         char.IsAsciiDigit(c) ? '0'
         : c < 0x80 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c)
         : c is >= '\u00C0' and <= '\u024F' ? LatinBase[c - 0xC0]
+        : c is >= '\u3000' and <= '\u9FFF' ? c // CJK punctuation, kana and ideographs have no case: skip the lookup
         : char.ToLowerInvariant(c);
 
     /// <summary>The normalised text as the n-grams see it (for tests and explanations).</summary>
@@ -499,21 +498,6 @@ public sealed class TextNgramHasher
 
     // Base letters of U+00C0..U+024F (é -> e, Ł stays Ł lower-cased), built once from Unicode decomposition.
     private static readonly char[] LatinBase = BuildLatinBase();
-
-    // Every UTF-16 unit folded once (128 KB): fullwidth punctuation, quotation marks and emoji halves, common in Chinese
-    // texts, each cost a call into ICU's case mapping before.
-    private static readonly char[] FoldTable = BuildFoldTable();
-
-    private static char[] BuildFoldTable()
-    {
-        var table = new char[char.MaxValue + 1];
-        for (var c = 0; c <= char.MaxValue; c++)
-        {
-            table[c] = FoldOnce((char)c);
-        }
-
-        return table;
-    }
 
     private static char[] BuildLatinBase()
     {
