@@ -49,7 +49,8 @@ public sealed class ChineseSegmenter
     /// Calls <paramref name="word"/> with the start and length of each word of every run of ideographs in
     /// <paramref name="text"/>, in order; text between runs (Latin, digits, punctuation, spaces) is not reported.
     /// </summary>
-    // The scratch arrays are written before they are read; zeroing 2.5 KB of stack for every report cost more than segmenting.
+    // The scratch arrays are written before they are read: zeroing their 2.5 KB on every call was for nothing (with the
+    // two other scratch buffers of the hot path, a report's grading 8% faster: ml/README.md "Scoring speed").
     [SkipLocalsInit]
     public void Segment<TState>(ReadOnlySpan<char> text, ref TState state, WordHandler<TState> word)
         where TState : allows ref struct
