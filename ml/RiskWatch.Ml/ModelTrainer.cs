@@ -44,7 +44,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// Whether to train the grade decision (<see cref="GradeDecision"/>): the grade model once more per writer group, so
     /// that the decision learns from reports none of the stages before had read. Off by default: on held-out writers it
-    /// lifts macro-F1 and red recall, but it costs a fifth of the raw scoring rate (ml/README.md). Leave-one-writer-out
+    /// lifts macro-F1 and red recall, but it costs a fifth of the raw scoring rate and grades nearly every real CLB strike red
+    /// (ml/README.md). Leave-one-writer-out
     /// trains its models without it and adds each held-out writer's decision from the other writers' held-out figures.
     /// </summary>
     public bool Decision { get; init; }

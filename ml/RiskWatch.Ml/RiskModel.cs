@@ -472,17 +472,7 @@ public sealed class RiskModel : IDisposable
         Grade grade;
         if (decided is not null)
         {
-            grade = GradeFloors.UnderDecision(ArgMax(decided), floors);
-            var unheeded = HardSignals.None;
-            foreach (var sign in HardSignalNames.All)
-            {
-                if ((detection.Floored & sign) != 0 && GradeFloors.GradeOf(sign) > grade)
-                {
-                    unheeded |= sign;
-                }
-            }
-
-            p = Raised(decided, grade);
+            (grade, p, var unheeded) = UnderDecision(decided, floors, detection.Floored);
             detection = new SignDetection(detection.Flagged | (detection.Floored & unheeded), detection.Floored & ~unheeded);
         }
         else
@@ -576,6 +566,27 @@ public sealed class RiskModel : IDisposable
         }
 
         return ngrams.TryGetValue(j, out var gram) ? $"text \"{gram}\"" : $"text slot {j}";
+    }
+
+    /// <summary>
+    /// What a grade decision's probabilities (<paramref name="decided"/>) make of a report: the grade under the floors it
+    /// may not overrule (<see cref="GradeFloors.UnderDecision"/>), the probabilities raised to it, and the floored signs
+    /// whose own grade it did not reach (only flagged from then on).
+    /// </summary>
+    internal static (Grade Grade, float[] Probabilities, HardSignals Unheeded) UnderDecision(
+        float[] decided, IReadOnlyList<FiredFloor> floors, HardSignals floored)
+    {
+        var grade = GradeFloors.UnderDecision(ArgMax(decided), floors);
+        var unheeded = HardSignals.None;
+        foreach (var sign in HardSignalNames.All)
+        {
+            if ((floored & sign) != 0 && GradeFloors.GradeOf(sign) > grade)
+            {
+                unheeded |= sign;
+            }
+        }
+
+        return (grade, Raised(decided, grade), unheeded);
     }
 
     /// <summary><paramref name="probabilities"/>, or when its own grade is below <paramref name="grade"/> a copy with the mass of the grades under <paramref name="grade"/> moved onto it.</summary>

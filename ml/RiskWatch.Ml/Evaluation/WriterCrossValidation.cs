@@ -238,9 +238,18 @@ public static class WriterCrossValidation
             {
                 if (inputs[i] is { } x && fold.Contains(predictions[i].Example.Writer))
                 {
+                    // As RiskModel grades with a decision: the same floors, the probabilities raised, unheeded signs only flagged.
                     var probabilities = new float[Grades.All.Count];
-                    var grade = GradeFloors.UnderDecision(decision.Decide(x, probabilities), predictions[i].Prediction.Floors);
-                    decided[i] = (predictions[i].Example, predictions[i].Prediction with { Grade = grade, Probabilities = probabilities });
+                    decision.Decide(x, probabilities);
+                    var plain = predictions[i].Prediction;
+                    var (grade, raised, unheeded) = RiskModel.UnderDecision(probabilities, plain.Floors, plain.Signs);
+                    decided[i] = (predictions[i].Example, plain with
+                    {
+                        Grade = grade,
+                        Probabilities = raised,
+                        Signs = plain.Signs & ~unheeded,
+                        FlaggedSigns = plain.FlaggedSigns | (plain.Signs & unheeded),
+                    });
                 }
             }
         }

@@ -37,7 +37,7 @@ public static class ModelCommands
     }
 
     private static Option<bool> DecisionOption() =>
-        new("--decision") { Description = "Add the grade decision, boosted trees over the stages' figures (ml/README.md: better macro-F1 and red recall, a fifth slower scoring)." };
+        new("--decision") { Description = "Add the grade decision, boosted trees over the stages' figures (ml/README.md: better macro-F1 and red recall on held-out writers, but a fifth slower scoring, and it grades nearly every real CLB strike red)." };
 
     private static string? Generated(string? value) => value is null or "none" ? null : Path.GetFullPath(value);
 
