@@ -92,6 +92,11 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
     /// grades (locked, so that a responder's regrade waits rather than races the grade decided here; reports of one
     /// incident key are consumed by one instance at a time, being on one partition), and which of the batch's senders
     /// (authenticated reporters, or '' for the anonymous) each of those alerts already counts as independent informants.
+    /// That last one asks, pair by pair, for one report of the sender in the alert (LIMIT 1, one probe of
+    /// reports_alert_submitter each): written as EXISTS, PostgreSQL may turn it into a join of the pairs with every report
+    /// of those senders, and it did whenever the reports table had grown faster than its statistics (a fresh installation,
+    /// a surge): most senders are anonymous, so a few hundred pairs met a few hundred reports each, 200,000 rows and a
+    /// quarter of a second a batch (docs/performance.md, "Open incidents").
     /// </summary>
     private async Task<Before> ReadBeforeAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ScoredMessage> batch, string[] keys,
@@ -111,8 +116,9 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             SELECT a.alert_id, p.corroborator
             FROM unnest(@PairKeys, @PairCorroborators) AS p(incident_key, corroborator)
             JOIN alerts a ON a.incident_key = p.incident_key AND a.status <> 'closed' AND a.superseded_by IS NULL
-            WHERE EXISTS (SELECT 1 FROM reports r WHERE r.alert_id = a.alert_id AND coalesce(r.submitted_by, '') = p.corroborator
-                                                    AND r.source = ANY(@Sources));
+            CROSS JOIN LATERAL (SELECT 1 FROM reports r
+                                WHERE r.alert_id = a.alert_id AND coalesce(r.submitted_by, '') = p.corroborator AND r.source = ANY(@Sources)
+                                LIMIT 1) AS known;
             """;
         var sources = policy.Corroboration.Sources.ToArray();
         var graded = Enumerable.Range(0, batch.Count).Where(i => batch[i].Scored.Grade != Grade.None).ToList();
