@@ -472,8 +472,7 @@ public sealed class RiskModel : IDisposable
         Grade grade;
         if (decided is not null)
         {
-            (grade, p, var unheeded) = UnderDecision(decided, floors, detection.Floored);
-            detection = new SignDetection(detection.Flagged | (detection.Floored & unheeded), detection.Floored & ~unheeded);
+            (grade, p, detection) = UnderDecision(decided, floors, detection);
         }
         else
         {
@@ -570,23 +569,23 @@ public sealed class RiskModel : IDisposable
 
     /// <summary>
     /// What a grade decision's probabilities (<paramref name="decided"/>) make of a report: the grade under the floors it
-    /// may not overrule (<see cref="GradeFloors.UnderDecision"/>), the probabilities raised to it, and the floored signs
-    /// whose own grade it did not reach (only flagged from then on).
+    /// may not overrule (<see cref="GradeFloors.UnderDecision"/>), the probabilities raised to it, and the signs: a floored
+    /// sign whose own grade it did not reach is only flagged from then on.
     /// </summary>
-    internal static (Grade Grade, float[] Probabilities, HardSignals Unheeded) UnderDecision(
-        float[] decided, IReadOnlyList<FiredFloor> floors, HardSignals floored)
+    internal static (Grade Grade, float[] Probabilities, SignDetection Signs) UnderDecision(
+        float[] decided, IReadOnlyList<FiredFloor> floors, SignDetection signs)
     {
         var grade = GradeFloors.UnderDecision(ArgMax(decided), floors);
         var unheeded = HardSignals.None;
         foreach (var sign in HardSignalNames.All)
         {
-            if ((floored & sign) != 0 && GradeFloors.GradeOf(sign) > grade)
+            if ((signs.Floored & sign) != 0 && GradeFloors.GradeOf(sign) > grade)
             {
                 unheeded |= sign;
             }
         }
 
-        return (grade, Raised(decided, grade), unheeded);
+        return (grade, Raised(decided, grade), new SignDetection(signs.Flagged | unheeded, signs.Floored & ~unheeded));
     }
 
     /// <summary><paramref name="probabilities"/>, or when its own grade is below <paramref name="grade"/> a copy with the mass of the grades under <paramref name="grade"/> moved onto it.</summary>

@@ -242,14 +242,9 @@ public static class WriterCrossValidation
                     var probabilities = new float[Grades.All.Count];
                     decision.Decide(x, probabilities);
                     var plain = predictions[i].Prediction;
-                    var (grade, raised, unheeded) = RiskModel.UnderDecision(probabilities, plain.Floors, plain.Signs);
-                    decided[i] = (predictions[i].Example, plain with
-                    {
-                        Grade = grade,
-                        Probabilities = raised,
-                        Signs = plain.Signs & ~unheeded,
-                        FlaggedSigns = plain.FlaggedSigns | (plain.Signs & unheeded),
-                    });
+                    var (grade, raised, signs) = RiskModel.UnderDecision(
+                        probabilities, plain.Floors, new SignDetection(plain.FlaggedSigns, plain.Signs));
+                    decided[i] = (predictions[i].Example, plain with { Grade = grade, Probabilities = raised, Signs = signs.Floored, FlaggedSigns = signs.Flagged });
                 }
             }
         }
