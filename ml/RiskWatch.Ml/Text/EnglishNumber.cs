@@ -210,6 +210,22 @@ public static class EnglishNumber
 
             j = i + 1;
 
+            // "4 5 hundred" (four or five hundred, as typed without the "or"): the middle of the range, scaled.
+            if (j + 1 < tokens.Length && tokens[j].Kind == TokenKind.Number && tokens[j].Length == 1 && t.Length == 1 && tl.Is(j + 1, "hundred")
+                && decimal.TryParse(text.Slice(tokens[j].Start, 1), CultureInfo.InvariantCulture, out var upper) && upper == value + 1)
+            {
+                value = (value + upper) / 2;
+                approximate = true;
+                j++;
+            }
+
+            // "2 hundred", "3 hundred": digits with the scale as a word.
+            if (tl.Is(j, "hundred") && value is > 0 and < 100)
+            {
+                value *= 100;
+                j++;
+            }
+
             // Glued or separate multipliers: 1.2m, 40k, 3w (万), 2 million, 5 thousand, 3 grand.
             if (j < tokens.Length && tokens[j].Kind == TokenKind.Word)
             {
@@ -267,12 +283,18 @@ public static class EnglishNumber
             approximate = true;
             j += 2;
         }
-        else if (tl.Is(j, "odd") || tl.Is(j, "plus") || tl.Is(j, "ish"))
+        else if (tl.Is(j, "odd") || tl.Is(j, "plus") || tl.Is(j, "ish") || tl.Is(j, "something"))
         {
+            // "120 something", "2 hundred something": a hundred and twenty-odd.
             approximate = true;
             j++;
         }
-        else if (tl.Is(j, "or") && tl.Is(j + 1, "so"))
+        else if (tl.Is(j, "or") && (tl.Is(j + 1, "so") || tl.Is(j + 1, "more")))
+        {
+            approximate = true;
+            j += 2;
+        }
+        else if (tl.Is(j, "at") && tl.Is(j + 1, "least"))
         {
             approximate = true;
             j += 2;
@@ -350,7 +372,7 @@ public static class EnglishNumber
             return 0.95m;
         }
 
-        if (i >= 1 && (tl.Is(i - 1, "nearly") || tl.Is(i - 1, "almost")))
+        if (i >= 1 && (tl.Is(i - 1, "nearly") || tl.Is(i - 1, "almost") || tl.Is(i - 1, "near")))
         {
             start = tokens[i - 1].Start;
             approximate = true;
@@ -419,6 +441,15 @@ public static class EnglishNumber
         {
             // The caller reads no scale after it: "half a million" is the whole number.
             (value, next, approximate) = (500_000, i + 3, false);
+            return true;
+        }
+
+        if ((tl.Is(i, "hundred") || tl.Is(i, "thousand")) && i >= 1
+            && (tl.Is(i - 1, "about") || tl.Is(i - 1, "around") || tl.Is(i - 1, "near") || tl.Is(i - 1, "nearly") || tl.Is(i - 1, "over") || tl.Is(i - 1, "like")
+                || tl.Is(i - 1, "maybe") || tl.Is(i - 1, "almost")))
+        {
+            // "about hundred worker", "near thousand people": the article left out.
+            (value, next) = (tl.Is(i, "hundred") ? 100 : 1000, i + 1);
             return true;
         }
 

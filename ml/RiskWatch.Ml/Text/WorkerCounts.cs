@@ -93,7 +93,8 @@ public static class WorkerCounts
         "架子工", "杂工", "安装工", "装修工", "职工", "环卫工", "清洁工", "扫地的", "店员", "营业员", "收银员", "服务员", "厨师", "学员", "学徒",
         "技师", "技工", "老师傅", "老嘢", "婆娘", "娘们", "老乡", "人", "號人", "号人", "个人", "名", "同事", "网约车司机", "货车司机", "跑腿",
         "打工人", "打工的", "干活的", "上班的", "跑单的", "送外卖的", "送快递的", "开车的", "跑车的", "做工的", "众包骑手", "众包兄弟",
-        "专送骑手", "小伙子", "小伙", "姑娘", "大妈", "大爷", "大叔", "小时工", "日结工", "零工", "散工", "妇女", "女的", "男的");
+        "专送骑手", "小伙子", "小伙", "姑娘", "大妈", "大爷", "大叔", "小时工", "日结工", "零工", "散工", "妇女", "女的", "男的",
+        "騎手", "司機", "員工", "快遞員", "外賣員", "工友", "師傅");
 
     /// <summary>Nouns that make a count something other than people: places, units, things.</summary>
     private static readonly Lexicon ZhNotPeople = new(
@@ -110,7 +111,8 @@ public static class WorkerCounts
     /// <summary>Vehicles stand for their drivers (四五十台车, 十几辆面包车).</summary>
     private static readonly Lexicon ZhVehicles = new(
         "车", "货车", "大货车", "三轮", "三轮车", "面包车", "渣土车", "集卡", "出租车", "网约车", "卡车", "挂车", "半挂", "电动车", "电瓶车", "摩托",
-        "摩托车", "小车", "私家车", "大车", "泥头车", "搅拌车", "罐车", "冷藏车", "厢货", "平板车", "叉车", "客车", "大巴", "公交", "公交车");
+        "摩托车", "小车", "私家车", "大车", "泥头车", "搅拌车", "罐车", "冷藏车", "厢货", "平板车", "叉车", "客车", "大巴", "公交", "公交车",
+        "电鸡", "電雞", "的士", "車");
 
     /// <summary>Units right after a number that make it a time, a rank, money or a measure, never a count of people.</summary>
     private static readonly Lexicon ZhUnits = new(
@@ -185,6 +187,7 @@ public static class WorkerCounts
         // 俺们仨, 咱俩: the numeral carries its own measure word.
         var measure = t[number.End - 1] is '俩' or '倆' or '仨';
         var vehicle = false;
+        var hao = false;
         if (rest.IsEmpty)
         {
             return null;
@@ -218,11 +221,14 @@ public static class WorkerCounts
                 return null;
             }
 
+            hao = true;
             measure = true;
             j++;
         }
-        else if (c is '台' or '辆' or '輛' or '部')
+        else if (c is '台' or '辆' or '輛' or '部'
+                 || (c == '架' && (rest.Length == 1 || !IsIdeograph(rest[1]) || ZhVehicles.StartsAt(rest[1..]))))
         {
+            // 架 is Cantonese for vehicles (两百几架车, 一百几十架电鸡), and aircraft elsewhere: only before a vehicle or alone.
             vehicle = true;
             j++;
         }
@@ -346,8 +352,9 @@ public static class WorkerCounts
         var whoAfter = !phrase.IsEmpty && ZhWhoAfter.StartsAt(phrase);
         if (measure)
         {
-            // No noun: 我们三十几个, 报名的四十个, 停了三百多个, 三个被带走: people when the words around say so.
-            return WhoBefore(t, number.Start, ZhWhoBefore) || whoAfter ? new Counted(apart) : null;
+            // No noun: 我们三十几个, 报名的四十个, 停了三百多个, 三个被带走: people when the words around say so;
+            // and a loose count with 号 (两三百号吧, 两百来号 集体请假), which is no date.
+            return WhoBefore(t, number.Start, ZhWhoBefore) || whoAfter || (hao && !ZhNotPeople.StartsAt(phrase)) ? new Counted(apart) : null;
         }
 
         // No measure word either: only a tally (接龙报名的已经两百多了, 目前统计三百左右).
@@ -522,11 +529,12 @@ public static class WorkerCounts
         "packers", "pickers", "stevedores", "masons", "plasterers", "plumbers", "fitters", "mechanics", "crew", "bricklayers", "scaffolders",
         "freelancers", "helpers", "handlers", "attendants", "agents", "workmen", "villagers", "retirees", "veterans",
         "homeworkers", "operatives", "pickers", "movers", "haulers", "hauliers", "chauffeurs", "couriers'", "riders'", "workers'", "us", "them",
-        "individuals", "employees'", "staffers", "ladies", "lads", "boys", "girls", "security");
+        "individuals", "employees'", "staffers", "ladies", "lads", "boys", "girls", "security", "ppl", "brother", "ayi");
 
     private static readonly Lexicon EnVehicles = new(
         "trucks", "truck", "lorries", "lorry", "vans", "van", "taxis", "taxi", "cabs", "cab", "cars", "vehicles", "buses", "tricycles", "rigs",
-        "tractors", "trailers", "motorbikes", "scooters", "e-bikes", "ebikes", "bikes", "tippers", "dumpers", "minivans");
+        "tractors", "trailers", "motorbikes", "scooters", "e-bikes", "ebikes", "bikes", "tippers", "dumpers", "minivans", "car", "ebike", "trikes",
+        "e-trikes", "tricycle");
 
     private static readonly Lexicon EnAccounts = new("accounts", "account", "ids", "profiles");
 
@@ -600,6 +608,12 @@ public static class WorkerCounts
                 // "about 80 showed up", "some 300 were laid off".
                 best.Take(number.Value, false);
             }
+            else if (kind == EnKind.None && number.Value >= 2 && LooselyCounted(t, tk, i, next) && (next >= tk.Length || tk[next].Kind == TokenKind.Symbol || tl.Is(next, "from"))
+                     && PeopleBefore(t, tk, i))
+            {
+                // The noun first, the count after: "drivers (~120, per the group count)", "workers from the lens factory - 200 or more".
+                best.Take(number.Value, false);
+            }
 
             i = Math.Max(i, next - 1);
         }
@@ -621,11 +635,36 @@ public static class WorkerCounts
         }
     }
 
+    /// <summary>A count said to be loose in so many words (~120, 120 something, 200 or more, 100-ish, 200 at least, 4 5 hundred): a guess at a crowd, not a price.</summary>
+    private static bool LooselyCounted(ReadOnlySpan<char> t, ReadOnlySpan<Token> tk, int start, int next)
+    {
+        var tl = new TokenList(t, tk);
+        return (start >= 1 && tk[start - 1].Kind == TokenKind.Symbol && t[tk[start - 1].Start] == '~')
+            || tl.Is(next - 1, "something") || tl.Is(next - 1, "so") || tl.Is(next - 1, "more") || tl.Is(next - 1, "ish") || tl.Is(next - 1, "least")
+            || (tk[next - 1].Kind == TokenKind.Symbol && t[tk[next - 1].Start] == '+')
+            || (next - start == 3 && tk[start].Kind == TokenKind.Number && tk[start + 1].Kind == TokenKind.Number);
+    }
+
+    /// <summary>Whether a worker noun comes in the twelve words before token <paramref name="i"/>.</summary>
+    private static bool PeopleBefore(ReadOnlySpan<char> t, ReadOnlySpan<Token> tk, int i)
+    {
+        for (var k = Math.Max(0, i - 12); k < i; k++)
+        {
+            var w = t.Slice(tk[k].Start, tk[k].Length);
+            if (tk[k].Kind == TokenKind.Word && EnPeople.Contains(w) && !w.Equals("us", StringComparison.OrdinalIgnoreCase) && !w.Equals("them", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool StartsQuantity(ReadOnlySpan<char> w) =>
         EnglishNumber.SmallWord(w) > 0 || EnQuantityStarts.Contains(w);
 
     private static readonly Lexicon EnQuantityStarts = new(
-        "a", "an", "another", "dozens", "scores", "hundreds", "thousands", "tens", "half", "couple", "few", "several", "handful", "dozen");
+        "a", "an", "another", "dozens", "scores", "hundreds", "thousands", "tens", "half", "couple", "few", "several", "handful", "dozen", "hundred", "thousand");
 
     private enum EnKind
     {
@@ -645,8 +684,10 @@ public static class WorkerCounts
             var token = tk[k];
             if (token.Kind != TokenKind.Word)
             {
-                // Hyphenated modifiers go on (food-delivery riders); other marks end the phrase.
-                if (token.Kind == TokenKind.Symbol && t[token.Start] is '-' or '\'' or '’' or '"')
+                // Hyphenated modifiers go on (food-delivery riders), and so do names with a mark inside (J&T, Ele.me);
+                // other marks end the phrase.
+                if (token.Kind == TokenKind.Symbol && (t[token.Start] is '-' or '\'' or '’' or '"'
+                    || (t[token.Start] is '&' or '.' && k > j && tk[k - 1].End == token.Start && k + 1 < tk.Length && tk[k + 1].Start == token.End && tk[k + 1].Kind == TokenKind.Word)))
                 {
                     continue;
                 }
@@ -655,6 +696,12 @@ public static class WorkerCounts
             }
 
             var w = t.Slice(token.Start, token.Length);
+            if (k == j && w.Equals("more", StringComparison.OrdinalIgnoreCase))
+            {
+                // "100 more driver": a hundred-odd drivers, as many write it.
+                continue;
+            }
+
             if (EnPeople.Contains(w) || EnVehicles.Contains(w) || EnAccounts.Contains(w))
             {
                 // "us"/"them" only right after "of" (handled by the caller).
