@@ -13,6 +13,9 @@ public sealed class ActionStatusTests
     [InlineData("About 120 couriers plan to stop delivering first thing tomorrow.")]
     [InlineData("The 12 of us agreed to stop work the day after tomorrow at 8am.")]
     [InlineData("They're threatening to strike if they are not paid by the end of the month.")]
+    [InlineData("tmrw 6am the whole night crew wont clock in, 90 of us, boss knows")]
+    [InlineData("Around 70 van drivers say they'll go offline together from noon tomorrow.")]
+    [InlineData("后天一早 三个站的人在区政府门口集合 一起去要说法")]
     public void An_arrangement_for_a_day_to_come_is_planned(string text) =>
         Assert.Equal(ActionStatus.Planned, SignalDetector.Detect(text).Action);
 
@@ -24,6 +27,11 @@ public sealed class ActionStatusTests
     [InlineData("About 80 of us logged off at noon today and are sitting outside the Meituan office.")]
     [InlineData("Some 60 sanitation workers have been on strike since Monday.")]
     [InlineData("Hundreds of workers strike over unpaid wages")]
+    [InlineData("Right now about 60 couriers have their trikes parked across the depot gate, no trucks in or out.")]
+    [InlineData("the whole shift is sitting in the canteen since 6, nobody goes back to the line")]
+    [InlineData("A hundred-odd riders massed outside the platform's city office this afternoon, chanting.")]
+    [InlineData("现在厂门口一百多号人堵着 不让拉设备的车出去")]
+    [InlineData("而家成个仓二百几人企喺度唔郁 主管嗌都冇用")]
     public void A_stoppage_or_gathering_going_on_is_under_way(string text) =>
         Assert.Equal(ActionStatus.Underway, SignalDetector.Detect(text).Action);
 
@@ -39,6 +47,8 @@ public sealed class ActionStatusTests
     [InlineData("今儿上午俺们四五十个人到区政府门口要工钱 下午警察来了 剩下的人都散了")]
     [InlineData("I'm owed 4,500 yuan in wages for March.")]
     [InlineData("说好月底发工资到现在没发 大家都很着急")]
+    [InlineData("明早七点 全班在村口集合 一起去吃喜酒 别迟到")]
+    [InlineData("Typhoon warning: all deliveries paused, riders are told not to go out until it is lifted.")]
     public void Traffic_an_action_that_is_over_or_a_month_name_is_no_action(string text) =>
         Assert.NotEqual(ActionStatus.Underway, SignalDetector.Detect(text).Action);
 

@@ -20,12 +20,31 @@ public sealed class EnglishNumberTests
     /// <summary>"about N", "over N", "N-odd", "N+", "some N" riders: a count of N workers whatever the qualifier.</summary>
     [Property(MaxTest = 500)]
     public Property A_qualified_count_of_riders_reads_as_the_count() =>
-        Prop.ForAll(Gen.Choose(2, 9_999).ToArbitrary(), Gen.Elements("about {0}", "around {0}", "some {0}", "over {0}", "more than {0}", "at least {0}", "{0}-odd", "{0}+", "roughly {0}").ToArbitrary(),
+        Prop.ForAll(Gen.Choose(2, 9_999).ToArbitrary(), Gen.Elements("about {0}", "around {0}", "some {0}", "over {0}", "more than {0}", "at least {0}", "{0}-odd", "{0}+", "roughly {0}",
+            "{0} something", "{0} or so", "{0} or more", "{0}-ish", "{0} more").ToArbitrary(),
             (n, form) =>
             {
                 var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, form, n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)) + " riders logged off";
                 return (WorkerCounts.Read(text) == n).Label($"\"{text}\" read as {WorkerCounts.Read(text)}");
             });
+
+    /// <summary>The noun first and a loose count after it, as chats put it: "riders (~120, going by the group)", "workers from the plant - 200 or more."</summary>
+    [Property(MaxTest = 300)]
+    public Property A_loose_count_after_the_worker_noun_reads_as_the_count() =>
+        Prop.ForAll(Gen.Choose(2, 9_999).ToArbitrary(), Gen.Elements("couriers (~{0}, going by the group) logged off", "workers from the plant - {0} or more. The gate is shut",
+            "riders at the square, {0} something, more coming", "drivers, {0}-ish from three fleets, parked on the road", "sorters in the yard, I'd say {0} at least.", "the tyre plant workers (about {0}) set Friday to down tools").ToArbitrary(),
+            (n, form) =>
+            {
+                var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, form, n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                return (WorkerCounts.Read(text) == n).Label($"\"{text}\" read as {WorkerCounts.Read(text)}");
+            });
+
+    /// <summary>Digits with the scale as a word, and two digits before it as a range typed without "or": "3 hundred", "4 5 hundred".</summary>
+    [Property(MaxTest = 100)]
+    public Property Digits_before_hundred_scale_the_count() =>
+        Prop.ForAll(Gen.Choose(1, 8).ToArbitrary(), n =>
+            (WorkerCounts.Read($"{n} hundred riders logged off") == n * 100 && WorkerCounts.Read($"{n} {n + 1} hundred riders logged off") == n * 100 + 50)
+                .Label($"{n} hundred: {WorkerCounts.Read($"{n} hundred riders logged off")}; {n} {n + 1} hundred: {WorkerCounts.Read($"{n} {n + 1} hundred riders logged off")}"));
 
     [Theory]
     [InlineData("a couple hundred", 200)]

@@ -27,6 +27,10 @@ public sealed class WorkerCountsTests
     [InlineData("七十来个跑专线的司机都在", 70)]
     [InlineData("十来个讨钱的打起来了", 10)]
     [InlineData("俺们仨在厂门口把老板的车给堵住了", 3)]
+    [InlineData("门口全是人 两三百号吧 老板不敢出来", 250)]
+    [InlineData("下礼拜一 三百來號 一齊請假", 300)]
+    [InlineData("琴晚夜班三百幾個騎手冇上線", 300)]
+    [InlineData("收费站口排咗两百几架,全部停晒", 200)]
     public void Chinese_counts_are_read_in_the_forms_people_write(string text, int expected) =>
         Assert.Equal(expected, WorkerCounts.Read(text));
 
@@ -41,6 +45,15 @@ public sealed class WorkerCountsTests
     [InlineData("Sixty-odd cleaners walked off the job", 60)]
     [InlineData("30 trucks are blocking the logistics park", 30)]
     [InlineData("Over 300 accounts were deactivated this week", 300)]
+    [InlineData("about 3 hundred worker sitting at the gate", 300)]
+    [InlineData("all the Lalamove drivers in town, 4 5 hundred, stop at noon", 450)]
+    [InlineData("the whole night crew, 2 hundred something people, stay home", 200)]
+    [InlineData("near thousand riders joined the group", 950)]
+    [InlineData("now we 80 more driver waiting in the lobby", 80)]
+    [InlineData("Some 150 J&T couriers and 40 Ele.me riders", 150)]
+    [InlineData("the sorters (~140, going by the roster) walked off", 140)]
+    [InlineData("loaders from both shifts - 120 or so. Nobody is working", 120)]
+    [InlineData("about hundred worker at the gate", 100)]
     public void English_counts_are_read_in_the_forms_people_write(string text, int expected) =>
         Assert.Equal(expected, WorkerCounts.Read(text));
 
@@ -66,6 +79,9 @@ public sealed class WorkerCountsTests
     [InlineData("the per-order fee dropped from 7 to 5 yuan for 12 months")]
     [InlineData("外卖送到都凉了，要求退款")]
     [InlineData("一人罚200 大家都不服")]
+    [InlineData("drivers earn about 200, not enough for fuel")]
+    [InlineData("riders get 200 or more a day in the peak season")]
+    [InlineData("下个月十五号发工资")]
     [InlineData("双十一打工人 凌晨三点还在卸车")]
     public void Months_hours_money_and_dates_are_not_workers(string text) =>
         Assert.True(WorkerCounts.Read(text) is null or 1, $"read {WorkerCounts.Read(text)}");

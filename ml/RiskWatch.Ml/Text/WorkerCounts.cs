@@ -635,11 +635,12 @@ public static class WorkerCounts
         }
     }
 
-    /// <summary>A count said to be loose in so many words (~120, 120 something, 200 or more, 100-ish, 200 at least, 4 5 hundred): a guess at a crowd, not a price.</summary>
+    /// <summary>A count said to be loose in so many words (~120, (about 130), 120 something, 200 or more, 100-ish, 200 at least, 4 5 hundred): a guess at a crowd, not a price.</summary>
     private static bool LooselyCounted(ReadOnlySpan<char> t, ReadOnlySpan<Token> tk, int start, int next)
     {
         var tl = new TokenList(t, tk);
         return (start >= 1 && tk[start - 1].Kind == TokenKind.Symbol && t[tk[start - 1].Start] == '~')
+            || (start >= 2 && tk[start - 2].Kind == TokenKind.Symbol && t[tk[start - 2].Start] == '(' && (tl.Is(start - 1, "about") || tl.Is(start - 1, "around")))
             || tl.Is(next - 1, "something") || tl.Is(next - 1, "so") || tl.Is(next - 1, "more") || tl.Is(next - 1, "ish") || tl.Is(next - 1, "least")
             || (tk[next - 1].Kind == TokenKind.Symbol && t[tk[next - 1].Start] == '+')
             || (next - start == 3 && tk[start].Kind == TokenKind.Number && tk[start + 1].Kind == TokenKind.Number);
