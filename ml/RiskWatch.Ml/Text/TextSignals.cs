@@ -124,8 +124,16 @@ public static partial class SignalDetector
     [GeneratedRegex(@"罢工|罢跑|罢运|罢驶|罢送|罢派|罢课|罢市|罷工|(?<!责令|被|已|暂时|相继|项目)停工|不上工|没上工|没去上工|没上岗|不再接|不接新|横着停|横了|横着|双闪|慢慢干|坐满|站满|挤满|站着等|门口[^，。,.!！?？\s]{0,6}(?:坐着|站着|等着)|围着|都[^，。,.!！?？\s]{0,8}不干了|一起不干|一块不干|不卸了|就不卸|我们不卸|(?<!家属|家属在|家人|家人在)讨说法|讨薪|要工钱|拦车|堵人|去了?[^，。,.!！?？\s]{0,12}(?:管理局|运输局|信访局|劳动局|人社局|总公司|总部|分公司|城市办公室|区域办公室|办公楼|办公室|政府|县委|信访|劳动监察|交通局)|(?:门口|楼下|政府|广场|大门|路口|院子里)集合|围了|堵着(?!车)|塞死|塞住|塞晒|堵在[^，。,.!！?？\s]{0,10}(?:口|门|路|站)|堵了(?:两|几|一|半|三|好几)个?(?:小时|钟头|天)|(?:都|全|全部)(?:停了|歇了)|歇工|停着不走|停晒|停咗手|唔郁|唔肯走|不肯走|企喺|企紧|摆晒|占住|占满|坐着不干|坐起|都没进|一排一排坐|停跑|停运|(?<!当天|暂停|被|将)停派|停单|停摆|停晒|停接|一起停|统一停|全部停|全停|停一天|停三天|停几天|停两天|都不跑|一起不跑|就是不跑|全部不跑|不跑单|停止接单|不接单|唔接單|唔接单|不接(?:新|这|他|她|它|机场)|不上线|没上线|没有上线|(?:统一|一起|集体|全部|全城|全体|都)下线|不打卡|不出车|没出车|没有出车|不出工|没出工|勿出工|勿去上班|唔开工|唔開工|唔返工|唔做嘢|不开工|没开工|不开机|不进车间|不上班|没上班|没去上班|没人上班|不去上班|不干活|活不干|不装车|不装货|不送了|不派了|不派件|一件不派|一件不出|不出仓|不上岗|趴窝|撂挑子|磨洋工|不加班|唔加班|集体请假|一起请假|集体辞职|一起辞职|交辞职信|一块辞职|集体不|统一不|全部不|统统勿|都不(?:上|出|去|跑|接|送|派|进|开|打|卸|装)|(?:都坐|人坐|们坐|个坐|号坐|集体坐|一起坐|兄弟坐)(?:着|在|喺|晒|起)|坐在[^，。,.!！?？\s]{0,8}(?:门口|路|大厅|楼下|办公室|车间|站里|工棚|里面|桥)|坐喺|坐晒|静坐|(?:拉|举|挂|打出|拉着|拉了|挂起了?)横幅|聚集|聚在|围在|围住|围堵|把[^，。,.!！?？\s]{0,10}(?:堵了|堵住|堵死|堵上|堵得|给堵|围了|围住)|堵(?:了|住|死|着)?(?:大门|门口|路口|入口|出口|进出口|马路|公路|大桥)|堵门|堵路|被[^，。,.!！?？\s]{0,10}(?:车|人)[^，。,.!！?？\s]{0,3}(?:堵了|堵住|堵死|围了|围住)|横在|堵他|找他算账|(?:我们|俺们|咱们|(?<=[\d一二两三四五六七八九十百千万多来余几])[个人号])[^，。,.!！?？\s]{0,8}去[^，。,.!！?？\s]{0,12}(?:要钱|讨薪|讨说法|要工钱|要说法|反映|讨钱)|上访|游行|示威|抗议|集体(?!宿舍|户口|投诉)|要求见|见负责人|不走了|不挪|谁都别", RegexOptions.CultureInvariant)]
     private static partial Regex ActionZhRegex();
 
-    [GeneratedRegex(@"关App|关app|关掉app|\bstrik(?:e|es|ing)\b|\bstruck\b(?! by| down)|walk(?:ed|ing)? (?:out|off)|walkout|stopp?(?:ed|ing)? work|down(?:ed)? tools|protest|demonstrat|\brall(?:y|ied|ies)\b|sit-in|sat in|banners?|logged off|log off|logging off|switch(?:ed)? off (?:the|their) apps?|refus(?:e|ed|ing) to (?:work|take|deliver|drive|load|go)|stay(?:ed|ing)? home|blockad|\bblock(?:ed|ing|s)? (?:the|a|an|traffic|roads?|gates?|entrances?|exits?|streets?)|gather|marched|marching|\bmarch(?:es)? (?:to|on|through|from)\b|petition|stop(?:ping|ped)? (?:deliveries|delivering|taking orders|accepting orders)|(?:not|won't|will not|refuse to|nobody|no one) (?:take|takes|accept|accepts) (?:any |app |airport |new )?orders?\b|go on strike|on strike|picket|slowdown|go-slow|work-to-rule|occup(?:y|ied|ying)|surround(?:s|ed|ing)?\b|besieg|stopp?(?:ed|ing)? (?:delivering|driving|working|loading)|boycott|mass resignation|resign en masse|quit en masse|(?:go|goes|going|went|gone) offline|\blog(?:s|ged|ging)? (?:off|out)\b|\bswitch(?:es|ed|ing)? off\b|\bturn(?:s|ed|ing)? off (?:the |their |our |all )?(?:apps?|phones?|engines?)|(?:\bnot|won't|wont|will not|nobody|no one|no-one) (?!to\b)(?:\w+ )?(?:log(?:s|ging)? (?:in|on)|clock(?:s|ing)? in|go(?:es|ing)? (?:out|in|online|back)|is online|online|load(?:s|ing)?|scan|sort(?:s|ing)?|pick(?:s|ing)? up|start(?:s|ing)? work|go to (?:the )?line)\b|\bstop(?:s|ped|ping)? (?:hauling|sorting|loading|taking|take orders?|accepting|accept orders?|riding|the line|all work)\b|(?:plan|plans|planning|will|to|'ll) stop\b|stoppage|sick leave|sick-out|sickout|call(?:ed|ing)? in sick|\bsit(?:s|ting)? (?:on the (?:road|ground|steps|ramp|floor)|in the (?:lobby|hall|canteen|reception|road|corridor)|across|outside|down)|\bsat (?:down|on the|across|in the (?:lobby|hall|canteen|reception|road|corridor))|\bacross (?:the |all |both |its |their )?(?:\w+ ){0,2}(?:road|roads|gate|gates|entrance|lanes|exit|street|ramp|bays|bridge|junction|intersection)\b|(?:road|gate|entrance|lanes?|street|exit|bridge|junction|ramp) (?:\w+ ){0,3}(?:blocked|jammed)\b|blocked by\b|massed|\bcrowd(?:ed)? (?:outside|at|in front)|\bchant(?:ed|ing)?\b|\b(?:go|goes|going|went|walk|walked|walking|march|head|heading|headed|drive|drove|driving)(?: \w+){0,3} to (?:the )?(?:[\w'&-]+ ){0,5}(?:office|offices|headquarters|hq|bureau|government|department|service cent(?:re|er)|jiedao ?ban|street office|letters and (?:calls|visits))\b|\b(?:are|were|we|we're|they|they're|now|still|been) (?:at|in|outside) (?:the )?(?:[\w'&-]+ ){0,5}(?:office|offices|headquarters|hq|bureau|government|lobby|hall)\b|refus(?:e|es|ed|ing) (?:all |app |the )?(?:orders|jobs|shifts)|guard(?:ing)? (?:the )?(?:machines|machinery|equipment|goods|factory|gate)|\bdemand(?:s|ed|ing)?\b(?! (?:they|that|workers|us|riders|drivers|staff|employees|them|we|everyone|all))|\bseek(?:s|ing)?\b|\bsought\b|press(?:ed)? for|collective(?:ly)?", Opts)]
+    [GeneratedRegex(@"关App|关app|关掉app|\bstrik(?:e|es|ing)\b|\bstruck\b(?! by| down)|walk(?:ed|ing)? (?:out|off)|walkout|stopp?(?:ed|ing)? work|down(?:ed)? tools|protest|demonstrat|\brall(?:y|ied|ies)\b|sit-in|sat in|banners?|logged off|log off|logging off|switch(?:ed)? off (?:the|their) apps?|refus(?:e|ed|ing) to (?:work|take|deliver|drive|load|go)|stay(?:ed|ing)? home|blockad|\bblock(?:ed|ing|s)? (?:the|a|an|traffic|roads?|gates?|entrances?|exits?|streets?)|gather|marched|marching|\bmarch(?:es)? (?:to|on|through|from)\b|petition|stop(?:ping|ped)? (?:deliveries|delivering|taking orders|accepting orders)|(?:not|won't|will not|refuse to|nobody|no one) (?:take|takes|accept|accepts) (?:any |app |airport |new )?orders?\b|go on strike|on strike|picket|slowdown|go-slow|work-to-rule|occup(?:y|ied|ying)|surround(?:s|ed|ing)?\b|besieg|stopp?(?:ed|ing)? (?:delivering|driving|working|loading)|boycott|mass resignation|resign en masse|quit en masse|\bdemand(?:s|ed|ing)?\b(?! (?:they|that|workers|us|riders|drivers|staff|employees|them|we|everyone|all))|\bseek(?:s|ing)?\b|\bsought\b|press(?:ed)? for|collective(?:ly)?", Opts)]
     private static partial Regex ActionEnRegex();
+
+    // How riders and drivers say it in English (go offline together, won't clock in, nobody loads, trikes across the gate,
+    // massed outside, going to the labour bureau). As alternatives of the pattern above, branches that begin with common
+    // words ("not", "go", "are") made the backtracking engine try every branch at every position of a long text (8 times
+    // slower); a pattern of their own, without backtracking, is one linear pass, run only when the prefilter finds its words.
+    private static readonly Regex ActionEnColloquial = new(
+        @"(?:go|goes|going|went|gone) offline|\blog(?:s|ged|ging)? (?:off|out)\b|\bswitch(?:es|ed|ing)? off\b|\bturn(?:s|ed|ing)? off (?:the |their |our |all )?(?:apps?|phones?|engines?)|(?:\bnot|won't|wont|will not|nobody|no one|no-one)(?: (?:is|are|be|will|even|all|gonna|going to|go|goes|going))? (?:log(?:s|ging)? (?:in|on)|clock(?:s|ing)? in|go(?:es|ing)? (?:out|in|online|back)|is online|online|load(?:s|ing)?|scan|sort(?:s|ing)?|pick(?:s|ing)? up|start(?:s|ing)? work|go to (?:the )?line)\b|\bstop(?:s|ped|ping)? (?:hauling|sorting|loading|taking|take orders?|accepting|accept orders?|riding|the line|all work)\b|(?:plan|plans|planning|will|to|'ll) stop\b|stoppage|sick leave|sick-out|sickout|call(?:ed|ing)? in sick|\bsit(?:s|ting)? (?:on the (?:road|ground|steps|ramp|floor)|in the (?:lobby|hall|canteen|reception|road|corridor)|across|outside|down)|\bsat (?:down|on the|across|in the (?:lobby|hall|canteen|reception|road|corridor))|\bacross (?:the |all |both |its |their )?(?:\w+ ){0,2}(?:road|roads|gate|gates|entrance|lanes|exit|street|ramp|bays|bridge|junction|intersection)\b|(?:road|gate|entrance|lanes?|street|exit|bridge|junction|ramp) (?:\w+ ){0,3}(?:blocked|jammed)\b|blocked by\b|massed|\bcrowd(?:ed)? (?:outside|at|in front)|\bchant(?:ed|ing)?\b|\b(?:go|goes|going|went|walk|walked|walking|march|head|heading|headed|drive|drove|driving)(?: together| all| there| over| straight| in person)? to (?:the )?(?:[\w'&-]+ ){0,4}(?:office|offices|headquarters|hq|bureau|government|department|service cent(?:re|er)|jiedao ?ban|street office|letters and (?:calls|visits))\b|\b(?:are|were|we|we're|they|they're|now|still|been) (?:at|in|outside) (?:the )?(?:[\w'&-]+ ){0,5}(?:office|offices|headquarters|hq|bureau|government|lobby|hall)\b|refus(?:e|es|ed|ing) (?:all |app |the )?(?:orders|jobs|shifts)|guard(?:ing)? (?:the )?(?:machines|machinery|equipment|goods|factory|gate)",
+        Opts | RegexOptions.NonBacktracking);
 
     // A decision or an arrangement for later.
     [GeneratedRegex(@"约好|约了|约定|商量好|(?:说好|讲好)(?![^，。,.!！?？\s]{0,6}(?:发|给|结|退|补|付|的))|定了|已经定|决定|准备|打算|计划|号召|接龙|报名|登记|通知大家|通知各位|到时候|要去|要一起|将要|将于|即将|再不.{0,15}就|不然就|否则", RegexOptions.CultureInvariant)]
@@ -200,7 +208,7 @@ public static partial class SignalDetector
     private static readonly Keywords Worker = new(18, WorkerZhRegex(), WorkerEnRegex());
     private static readonly Keywords Individual = new(20, IndividualZhRegex(), IndividualEnRegex());
     private static readonly Keywords Noise = new(22, NoiseZhRegex(), NoiseEnRegex());
-    private static readonly Keywords Action = new(24, ActionZhRegex(), ActionEnRegex());
+    private static readonly Keywords Action = new(24, ActionZhRegex(), ActionEnRegex(), ActionEnColloquial, 44);
     private static readonly Keywords Planned = new(26, PlannedZhRegex(), PlannedEnRegex());
     private static readonly Keywords Rumour = new(28, RumourZhRegex(), RumourEnRegex());
     private static readonly Keywords Future = new(30, FutureZhRegex(), FutureEnRegex());
@@ -215,7 +223,8 @@ public static partial class SignalDetector
         [DeathRegex(), DeathNegatedRegex(), SelfHarmRegex(), RoadBlockRegex(), GovernmentRegex(), PlatformOfficeRegex(), ArrestRegex(), ViolenceRegex(), SeriousInjuryRegex(), PluralRegex(), HazardRegex(), StrongClosureRegex(),
          ClosureZhRegex(), ClosureEnRegex(), MoneyWordZhRegex(), MoneyWordEnRegex(), GroupZhRegex(), GroupEnRegex(), WorkerZhRegex(), WorkerEnRegex(), IndividualZhRegex(), IndividualEnRegex(), NoiseZhRegex(), NoiseEnRegex(),
          ActionZhRegex(), ActionEnRegex(), PlannedZhRegex(), PlannedEnRegex(), RumourZhRegex(), RumourEnRegex(), FutureZhRegex(), FutureEnRegex(), NowZhRegex(), NowEnRegex(), RecentZhRegex(), RecentEnRegex(),
-         PastZhRegex(), PastEnRegex(), AloneZhRegex(), AloneEnRegex(), ThenZhRegex(), ThenEnRegex(), WagesOwedZhRegex(), WagesOwedEnRegex()];
+         PastZhRegex(), PastEnRegex(), AloneZhRegex(), AloneEnRegex(), ThenZhRegex(), ThenEnRegex(), WagesOwedZhRegex(), WagesOwedEnRegex(),
+         ActionEnColloquial];
 
     internal static readonly RegexPrefilter Prefilter = new(PrefilteredPatterns);
 
@@ -313,10 +322,12 @@ public static partial class SignalDetector
     }
 
     /// <summary>A Chinese and an English pattern of the same words, at prefilter bits <paramref name="bit"/> and the next.</summary>
-    private sealed class Keywords(int bit, Regex zh, Regex en)
+    /// <param name="enMore">More English words, a pattern of their own at <paramref name="moreBit"/> (<see cref="ActionEnColloquial"/>).</param>
+    private sealed class Keywords(int bit, Regex zh, Regex en, Regex? enMore = null, int moreBit = -1)
     {
         public bool In(ulong possible, string text) =>
-            (RegexPrefilter.Includes(possible, bit) && zh.IsMatch(text)) || (RegexPrefilter.Includes(possible, bit + 1) && en.IsMatch(text));
+            (RegexPrefilter.Includes(possible, bit) && zh.IsMatch(text)) || (RegexPrefilter.Includes(possible, bit + 1) && en.IsMatch(text))
+            || (enMore is not null && RegexPrefilter.Includes(possible, moreBit) && enMore.IsMatch(text));
 
         /// <summary>Where the words first occur, or -1.</summary>
         public int First(ulong possible, string text)
@@ -340,12 +351,23 @@ public static partial class SignalDetector
                 }
             }
 
+            if (enMore is not null && RegexPrefilter.Includes(possible, moreBit))
+            {
+                foreach (var m in enMore.EnumerateMatches(text))
+                {
+                    first = first < 0 ? m.Index : Math.Min(first, m.Index);
+                    break;
+                }
+            }
+
             return first;
         }
 
-        public bool In(ReadOnlySpan<char> span) => zh.IsMatch(span) || en.IsMatch(span);
+        public bool In(ReadOnlySpan<char> span) => zh.IsMatch(span) || en.IsMatch(span) || (enMore?.IsMatch(span) ?? false);
 
-        public int Nearest(ReadOnlySpan<char> sentence, int at) => Math.Min(SignalDetector.Nearest(zh, sentence, at), SignalDetector.Nearest(en, sentence, at));
+        public int Nearest(ReadOnlySpan<char> sentence, int at) =>
+            Math.Min(Math.Min(SignalDetector.Nearest(zh, sentence, at), SignalDetector.Nearest(en, sentence, at)),
+                     enMore is null ? int.MaxValue : SignalDetector.Nearest(enMore, sentence, at));
     }
 
     /// <summary>How far a match of <paramref name="regex"/> is from <paramref name="at"/>: matches before it count by their distance, matches after it only when none is before (a larger distance); int.MaxValue when none.</summary>
