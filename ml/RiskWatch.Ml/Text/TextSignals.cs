@@ -200,6 +200,9 @@ public static partial class SignalDetector
     // match, and only those are run (same results, a fraction of the time on English text).
     private const int DeathPattern = 0, DeathNegatedPattern = 1, SelfHarmPattern = 2, RoadBlockPattern = 3, GovernmentPattern = 4, PlatformOfficePattern = 5, ArrestPattern = 6, ViolencePattern = 7, SeriousInjuryPattern = 8, PluralPattern = 9, HazardPattern = 10, StrongClosurePattern = 11;
 
+    // The last of the prefiltered patterns, after the word lists' pairs (bits 12-43).
+    private const int ActionEnColloquialPattern = 44;
+
     // Word lists of both languages, each as a Chinese pattern (matched exactly, so the engine can search
     // for its literals fast) and an English one (ignoring case), at prefilter bits 12 and up.
     private static readonly Keywords Closure = new(12, ClosureZhRegex(), ClosureEnRegex());
@@ -208,7 +211,7 @@ public static partial class SignalDetector
     private static readonly Keywords Worker = new(18, WorkerZhRegex(), WorkerEnRegex());
     private static readonly Keywords Individual = new(20, IndividualZhRegex(), IndividualEnRegex());
     private static readonly Keywords Noise = new(22, NoiseZhRegex(), NoiseEnRegex());
-    private static readonly Keywords Action = new(24, ActionZhRegex(), ActionEnRegex(), ActionEnColloquial, 44);
+    private static readonly Keywords Action = new(24, ActionZhRegex(), ActionEnRegex(), ActionEnColloquial, ActionEnColloquialPattern);
     private static readonly Keywords Planned = new(26, PlannedZhRegex(), PlannedEnRegex());
     private static readonly Keywords Rumour = new(28, RumourZhRegex(), RumourEnRegex());
     private static readonly Keywords Future = new(30, FutureZhRegex(), FutureEnRegex());

@@ -94,7 +94,7 @@ public static class WorkerCounts
         "技师", "技工", "老师傅", "老嘢", "婆娘", "娘们", "老乡", "人", "號人", "号人", "个人", "名", "同事", "网约车司机", "货车司机", "跑腿",
         "打工人", "打工的", "干活的", "上班的", "跑单的", "送外卖的", "送快递的", "开车的", "跑车的", "做工的", "众包骑手", "众包兄弟",
         "专送骑手", "小伙子", "小伙", "姑娘", "大妈", "大爷", "大叔", "小时工", "日结工", "零工", "散工", "妇女", "女的", "男的",
-        "騎手", "司機", "員工", "快遞員", "外賣員", "工友", "師傅");
+        "騎手", "司機", "員工", "快遞員", "外賣員", "師傅");
 
     /// <summary>Nouns that make a count something other than people: places, units, things.</summary>
     private static readonly Lexicon ZhNotPeople = new(
