@@ -83,8 +83,17 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             throw new FileNotFoundException($"The service executable is not built at {dll}", dll);
         }
 
-        var url = $"http://127.0.0.1:{TemporaryPostgresCluster.FreePort()}";
-        var managementUrl = $"http://127.0.0.1:{TemporaryPostgresCluster.FreePort()}";
+        // Two free ports taken one after the other can be the same one (the system may hand a just-released port out
+        // again), and then the service fails to bind its second address: a run on 2026-12-06 did.
+        var port = TemporaryPostgresCluster.FreePort();
+        var managementPort = TemporaryPostgresCluster.FreePort();
+        while (managementPort == port)
+        {
+            managementPort = TemporaryPostgresCluster.FreePort();
+        }
+
+        var url = $"http://127.0.0.1:{port}";
+        var managementUrl = $"http://127.0.0.1:{managementPort}";
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
