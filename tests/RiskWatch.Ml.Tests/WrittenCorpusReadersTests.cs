@@ -21,12 +21,17 @@ public sealed class WrittenCorpusReadersTests
 
     private static int MoneyBand(decimal a) => a < 100_000 ? 0 : a < 1_000_000 ? 1 : a < 5_000_000 ? 2 : 3;
 
-    [Fact]
-    public void The_worker_band_is_right_on_most_reports_that_give_no_count_field()
+    /// <summary>The development writers of a language: the Chinese w01-w12, the English up to w33.</summary>
+    private static IReadOnlyList<WrittenReport> Writers(string language) => language == "zh" ? Development : EnglishDevelopment;
+
+    [Theory]
+    [InlineData("zh", 0.87)]
+    [InlineData("en", 0.84)]
+    public void The_worker_band_is_right_on_most_reports_that_give_no_count_field(string language, double floor)
     {
-        var cases = Development.Where(r => r.Report.WorkersAffected is null && r.Facts.Workers is not null).ToList();
+        var cases = Writers(language).Where(r => r.Report.WorkersAffected is null && r.Facts.Workers is not null).ToList();
         var right = cases.Count(r => ReportFacts.Of(r.Report).Workers is { } w && WorkerBand(w) == WorkerBand(r.Facts.Workers!.Value));
-        Assert.True(right >= 0.87 * cases.Count, $"worker band right on {right} of {cases.Count}");
+        Assert.True(right >= floor * cases.Count, $"worker band right on {right} of {cases.Count}");
     }
 
     [Fact]
@@ -37,35 +42,24 @@ public sealed class WrittenCorpusReadersTests
         Assert.True(right >= 0.92 * cases.Count, $"money band right on {right} of {cases.Count}");
     }
 
-    [Fact]
-    public void The_action_status_is_right_on_most_reports_that_give_no_action_field()
+    [Theory]
+    [InlineData("zh", 0.91)]
+    [InlineData("en", 0.87)]
+    public void The_action_status_is_right_on_most_reports_that_give_no_action_field(string language, double floor)
     {
-        var cases = Development.Where(r => r.Report.CollectiveAction is null && r.Facts.Action is not null).ToList();
+        var cases = Writers(language).Where(r => r.Report.CollectiveAction is null && r.Facts.Action is not null).ToList();
         var right = cases.Count(r => ReportFacts.Of(r.Report).Action == r.Facts.Action);
-        Assert.True(right >= 0.91 * cases.Count, $"action status right on {right} of {cases.Count}");
+        Assert.True(right >= floor * cases.Count, $"action status right on {right} of {cases.Count}");
     }
 
-    [Fact]
-    public void A_planned_action_is_put_on_the_right_side_of_48_hours()
+    [Theory]
+    [InlineData("zh", 0.78)]
+    [InlineData("en", 0.63)]
+    public void A_planned_action_is_put_on_the_right_side_of_48_hours(string language, double floor)
     {
-        var cases = Development.Where(r => r.Report.CollectiveAction is null && r.Facts.HoursUntilAction is not null).ToList();
+        var cases = Writers(language).Where(r => r.Report.CollectiveAction is null && r.Facts.HoursUntilAction is not null).ToList();
         var right = cases.Count(r => ReportFacts.Of(r.Report).HoursUntilAction is { } h && h <= 48 == r.Facts.HoursUntilAction <= 48);
-        Assert.True(right >= 0.78 * cases.Count, $"48-hour side right on {right} of {cases.Count}");
-    }
-
-    [Fact]
-    public void English_counts_actions_and_their_hours_are_read_on_most_reports()
-    {
-        var counted = EnglishDevelopment.Where(r => r.Report.WorkersAffected is null && r.Facts.Workers is not null).ToList();
-        var bandRight = counted.Count(r => ReportFacts.Of(r.Report).Workers is { } w && WorkerBand(w) == WorkerBand(r.Facts.Workers!.Value));
-        var acting = EnglishDevelopment.Where(r => r.Report.CollectiveAction is null && r.Facts.Action is not null).ToList();
-        var statusRight = acting.Count(r => ReportFacts.Of(r.Report).Action == r.Facts.Action);
-        var timed = EnglishDevelopment.Where(r => r.Report.CollectiveAction is null && r.Facts.HoursUntilAction is not null).ToList();
-        var sideRight = timed.Count(r => ReportFacts.Of(r.Report).HoursUntilAction is { } h && h <= 48 == r.Facts.HoursUntilAction <= 48);
-
-        Assert.True(bandRight >= 0.84 * counted.Count, $"worker band right on {bandRight} of {counted.Count}");
-        Assert.True(statusRight >= 0.87 * acting.Count, $"action status right on {statusRight} of {acting.Count}");
-        Assert.True(sideRight >= 0.63 * timed.Count, $"48-hour side right on {sideRight} of {timed.Count}");
+        Assert.True(right >= floor * cases.Count, $"48-hour side right on {right} of {cases.Count}");
     }
 
     /// <summary>
@@ -78,8 +72,7 @@ public sealed class WrittenCorpusReadersTests
     [InlineData("en", 0.72)]
     public void A_hundred_workers_acting_within_48_hours_is_read_when_the_writer_says_so(string language, double floor)
     {
-        var reports = language == "zh" ? Development : EnglishDevelopment;
-        var cases = reports.Where(r => r.Report.WorkersAffected is null && r.Report.CollectiveAction is null && Soon(r.Facts.Workers, r.Facts.Action, r.Facts.HoursUntilAction)).ToList();
+        var cases = Writers(language).Where(r => r.Report.WorkersAffected is null && r.Report.CollectiveAction is null && Soon(r.Facts.Workers, r.Facts.Action, r.Facts.HoursUntilAction)).ToList();
         var read = cases.Count(r => ReportFacts.Of(r.Report) is var f && Soon(f.Workers, f.Action, f.HoursUntilAction));
         Assert.True(read >= floor * cases.Count, $"read on {read} of {cases.Count}");
     }
