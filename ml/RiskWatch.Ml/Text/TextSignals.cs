@@ -335,35 +335,33 @@ public static partial class SignalDetector
         /// <summary>Where the words first occur, or -1.</summary>
         public int First(ulong possible, string text)
         {
-            var first = -1;
+            var first = int.MaxValue;
             if (RegexPrefilter.Includes(possible, bit))
             {
-                foreach (var m in zh.EnumerateMatches(text))
-                {
-                    first = m.Index;
-                    break;
-                }
+                first = Math.Min(first, FirstMatch(zh, text));
             }
 
             if (RegexPrefilter.Includes(possible, bit + 1))
             {
-                foreach (var m in en.EnumerateMatches(text))
-                {
-                    first = first < 0 ? m.Index : Math.Min(first, m.Index);
-                    break;
-                }
+                first = Math.Min(first, FirstMatch(en, text));
             }
 
             if (enMore is not null && RegexPrefilter.Includes(possible, moreBit))
             {
-                foreach (var m in enMore.EnumerateMatches(text))
-                {
-                    first = first < 0 ? m.Index : Math.Min(first, m.Index);
-                    break;
-                }
+                first = Math.Min(first, FirstMatch(enMore, text));
             }
 
-            return first;
+            return first == int.MaxValue ? -1 : first;
+        }
+
+        private static int FirstMatch(Regex regex, string text)
+        {
+            foreach (var m in regex.EnumerateMatches(text))
+            {
+                return m.Index;
+            }
+
+            return int.MaxValue;
         }
 
         public bool In(ReadOnlySpan<char> span) => zh.IsMatch(span) || en.IsMatch(span) || (enMore?.IsMatch(span) ?? false);
