@@ -32,9 +32,10 @@ public sealed partial class ChineseSegmenterTests
     {
         // jieba's format: the last line of a word wins; every prefix of a word is known, with 0 unless it is a word.
         const string dictionary = "骑手 120 n\n外卖骑手 30 n\n骑手 150\n不上线 7 v\n外卖 900\nbad line\n";
-        var table = ChineseSegmenter.Parse(new StringReader(dictionary));
+        var read = ChineseSegmenter.Parse(new StringReader(dictionary));
         var expected = new Dictionary<string, int> { ["骑手"] = 150, ["骑"] = 0, ["外卖骑手"] = 30, ["外"] = 0, ["外卖"] = 900, ["外卖骑"] = 0, ["不上线"] = 7, ["不"] = 0, ["不上"] = 0 };
-        Assert.Equal(expected.Count, table.Count);
+        Assert.Equal(expected.Count, read.Count);
+        var table = read.Pack();
         foreach (var (word, frequency) in expected)
         {
             Assert.True(table.TryGetValue(word, out var found), word);
@@ -48,20 +49,29 @@ public sealed partial class ChineseSegmenterTests
     }
 
     [Fact]
-    public void The_word_table_keeps_every_entry_through_its_growth()
+    public void The_word_table_keeps_every_entry_through_its_growth_and_packing()
     {
-        var table = new WordTable();
+        var read = new WordTable();
         for (var i = 0; i < 100_000; i++)
         {
-            table.Set(i.ToString("x", System.Globalization.CultureInfo.InvariantCulture), i);
+            read.Set(i.ToString("x", System.Globalization.CultureInfo.InvariantCulture), i);
         }
 
-        Assert.Equal(100_000, table.Count);
+        Assert.Equal(100_000, read.Count);
+        var table = read.Pack();
         for (var i = 0; i < 100_000; i += 7)
         {
             Assert.True(table.TryGetValue(i.ToString("x", System.Globalization.CultureInfo.InvariantCulture), out var frequency));
             Assert.Equal(i, frequency);
         }
+    }
+
+    [Fact]
+    public void A_frequency_the_packed_table_cannot_hold_is_refused_not_cut()
+    {
+        var read = new WordTable();
+        read.Set("骑手", PackedWordTable.MaxFrequency + 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => read.Pack());
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("[\u4E00-\u9FD5]+")]

@@ -21,12 +21,12 @@ public sealed class ChineseSegmenter
     private static readonly Lazy<ChineseSegmenter> Shared = new(() => new ChineseSegmenter(ReadEmbeddedDictionary()));
 
     /// <summary>Word → frequency; a prefix of a word that is not a word itself maps to 0 (jieba's prefix dictionary).</summary>
-    private readonly WordTable words;
+    private readonly PackedWordTable words;
     private readonly double logTotal;
 
     private ChineseSegmenter(WordTable dictionary)
     {
-        words = dictionary;
+        words = dictionary.Pack();
         long total = 0;
         foreach (var freq in dictionary.Frequencies)
         {
@@ -102,7 +102,7 @@ public sealed class ChineseSegmenter
             var bestScore = double.MinValue;
             var bestLength = 1;
             var any = false;
-            var node = WordTable.Root;
+            var node = PackedWordTable.Root;
             for (var j = i; j < n; j++)
             {
                 node = words.Child(node, run[j], out var freq);

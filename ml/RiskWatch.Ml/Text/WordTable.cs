@@ -4,9 +4,10 @@ namespace RiskWatch.Ml.Text;
 
 /// <summary>
 /// jieba's dictionary as a prefix tree (about 500,000 nodes: the words and every prefix of them) whose edges live in one
-/// open-addressing table keyed by (parent node, character). The segmenter walks it a character at a time from each
-/// position: extending a candidate word by one character is one probe, usually one cache line, where a table of whole
-/// words hashed every prefix again and read four arrays to compare it (ml/README.md, "Scoring speed").
+/// open-addressing table keyed by (parent node, character), as it is read; <see cref="Pack"/> makes the table the
+/// segmenter walks a character at a time from each position: extending a candidate word by one character is one probe,
+/// usually one cache line, where a table of whole words hashed every prefix again and read four arrays to compare it
+/// (ml/README.md, "Scoring speed").
 /// </summary>
 internal sealed class WordTable
 {
@@ -22,28 +23,30 @@ internal sealed class WordTable
     /// <summary>The frequencies of all words and prefixes (0), in no particular order.</summary>
     public IEnumerable<int> Frequencies => this.edges.Where(e => e.Child != 0).Select(e => e.Frequency);
 
-    /// <summary>The node reached from <paramref name="node"/> by <paramref name="c"/> and its frequency, or -1 when no word continues so.</summary>
-    public int Child(int node, char c, out int frequency)
+    /// <summary>
+    /// The table packed for reading (<see cref="PackedWordTable"/>): every node added after its parent, which holds
+    /// because a node's id here is the order it was added in, and <see cref="Set"/> adds a word's prefixes first.
+    /// </summary>
+    public PackedWordTable Pack()
     {
-        ref readonly var edge = ref this.edges[Find(this.edges, node, c)];
-        frequency = edge.Frequency;
-        return edge.Child == 0 ? -1 : edge.Child;
-    }
-
-    public bool TryGetValue(ReadOnlySpan<char> word, out int frequency)
-    {
-        frequency = 0;
-        var node = Root;
-        foreach (var c in word)
+        var byNode = new Edge[Count + 1];
+        foreach (var edge in this.edges)
         {
-            node = Child(node, c, out frequency);
-            if (node < 0)
+            if (edge.Child != 0)
             {
-                return false;
+                byNode[edge.Child] = edge;
             }
         }
 
-        return node != Root;
+        var packed = new PackedWordTable(Count);
+        var packedNode = new int[Count + 1]; // the root (0) stays the root
+        for (var node = 1; node <= Count; node++)
+        {
+            var edge = byNode[node];
+            packedNode[node] = packed.Add(packedNode[edge.Parent], edge.Character, edge.Frequency);
+        }
+
+        return packed;
     }
 
     /// <summary>Sets <paramref name="word"/>'s frequency, adding it and any missing prefix (at 0).</summary>
