@@ -111,7 +111,8 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
     public void Scores_equal_the_ml_net_engine_fed_the_whole_feature_vector()
     {
         // Predict computes a linear model's softmax(W·x + b) itself (LinearScores) and leaves out the text slots the
-        // model gives no weight; neither may change a score (score slot i is grade i, see ModelTrainer.BuildPipeline).
+        // model gives no weight; neither may change a score (score slot i is grade i, see ModelTrainer.BuildPipeline) beyond
+        // the text weights' 16-bit steps (Model.SlotWeights).
         var ml = new Microsoft.ML.MLContext(seed: 211);
         var transformer = ml.Model.Load(fixture.ModelPath, out _);
         using var engine = ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(transformer);
@@ -123,7 +124,7 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
             var features = FeatureBuilder.WithLearnedSigns(
                 FeatureBuilder.Build(report, ReportFacts.Of(report)).Features, prediction.SignProbabilities, prediction.FactProbabilities);
             var score = engine.Predict(new ModelInput { Features = features }).Score;
-            Assert.Equal(score.Select(v => v / score.Sum()), prediction.ModelProbabilities, (a, b) => Math.Abs(a - b) < 1e-5);
+            Assert.Equal(score.Select(v => v / score.Sum()), prediction.ModelProbabilities, (a, b) => Math.Abs(a - b) < 1e-4);
         }
     }
 
@@ -131,7 +132,8 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
     public void Learned_sign_probabilities_equal_each_models_own_weights_read_one_by_one()
     {
         // Predict reads the sign and fact models from one table shared with the grade model (Model.SlotWeights); each
-        // probability must be the model's own logistic regression over the report's vector (text slots as present).
+        // probability must be the model's own logistic regression over the report's vector (text slots as present), but for
+        // the table's 16-bit steps: each text weight within 1/65,534 of its model's largest, a few hundred slots a report.
         var models = Model.Signals!.Concat(Model.Facts!).Models;
         foreach (var (report, _) in fixture.Corpus.Take(200))
         {
@@ -139,7 +141,7 @@ public sealed partial class ModelBehaviourTests(TrainedModelFixture fixture, Xun
             var features = FeatureBuilder.Build(report, ReportFacts.Of(report)).Features;
             var x = features.Items().ToDictionary(kv => kv.Key, kv => kv.Key < FeatureBuilder.TextSlots ? 1f : kv.Value);
             var expected = models.Select(m => 1 / (1 + Math.Exp(-(m.Bias + m.Slots.Select((slot, j) => m.Weights[j] * x.GetValueOrDefault(slot)).Sum()))));
-            Assert.Equal(expected, prediction.SignProbabilities.Concat(prediction.FactProbabilities).Select(p => (double)p), (a, b) => Math.Abs(a - b) < 1e-4);
+            Assert.Equal(expected, prediction.SignProbabilities.Concat(prediction.FactProbabilities).Select(p => (double)p), (a, b) => Math.Abs(a - b) < 1e-3);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RiskWatch.Ml.Model;
@@ -9,13 +10,15 @@ namespace RiskWatch.Ml.Model;
 /// </summary>
 internal static class AlignedRows
 {
-    /// <summary>A pinned array holding <paramref name="length"/> floats from <c>Start</c>, an <paramref name="alignment"/>-byte boundary.</summary>
-    public static (float[] Array, int Start) Allocate(int length, int alignment)
+    /// <summary>A pinned array holding <paramref name="length"/> elements from <c>Start</c>, an <paramref name="alignment"/>-byte boundary.</summary>
+    public static (T[] Array, int Start) Allocate<T>(int length, int alignment)
+        where T : unmanaged
     {
-        var array = GC.AllocateArray<float>(length + (alignment / sizeof(float)), pinned: true);
+        var size = Unsafe.SizeOf<T>();
+        var array = GC.AllocateArray<T>(length + (alignment / size), pinned: true);
         var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
         var address = (long)handle.AddrOfPinnedObject();
         handle.Free();
-        return (array, (int)((alignment - (address % alignment)) % alignment) / sizeof(float));
+        return (array, (int)((alignment - (address % alignment)) % alignment) / size);
     }
 }

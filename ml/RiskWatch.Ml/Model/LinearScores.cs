@@ -33,7 +33,7 @@ public sealed class LinearScores
 
         Classes = weights.Count;
         this.biases = [.. biases];
-        var (rows, start) = AlignedRows.Allocate(FeatureBuilder.Length * RowLength, RowLength * sizeof(float));
+        var (rows, start) = AlignedRows.Allocate<float>(FeatureBuilder.Length * RowLength, RowLength * sizeof(float));
         this.table = rows.AsMemory(start, FeatureBuilder.Length * RowLength);
         var table = this.table.Span;
         for (var c = 0; c < Classes; c++)

@@ -172,7 +172,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     private SlotTable WeightsBySlot()
     {
         var stride = Stride;
-        var (table, start) = AlignedRows.Allocate(FeatureBuilder.Length * stride, FloatsPerLine * sizeof(float));
+        var (table, start) = AlignedRows.Allocate<float>(FeatureBuilder.Length * stride, FloatsPerLine * sizeof(float));
         WriteWeightsBySlot(table.AsSpan(start), stride);
         return new SlotTable(table, start);
     }
