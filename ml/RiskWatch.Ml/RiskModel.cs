@@ -351,9 +351,12 @@ public sealed class RiskModel : IDisposable
     private GradePrediction Grade(ReportV1 report, Scorer scorer)
     {
         var text = PreparedText.Of(report.Text);
+
+        // The n-grams first: their weight rows, mostly in memory, are fetched while the facts are read.
+        scorer.Prefetch(scorer.Features.ReadText(text.Text));
         var facts = ReportFacts.Of(report, text);
         var keywordFloor = GradeFloors.Highest(GradeFloors.Evaluate(facts));
-        var features = scorer.Features.Build(report, facts, text.Text, keywordFloor);
+        var features = scorer.Features.Build(report, facts, keywordFloor);
         var detection = new SignDetection(HardSignals.None, GradeFloors.KeywordSigns(facts));
         var learnedFacts = FactSigns.None;
         var signCount = Signals?.Models.Count ?? 0;
@@ -654,6 +657,9 @@ public sealed class RiskModel : IDisposable
         public float[] LearnedProbabilities { get; } = new float[HardSignalNames.All.Count + FactSignNames.All.Count];
 
         public FeatureVectorBuilder Features { get; } = new(textSlotsRead);
+
+        /// <summary>Fetches the shared table's rows of these text slots ahead of <see cref="SumLearned"/> (<see cref="SlotWeights.Prefetch"/>).</summary>
+        public void Prefetch(ReadOnlySpan<int> textSlots) => slotWeights?.Prefetch(textSlots);
 
         /// <summary>
         /// The learned models' probabilities for <paramref name="features"/> (the last <see cref="FeatureVectorBuilder.Build"/>)

@@ -26,26 +26,45 @@ public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
     /// <param name="floor">The highest policy floor that fired (a dense feature).</param>
     public VBuffer<float> Build(ReportV1 report, ReportFacts facts, string normalizedText, Grade floor)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(facts);
+        ReadText(normalizedText);
+        return Build(report, facts, floor);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Build(ReportV1, ReportFacts, string, Grade)"/>: the text's n-grams, whose slots it
+    /// returns (ascending; valid until the next call), so that a scorer can fetch their weights while it reads the facts.
+    /// </summary>
+    public ReadOnlySpan<int> ReadText(string normalizedText)
+    {
         ArgumentNullException.ThrowIfNull(normalizedText);
-        var readsText = textSlotsRead is not { Count: 0 };
-        if (readsText)
+        if (textSlotsRead is { Count: 0 })
         {
-            ngrams.Featurise(normalizedText, textSlotsRead);
+            textCount = 0;
+            return [];
         }
 
+        ngrams.Featurise(normalizedText, textSlotsRead);
+        textCount = ngrams.Count;
+        return ngrams.Indices;
+    }
+
+    /// <summary>The second half: the vector of the text last read (<see cref="ReadText"/>) and the report's dense features.</summary>
+    /// <param name="floor">The highest policy floor that fired (a dense feature).</param>
+    public VBuffer<float> Build(ReportV1 report, ReportFacts facts, Grade floor)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(facts);
         Array.Clear(this.dense);
         FeatureBuilder.WriteDense(report, facts, floor, this.dense);
 
-        var text = readsText ? ngrams.Count : 0;
+        var text = textCount;
         if (this.indices.Length < text + FeatureBuilder.DenseLength)
         {
             this.indices = new int[(text + FeatureBuilder.DenseLength) * 2];
             values = new float[this.indices.Length];
         }
 
-        if (readsText)
+        if (text > 0)
         {
             ngrams.Indices.CopyTo(this.indices);
             ngrams.Values.CopyTo(values);
@@ -78,4 +97,5 @@ public sealed class FeatureVectorBuilder(SlotMask? textSlotsRead = null)
     }
 
     private int count;
+    private int textCount;
 }

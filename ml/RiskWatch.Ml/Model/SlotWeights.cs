@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using RiskWatch.Ml.Signals;
 
 namespace RiskWatch.Ml.Model;
@@ -92,6 +95,24 @@ internal sealed class SlotWeights
     /// <summary>The shared table of <paramref name="learned"/> and <paramref name="grade"/>, or null when they do not fit its rows.</summary>
     public static SlotWeights? For(SignalModels? learned, LinearScores? grade) =>
         learned is { Models.Count: > 0 and <= MaxModels } && grade is { Classes: <= MaxClasses } ? new SlotWeights(learned, grade) : null;
+
+    /// <summary>
+    /// Asks the processor to fetch the rows of <paramref name="textSlots"/> into its caches, without waiting for them: the
+    /// scorer calls it before it reads the report's facts, so the rows, most of them in memory, arrive while it works.
+    /// </summary>
+    public unsafe void Prefetch(ReadOnlySpan<int> textSlots)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        ref var rows = ref MemoryMarshal.GetArrayDataReference(this.textRows);
+        foreach (var slot in textSlots)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref rows, this.textStart + (slot * RowLength))));
+        }
+    }
 
     /// <summary>
     /// Sums a report's slots (a vector without the learned slots, indices ascending) for both models: the learned models'
