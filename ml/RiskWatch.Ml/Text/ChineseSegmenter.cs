@@ -94,6 +94,11 @@ public sealed class ChineseSegmenter
         where TState : allows ref struct
     {
         var n = run.Length;
+        foreach (var c in run)
+        {
+            words.Prefetch(PackedWordTable.Root, c);
+        }
+
         best[n] = 0;
         // From the end backwards: the best path from i is the best of (word i..j) + best path from j+1, over the words
         // starting at i; ties go to the shortest word, as in jieba.NET (its candidate is replaced only when strictly better).

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace RiskWatch.Ml.Text;
 
@@ -83,6 +86,15 @@ internal sealed class PackedWordTable
             }
 
             slot = (slot + 1) & this.mask;
+        }
+    }
+
+    /// <summary>Asks the processor to fetch the slot where the edge from <paramref name="node"/> by <paramref name="c"/> would be, without waiting.</summary>
+    public unsafe void Prefetch(int node, char c)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(this.entries), Start(node, c))));
         }
     }
 
