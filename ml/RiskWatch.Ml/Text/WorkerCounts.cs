@@ -652,7 +652,7 @@ public static class WorkerCounts
         for (var k = Math.Max(0, i - 12); k < i; k++)
         {
             var w = t.Slice(tk[k].Start, tk[k].Length);
-            if (tk[k].Kind == TokenKind.Word && EnPeople.Contains(w) && !w.Equals("us", StringComparison.OrdinalIgnoreCase) && !w.Equals("them", StringComparison.OrdinalIgnoreCase))
+            if (tk[k].Kind == TokenKind.Word && EnPeople.Contains(w) && !UsOrThem(w))
             {
                 return true;
             }
@@ -660,6 +660,10 @@ public static class WorkerCounts
 
         return false;
     }
+
+    /// <summary>"us" and "them" are in the people words for "200 of us", but alone they count no one.</summary>
+    private static bool UsOrThem(ReadOnlySpan<char> w) =>
+        w.Equals("us", StringComparison.OrdinalIgnoreCase) || w.Equals("them", StringComparison.OrdinalIgnoreCase);
 
     private static bool StartsQuantity(ReadOnlySpan<char> w) =>
         EnglishNumber.SmallWord(w) > 0 || EnQuantityStarts.Contains(w);
@@ -706,7 +710,7 @@ public static class WorkerCounts
             if (EnPeople.Contains(w) || EnVehicles.Contains(w) || EnAccounts.Contains(w))
             {
                 // "us"/"them" only right after "of" (handled by the caller).
-                return w.Equals("us", StringComparison.OrdinalIgnoreCase) || w.Equals("them", StringComparison.OrdinalIgnoreCase) ? EnKind.None : EnKind.People;
+                return UsOrThem(w) ? EnKind.None : EnKind.People;
             }
 
             if (EnglishNumber.SmallWord(w) > 0 || EnStopWords.Contains(w) || EnUnitsEndingPhrase.Contains(w))
