@@ -37,7 +37,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>Seed-corpus reports, used as templates: each benchmark report is one with a new id and subject.</summary>
     public IReadOnlyList<ReportV1> Templates { get; }
 
-    public static async Task<BenchEnvironment> StartAsync(string? modelPath, TextWriter log, CancellationToken cancellationToken)
+    /// <param name="quick">
+    /// <c>--quick</c>: with no model given, one trained on every sixth report of the corpus serves (in seconds, where the
+    /// whole corpus takes minutes), kept under a name of its own so that no full run picks it up. A quick run proves the
+    /// command works and measures little; its grades mean nothing.
+    /// </param>
+    public static async Task<BenchEnvironment> StartAsync(string? modelPath, bool quick, TextWriter log, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
@@ -62,6 +67,17 @@ public sealed class BenchEnvironment : IAsyncDisposable
                 },
             }, cancellationToken);
         var broker = EmbeddedKafkaBroker.Start();
+
+        if (modelPath is null && quick)
+        {
+            modelPath = Path.GetFullPath(Path.Combine(".riskwatch", "models", "bench-quick.zip"));
+            if (!RiskModel.IsUsable(modelPath))
+            {
+                log.WriteLine($"No quick model for this build at {modelPath}: training one on every sixth report ...");
+                var corpus = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, SeedCorpus.DefaultPath);
+                ModelTrainer.Train(corpus.Examples.Where((_, i) => i % 6 == 0).ToList(), $"{corpus.Sha256}-every-sixth", modelPath, new TrainingOptions());
+            }
+        }
 
         modelPath ??= Path.GetFullPath(Path.Combine(".riskwatch", "models", "model.zip"));
         if (!RiskModel.IsUsable(modelPath))

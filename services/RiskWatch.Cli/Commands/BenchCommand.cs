@@ -13,7 +13,7 @@ public static class BenchCommand
 
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "Small sizes and short runs: proves the command works (CI), measures little." };
+        var quick = new Option<bool>("--quick") { Description = "Small sizes and short runs: proves the command works (CI), measures little; without --model, a model of every sixth corpus report (seconds to train)." };
         var maxReports = new Option<int>("--max-reports") { Description = "Largest pipeline run (the scale series is 10k, 100k, 1M, capped here).", DefaultValueFactory = _ => 1_000_000 };
         var model = new Option<string?>("--model") { Description = "Model to use; default .riskwatch/models/model.zip (trained if missing)." };
         var output = new Option<string?>("--output") { Description = "Also write the table (Markdown) to this file." };
@@ -66,7 +66,7 @@ public static class BenchCommand
     private static async Task<string> RunAsync(bool quick, int maxReports, string? modelPath, IReadOnlySet<string> stages, CancellationToken cancellationToken)
     {
         var log = Console.Error;
-        await using var env = await BenchEnvironment.StartAsync(modelPath, log, cancellationToken);
+        await using var env = await BenchEnvironment.StartAsync(modelPath, quick, log, cancellationToken);
         // Every load run starts with this much of the same load, not counted: compiled code, warm pools.
         var run = new BenchStages(env, log, TimeSpan.FromSeconds(quick ? 1 : 20), quick ? 1_000 : 30_000);
         var raw = quick ? 2_000 : Math.Min(maxReports, 200_000);
