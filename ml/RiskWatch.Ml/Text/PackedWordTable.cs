@@ -9,7 +9,7 @@ namespace RiskWatch.Ml.Text;
 /// A <see cref="WordTable"/> packed for reading: an edge is one 8-byte word (parent node, character, frequency; eight to
 /// a cache line) and a node's id is one more than the slot of the edge that reaches it, so no field names the child.
 /// jieba's dictionary takes 8 MB instead of 16. The segmenter's probes are mostly cache misses, and while grading they
-/// share the cache with the 32 MB weight table (<c>Model.SlotWeights</c>): a smaller table is a faster one
+/// share the cache with the weight table (<c>Model.SlotWeights</c>): a smaller table is a faster one
 /// (ml/README.md, "Scoring speed"). Read-only: safe from many threads.
 /// </summary>
 internal sealed class PackedWordTable
