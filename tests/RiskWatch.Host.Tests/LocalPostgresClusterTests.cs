@@ -57,7 +57,7 @@ public sealed class LocalPostgresClusterTests
     public async Task Starting_on_a_running_cluster_with_another_port_names_the_port_it_runs_on()
     {
         await using var temporary = await TemporaryPostgresCluster.StartAsync();
-        var otherPort = TemporaryPostgresCluster.FreePort();
+        var otherPort = LoopbackPorts.Free();
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
             () => LocalPostgresCluster.StartAsync(temporary.Cluster.DataDirectory, otherPort, TemporaryPostgresCluster.Options));
@@ -123,7 +123,7 @@ public sealed class LocalPostgresClusterTests
             await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "precious");
 
             var error = await Assert.ThrowsAsync<InvalidOperationException>(
-                () => LocalPostgresCluster.StartAsync(folder, TemporaryPostgresCluster.FreePort(), TemporaryPostgresCluster.Options));
+                () => LocalPostgresCluster.StartAsync(folder, LoopbackPorts.Free(), TemporaryPostgresCluster.Options));
 
             Assert.Contains("no PG_VERSION", error.Message, StringComparison.Ordinal);
             Assert.Equal("precious", await File.ReadAllTextAsync(Path.Combine(folder, "notes.txt")));
@@ -150,7 +150,7 @@ public sealed class LocalPostgresClusterTests
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
         try
         {
-            await using var cluster = await LocalPostgresCluster.StartAsync(dataDirectory, TemporaryPostgresCluster.FreePort(), TemporaryPostgresCluster.Options);
+            await using var cluster = await LocalPostgresCluster.StartAsync(dataDirectory, LoopbackPorts.Free(), TemporaryPostgresCluster.Options);
 
             await using var connection = new NpgsqlConnection(cluster.ConnectionStringFor(LocalPostgresCluster.MaintenanceDatabase));
             Assert.Equal(Path.GetTempPath().TrimEnd('/'), await connection.QuerySingleAsync<string>("SELECT current_setting('unix_socket_directories')"));

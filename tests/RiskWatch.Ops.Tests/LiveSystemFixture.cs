@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using RiskWatch.Cli.Commands;
+using RiskWatch.Host;
 using RiskWatch.Ml;
 using RiskWatch.Testing;
 
@@ -64,7 +63,7 @@ public sealed class LiveSystemFixture : InProcessSystem
 
     private async Task StartPrometheusAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var config = Path.Combine(workDirectory, "prometheus.yml");
         var jobs = string.Join("\n", Jobs.Select(j => $"""
               - job_name: {j.Key}
@@ -167,12 +166,5 @@ public sealed class LiveSystemFixture : InProcessSystem
                 prometheusLog.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using RiskWatch.Host;
 using RiskWatch.Host.Postgres;
 
 namespace RiskWatch.Testing;
@@ -76,7 +75,7 @@ public sealed class TemporaryPostgresCluster : IAsyncDisposable
             {
                 try
                 {
-                    var cluster = await LocalPostgresCluster.StartAsync(dataDirectory, FreePort(), options, cancellationToken);
+                    var cluster = await LocalPostgresCluster.StartAsync(dataDirectory, LoopbackPorts.Free(), options, cancellationToken);
                     return new TemporaryPostgresCluster(root, cluster);
                 }
                 catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("pg_ctl start failed", StringComparison.Ordinal))
@@ -132,13 +131,6 @@ public sealed class TemporaryPostgresCluster : IAsyncDisposable
 
         // Without setsid (macOS) the best left is the exit handler, with the next run's orphan sweep behind it.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Npgsql;
 using RiskWatch.Core.Contract;
 using RiskWatch.Data;
+using RiskWatch.Host;
 using RiskWatch.Host.Postgres;
 using RiskWatch.Messaging;
 using RiskWatch.Host.Kafka;
@@ -51,7 +52,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         {
             File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
         }
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         log.WriteLine($"Starting PostgreSQL (durable settings) on port {port} and the in-memory broker ...");
         var postgres = await LocalPostgresCluster.StartAsync(Path.Combine(folder, "postgres"), port,
             new LocalPostgresClusterOptions
@@ -212,13 +213,6 @@ public sealed class BenchEnvironment : IAsyncDisposable
         }
 
         return double.NaN;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

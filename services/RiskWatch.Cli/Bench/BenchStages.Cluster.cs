@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Npgsql;
 using RiskWatch.Core.Policy;
+using RiskWatch.Host;
 using RiskWatch.Messaging;
 
 namespace RiskWatch.Cli.Bench;
@@ -223,7 +224,8 @@ public sealed partial class BenchStages
         var started = new List<ServiceProcess>();
         for (var i = 0; i < count; i++)
         {
-            var (url, management) = ($"http://127.0.0.1:{BenchEnvironment.FreePort()}", $"http://127.0.0.1:{BenchEnvironment.FreePort()}");
+            var ports = LoopbackPorts.Free(2);
+            var (url, management) = ($"http://127.0.0.1:{ports[0]}", $"http://127.0.0.1:{ports[1]}");
             var environment = ServiceEnvironment(kafka, connectionString, url, management);
             foreach (var (key, value) in settings)
             {

@@ -10,6 +10,7 @@ using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
 using RiskWatch.Data.Access;
 using RiskWatch.Data.Intake;
+using RiskWatch.Host;
 using RiskWatch.Ingest;
 using RiskWatch.Messaging;
 using RiskWatch.Ml;
@@ -167,7 +168,7 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         env.Preload(kafka, Math.Min(total, window), incidents);
 
         // Metrics are served on the management port only (docs/security.md); the public port is a free one.
-        var metricsUrls = Enumerable.Range(0, scoringProcesses).Select(_ => $"http://127.0.0.1:{BenchEnvironment.FreePort()}").ToList();
+        var metricsUrls = LoopbackPorts.Free(scoringProcesses).Select(port => $"http://127.0.0.1:{port}").ToList();
         var scoring = metricsUrls.Select(url => BenchEnvironment.StartService("RiskWatch.Scoring.dll",
             ServiceEnvironment(kafka, connectionString, "http://127.0.0.1:0", managementUrl: url))).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

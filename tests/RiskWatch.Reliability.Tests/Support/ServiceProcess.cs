@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using RiskWatch.Host;
 using RiskWatch.Testing;
 
 namespace RiskWatch.Reliability.Tests.Support;
@@ -83,17 +84,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             throw new FileNotFoundException($"The service executable is not built at {dll}", dll);
         }
 
-        // Two free ports taken one after the other can be the same one (the system may hand a just-released port out
-        // again), and then the service fails to bind its second address: a run on 2026-12-06 did.
-        var port = TemporaryPostgresCluster.FreePort();
-        var managementPort = TemporaryPostgresCluster.FreePort();
-        while (managementPort == port)
-        {
-            managementPort = TemporaryPostgresCluster.FreePort();
-        }
-
-        var url = $"http://127.0.0.1:{port}";
-        var managementUrl = $"http://127.0.0.1:{managementPort}";
+        // One call, so the service's two addresses never share a port.
+        var ports = LoopbackPorts.Free(2);
+        var url = $"http://127.0.0.1:{ports[0]}";
+        var managementUrl = $"http://127.0.0.1:{ports[1]}";
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
