@@ -178,7 +178,7 @@ public sealed class SignalModels(IReadOnlyList<SignalModel> models)
     }
 
     /// <summary>Writes model k's weight for slot s at <c>rows[s * rowLength + k]</c> (the rest of <paramref name="rows"/> is left as it is).</summary>
-    internal void WriteWeightsBySlot(Span<float> rows, int rowLength)
+    private void WriteWeightsBySlot(Span<float> rows, int rowLength)
     {
         for (var k = 0; k < Models.Count; k++)
         {
