@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
+using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -26,9 +28,12 @@ public sealed record BenchFigure(string Name, double Value, string Unit, string 
 
 /// <summary>The stages of <c>riskwatch bench</c>: raw limits first, then the real pipeline, intake and latency.</summary>
 /// <param name="warmUp">How long each load run first sends the same load, not counted.</param>
-/// <param name="warmUpReports">Reports each Scoring process grades before a pipeline run is timed: a fresh process spends
-/// its first tens of seconds compiling (ML.NET, Npgsql, Kafka), and a surge meets a service that has been running.</param>
-public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan warmUp, int warmUpReports)
+/// <param name="warmUpReports">Reports each Scoring process grades before a pipeline run is timed (and the raw scoring
+/// stage before it is): a fresh process spends its first tens of seconds compiling (ML.NET, Npgsql, Kafka), and a surge
+/// meets a service that has been running.</param>
+/// <param name="untilJitSettles">Whether a warm-up goes on, past <paramref name="warmUpReports"/>, until the process's JIT
+/// has settled (<see cref="JitSettling"/>); off for <c>--quick</c>, whose runs are too short to measure a rate anyway.</param>
+public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, TimeSpan warmUp, int warmUpReports, bool untilJitSettles)
 {
     /// <summary>Reports per model call in the raw scoring stage: the Scoring service's default batch size.</summary>
     public const int ScoringBatch = 1000;
@@ -79,10 +84,26 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     {
         using var model = RiskModel.Load(env.ModelPath);
         var reports = Enumerable.Range(0, count).Select(i => env.Report(i, 1000)).ToList();
-        foreach (var chunk in reports.Take(warmUpReports).Chunk(ScoringBatch))
+        var warming = Stopwatch.StartNew();
+        var settled = !untilJitSettles;
+        do
         {
-            model.PredictBatch(chunk);
+            var compiledBefore = JitInfo.GetCompilationTime();
+            var pass = Stopwatch.StartNew();
+            do
+            {
+                foreach (var chunk in reports.Take(warmUpReports).Chunk(ScoringBatch))
+                {
+                    model.PredictBatch(chunk);
+                }
+            }
+            while (untilJitSettles && pass.Elapsed < JitSettling.Window);
+
+            settled = settled || JitSettling.Settled(JitInfo.GetCompilationTime() - compiledBefore, pass.Elapsed, 1);
         }
+        while (!settled && warming.Elapsed < JitSettling.Longest);
+
+        LogWarmUp("raw score", warming.Elapsed, JitInfo.GetCompilationTime(), settled);
 
         var watch = Stopwatch.StartNew();
         foreach (var chunk in reports.Chunk(ScoringBatch))
@@ -162,10 +183,11 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         // checkpoint would otherwise flush in the middle of this one's measured part, charging it for their writes.
         await CheckpointAsync(connectionString, cancellationToken);
 
-        // The warm-up's reports come first in the same stream; the clock starts when they are committed.
-        var total = warmUpReports + count;
+        // The warm-up's reports come first in the same stream; the clock starts when they are committed and the JIT has
+        // settled, and the run's reports follow: until then the stream's end is open.
+        var total = new StrongBox<long>(untilJitSettles ? long.MaxValue : warmUpReports + count);
         var window = kafka.ReportsPartitions * BenchEnvironment.SafeMessagesPerPartition;
-        env.Preload(kafka, Math.Min(total, window), incidents);
+        env.Preload(kafka, (int)Math.Min(total.Value, window), incidents);
 
         // Metrics are served on the management port only (docs/security.md); the public port is a free one.
         var metricsUrls = LoopbackPorts.Free(scoringProcesses).Select(port => $"http://127.0.0.1:{port}").ToList();
@@ -176,13 +198,19 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         try
         {
             var warm = await WaitForCommittedAsync(connectionString, kafka, Math.Max(1, warmUpReports), scoring, cancellationToken);
+            if (untilJitSettles)
+            {
+                warm = await WaitForSettledJitAsync(connectionString, kafka, metricsUrls, scoring, cancellationToken);
+                Volatile.Write(ref total.Value, warm.Committed + count);
+            }
+
             var before = await BatchDurationsAsync(metricsUrls, cancellationToken);
             await StatementCosts.ResetAsync(connectionString, cancellationToken);
-            var last = await WaitForCommittedAsync(connectionString, kafka, total, scoring, cancellationToken);
+            var last = await WaitForCommittedAsync(connectionString, kafka, total.Value, scoring, cancellationToken);
             await topUp;
             var peak = scoring.Max(p => BenchEnvironment.PeakMemoryMb(p.Id));
             var batches = (await BatchDurationsAsync(metricsUrls, cancellationToken)).Minus(before);
-            var rate = Rate(total - warm.Committed, last.At - warm.At,
+            var rate = Rate(total.Value - warm.Committed, last.At - warm.At,
                 $"pipeline {count:N0} reports, {seededOpenIncidents:N0} open incidents, {scoringProcesses} Scoring process(es)");
             return new PipelineResult(rate, peak, batches.Quantile(0.5) * 1000, batches.Quantile(0.99) * 1000,
                 await StatementCosts.ReadAsync(connectionString, cancellationToken));
@@ -199,20 +227,66 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         }
     }
 
-    /// <summary>Produces the rest of a run in steps, each time Scoring's commits leave room within <paramref name="window"/>.</summary>
-    private async Task TopUpAsync(KafkaOptions kafka, string connectionString, int count, int incidents, int window, IReadOnlyList<Process> scoring, CancellationToken cancellationToken)
+    /// <summary>
+    /// Produces the rest of a run in steps, each time Scoring's commits leave room within <paramref name="window"/>, up to
+    /// <paramref name="count"/> reports in all: a number that may be set (lowered from unbounded) while this runs.
+    /// </summary>
+    private async Task TopUpAsync(KafkaOptions kafka, string connectionString, StrongBox<long> count, int incidents, int window, IReadOnlyList<Process> scoring, CancellationToken cancellationToken)
     {
         using var producer = BenchEnvironment.CreateProducer(kafka);
-        var produced = Math.Min(count, window);
+        var produced = (int)Math.Min(count.Value, window);
         var step = Math.Max(1, window / 4);
-        while (produced < count && !cancellationToken.IsCancellationRequested)
+        while (produced < Volatile.Read(ref count.Value) && !cancellationToken.IsCancellationRequested)
         {
             var (_, committed) = await WaitForCommittedAsync(connectionString, kafka, produced - window + step, scoring, cancellationToken);
-            var next = (int)Math.Min(count, committed + window);
+            var next = (int)Math.Min(Volatile.Read(ref count.Value), committed + window);
             env.Produce(producer, kafka, produced, next, incidents);
             produced = next;
         }
     }
+
+    /// <summary>
+    /// Waits until the Scoring processes' JIT has settled (<see cref="JitSettling"/>), reading each one's compile time from
+    /// its metrics, while they go on grading the stream.
+    /// </summary>
+    /// <returns>When it settled, and how many reports were committed then: where the measured run starts.</returns>
+    private async Task<(TimeSpan At, long Committed)> WaitForSettledJitAsync(
+        string connectionString, KafkaOptions kafka, IReadOnlyList<string> managementUrls, IReadOnlyList<Process> scoring, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient();
+        var warming = Stopwatch.StartNew();
+        var compiled = await CompilationTimeAsync(client, managementUrls, cancellationToken);
+        while (true)
+        {
+            var window = Stopwatch.StartNew();
+            await Task.Delay(JitSettling.Window, cancellationToken);
+            var now = await CompilationTimeAsync(client, managementUrls, cancellationToken);
+            var settled = JitSettling.Settled(now - compiled, window.Elapsed, managementUrls.Count);
+            compiled = now;
+            // Also throws if a Scoring process has exited meanwhile.
+            var reached = await WaitForCommittedAsync(connectionString, kafka, 1, scoring, cancellationToken);
+            if (settled || warming.Elapsed > JitSettling.Longest)
+            {
+                LogWarmUp($"pipeline ({reached.Committed:N0} reports committed)", warming.Elapsed, now, settled);
+                return reached;
+            }
+        }
+    }
+
+    private static async Task<TimeSpan> CompilationTimeAsync(HttpClient client, IReadOnlyList<string> managementUrls, CancellationToken cancellationToken)
+    {
+        var seconds = 0.0;
+        foreach (var url in managementUrls)
+        {
+            seconds += PrometheusText.Sum(await client.GetStringAsync(new Uri(new Uri(url), "/metrics"), cancellationToken), JitSettling.CompilationTimeSeries);
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private void LogWarmUp(string what, TimeSpan waited, TimeSpan compiledInAll, bool settled) =>
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  warm-up of {what}: {(settled ? "the JIT settled" : "the JIT had not settled")} after {waited.TotalSeconds:F0} s more ({compiledInAll.TotalSeconds:F1} s of JIT time in all)"));
 
     /// <summary>The batch-duration histogram of every Scoring process, added up.</summary>
     private static async Task<Histogram> BatchDurationsAsync(IReadOnlyList<string> managementUrls, CancellationToken cancellationToken)

@@ -68,7 +68,7 @@ public static class BenchCommand
         var log = Console.Error;
         await using var env = await BenchEnvironment.StartAsync(modelPath, quick, log, cancellationToken);
         // Every load run starts with this much of the same load, not counted: compiled code, warm pools.
-        var run = new BenchStages(env, log, TimeSpan.FromSeconds(quick ? 1 : 20), quick ? 1_000 : 30_000);
+        var run = new BenchStages(env, log, TimeSpan.FromSeconds(quick ? 1 : 20), quick ? 1_000 : 30_000, untilJitSettles: !quick);
         var raw = quick ? 2_000 : Math.Min(maxReports, 200_000);
         var loadSeconds = TimeSpan.FromSeconds(quick ? 2 : 15);
         var figures = new List<BenchFigure>();
