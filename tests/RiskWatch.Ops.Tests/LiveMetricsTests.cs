@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using RiskWatch.Cli.Bench;
 
 namespace RiskWatch.Ops.Tests;
 
@@ -109,6 +110,16 @@ public sealed partial class LiveMetricsTests(LiveSystemFixture live) : IClassFix
         Assert.Contains(named, n => n.Name == "riskwatch_consumer_lag_messages");
         var missing = named.Where(n => !exported.Contains(n.Name)).Select(n => $"{n.Name} ({n.Where})").Distinct().ToList();
         Assert.True(missing.Count == 0, "not exported: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task Scoring_serves_the_jit_compile_time_the_bench_waits_on_before_it_measures()
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(new Uri(live.System.ScoringManagementUrl), "/metrics"));
+        // `riskwatch bench` starts a pipeline run's clock only once this stops growing (JitSettling).
+        Assert.True(PrometheusText.Exports(text, JitSettling.CompilationTimeSeries), $"no {JitSettling.CompilationTimeSeries} in Scoring's /metrics");
+        Assert.True(PrometheusText.Sum(text, JitSettling.CompilationTimeSeries) > 0);
     }
 
     [Fact]

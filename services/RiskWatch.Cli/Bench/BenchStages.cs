@@ -278,7 +278,14 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         var seconds = 0.0;
         foreach (var url in managementUrls)
         {
-            seconds += PrometheusText.Sum(await client.GetStringAsync(new Uri(new Uri(url), "/metrics"), cancellationToken), JitSettling.CompilationTimeSeries);
+            var exposition = await client.GetStringAsync(new Uri(new Uri(url), "/metrics"), cancellationToken);
+            // Missing, it would read as no compiling at all and end every warm-up at once.
+            if (!PrometheusText.Exports(exposition, JitSettling.CompilationTimeSeries))
+            {
+                throw new InvalidOperationException($"{url}/metrics has no {JitSettling.CompilationTimeSeries}: the warm-up cannot tell when the JIT has settled.");
+            }
+
+            seconds += PrometheusText.Sum(exposition, JitSettling.CompilationTimeSeries);
         }
 
         return TimeSpan.FromSeconds(seconds);

@@ -9,6 +9,9 @@ public static class PrometheusText
     public static double Sum(string exposition, string name) =>
         Samples(exposition, name).Sum(s => s.Value);
 
+    /// <summary>Whether the exposition holds any series of <paramref name="name"/>.</summary>
+    public static bool Exports(string exposition, string name) => Samples(exposition, name).Any();
+
     /// <summary>The values <paramref name="label"/> takes among the series of <paramref name="name"/>.</summary>
     public static IReadOnlyList<string> LabelValues(string exposition, string name, string label)
     {
