@@ -6,7 +6,7 @@ using RiskWatch.Scoring.Consuming;
 
 namespace RiskWatch.Integration.Tests.Pipeline;
 
-/// <summary>How a batch is split into transactions written side by side, and how the lanes take their parts (pure logic, no I/O).</summary>
+/// <summary>How a batch is split into transactions written side by side (pure logic, no I/O).</summary>
 public sealed class WriteLanesTests
 {
     [Fact]
@@ -58,64 +58,6 @@ public sealed class WriteLanesTests
         Assert.Equal(9, deadOnly.Position.NextOffsets[1]);
         Assert.Equal(2, deadOnly.DeadLetters.Count);
     }
-
-    [Fact]
-    public void A_lane_takes_its_part_of_the_next_batch_while_the_other_lane_is_still_writing()
-    {
-        var slowLane = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var written = new List<(int Partition, long NextOffset)>();
-        var writer = new BatchWriter(2, async part =>
-        {
-            // Lane 1 (odd partitions) hangs on its first part until released; lane 0 writes at once.
-            if (part.Position.NextOffsets.ContainsKey(1) && part.Position.NextOffsets[1] == 1)
-            {
-                await slowLane.Task;
-            }
-
-            lock (written)
-            {
-                written.AddRange(part.Position.NextOffsets.Select(p => (p.Key, p.Value)));
-            }
-        }, CancellationToken.None);
-
-        Assert.True(writer.TryAdd(TwoPartitions(next: 1), TimeSpan.FromSeconds(5), CancellationToken.None));
-        Assert.True(writer.TryAdd(TwoPartitions(next: 2), TimeSpan.FromSeconds(5), CancellationToken.None));
-        // Lane 1 holds one part being written and one queued: a third batch's part cannot get in, lane 0's can.
-        Assert.False(writer.TryAdd(TwoPartitions(next: 3), TimeSpan.FromMilliseconds(200), CancellationToken.None));
-        SpinWait.SpinUntil(() => { lock (written) { return written.Count(w => w.Partition == 0) == 3; } }, TimeSpan.FromSeconds(5));
-        lock (written)
-        {
-            // Partition 0's lane wrote all three batches' parts, in order, while partition 1's first part was still being written.
-            Assert.Equal([(0, 1L), (0, 2L), (0, 3L)], written);
-        }
-
-        Assert.True(writer.Busy);
-        Assert.Equal(2, writer.Holding(1));
-        slowLane.SetResult();
-        // The same batch again: only the part lane 1 had no room for is queued, lane 0's is not written twice.
-        Assert.True(writer.TryAdd(TwoPartitions(next: 3), TimeSpan.FromSeconds(5), CancellationToken.None));
-        Assert.True(writer.TryDrain());
-        Assert.Equal([1L, 2L, 3L], written.Where(w => w.Partition == 1).Select(w => w.NextOffset));
-        Assert.Equal([1L, 2L, 3L], written.Where(w => w.Partition == 0).Select(w => w.NextOffset));
-        Assert.Equal(0, writer.Holding(0) + writer.Holding(1));
-    }
-
-    [Fact]
-    public void A_lane_that_fails_surfaces_on_the_poll_thread()
-    {
-        var writer = new BatchWriter(2, part => part.Position.NextOffsets.ContainsKey(1)
-            ? Task.FromException(new InvalidOperationException("lane 1 broke"))
-            : Task.CompletedTask, CancellationToken.None);
-
-        Assert.True(writer.TryAdd(TwoPartitions(next: 1), TimeSpan.FromSeconds(5), CancellationToken.None));
-
-        Assert.False(writer.TryDrain());
-        Assert.Equal("lane 1 broke", Assert.Throws<InvalidOperationException>(writer.ThrowIfFailed).Message);
-    }
-
-    /// <summary>One report from each of partitions 0 and 1, both partitions' next offset <paramref name="next"/>.</summary>
-    private static ScoredBatch TwoPartitions(long next) => new(
-        [Scored(0, next - 1), Scored(1, next - 1)], [], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = next, [1] = next }), 0);
 
     private static ScoredMessage Scored(int partition, long offset) => new(
         new ScoredReport(new ReportV1
