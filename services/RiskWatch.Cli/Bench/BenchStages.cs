@@ -103,7 +103,10 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         }
         while (!settled && warming.Elapsed < JitSettling.Longest);
 
-        LogWarmUp("raw score", warming.Elapsed, JitInfo.GetCompilationTime(), settled);
+        if (untilJitSettles)
+        {
+            LogWarmUp("raw score", warming.Elapsed, JitInfo.GetCompilationTime(), settled);
+        }
 
         var watch = Stopwatch.StartNew();
         foreach (var chunk in reports.Chunk(ScoringBatch))
