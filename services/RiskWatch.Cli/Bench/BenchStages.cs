@@ -85,7 +85,7 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         using var model = RiskModel.Load(env.ModelPath);
         var reports = Enumerable.Range(0, count).Select(i => env.Report(i, 1000)).ToList();
         var warming = Stopwatch.StartNew();
-        var settled = !untilJitSettles;
+        bool settled;
         do
         {
             var compiledBefore = JitInfo.GetCompilationTime();
@@ -99,9 +99,9 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
             }
             while (untilJitSettles && pass.Elapsed < JitSettling.Window);
 
-            settled = settled || JitSettling.Settled(JitInfo.GetCompilationTime() - compiledBefore, pass.Elapsed, 1);
+            settled = JitSettling.Settled(JitInfo.GetCompilationTime() - compiledBefore, pass.Elapsed, 1);
         }
-        while (!settled && warming.Elapsed < JitSettling.Longest);
+        while (untilJitSettles && !settled && warming.Elapsed < JitSettling.Longest);
 
         if (untilJitSettles)
         {
@@ -256,14 +256,13 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     private async Task<(TimeSpan At, long Committed)> WaitForSettledJitAsync(
         string connectionString, KafkaOptions kafka, IReadOnlyList<string> managementUrls, IReadOnlyList<Process> scoring, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient();
         var warming = Stopwatch.StartNew();
-        var compiled = await CompilationTimeAsync(client, managementUrls, cancellationToken);
+        var compiled = await CompilationTimeAsync(managementUrls, cancellationToken);
         while (true)
         {
             var window = Stopwatch.StartNew();
             await Task.Delay(JitSettling.Window, cancellationToken);
-            var now = await CompilationTimeAsync(client, managementUrls, cancellationToken);
+            var now = await CompilationTimeAsync(managementUrls, cancellationToken);
             var settled = JitSettling.Settled(now - compiled, window.Elapsed, managementUrls.Count);
             compiled = now;
             // Also throws if a Scoring process has exited meanwhile.
@@ -276,12 +275,12 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         }
     }
 
-    private static async Task<TimeSpan> CompilationTimeAsync(HttpClient client, IReadOnlyList<string> managementUrls, CancellationToken cancellationToken)
+    /// <summary>The JIT time of every Scoring process, added up.</summary>
+    private static async Task<TimeSpan> CompilationTimeAsync(IReadOnlyList<string> managementUrls, CancellationToken cancellationToken)
     {
         var seconds = 0.0;
-        foreach (var url in managementUrls)
+        foreach (var (url, exposition) in await ScrapeAsync(managementUrls, cancellationToken))
         {
-            var exposition = await client.GetStringAsync(new Uri(new Uri(url), "/metrics"), cancellationToken);
             // Missing, it would read as no compiling at all and end every warm-up at once.
             if (!PrometheusText.Exports(exposition, JitSettling.CompilationTimeSeries))
             {
@@ -299,16 +298,22 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
             $"  warm-up of {what}: {(settled ? "the JIT settled" : "the JIT had not settled")} after {waited.TotalSeconds:F0} s more ({compiledInAll.TotalSeconds:F1} s of JIT time in all)"));
 
     /// <summary>The batch-duration histogram of every Scoring process, added up.</summary>
-    private static async Task<Histogram> BatchDurationsAsync(IReadOnlyList<string> managementUrls, CancellationToken cancellationToken)
+    private static async Task<Histogram> BatchDurationsAsync(IReadOnlyList<string> managementUrls, CancellationToken cancellationToken) =>
+        (await ScrapeAsync(managementUrls, cancellationToken))
+            .Select(scraped => Histogram.Parse(scraped.Exposition, "riskwatch_scoring_batch_duration_seconds"))
+            .Aggregate((a, b) => a.Plus(b));
+
+    /// <summary>The /metrics text of each Scoring process, by its management address.</summary>
+    private static async Task<List<(string Url, string Exposition)>> ScrapeAsync(IReadOnlyList<string> managementUrls, CancellationToken cancellationToken)
     {
         using var client = new HttpClient();
-        var all = new List<Histogram>();
+        var scraped = new List<(string, string)>(managementUrls.Count);
         foreach (var url in managementUrls)
         {
-            all.Add(Histogram.Parse(await client.GetStringAsync(new Uri(new Uri(url), "/metrics"), cancellationToken), "riskwatch_scoring_batch_duration_seconds"));
+            scraped.Add((url, await client.GetStringAsync(new Uri(new Uri(url), "/metrics"), cancellationToken)));
         }
 
-        return all.Aggregate((a, b) => a.Plus(b));
+        return scraped;
     }
 
     /// <summary>
