@@ -91,10 +91,10 @@ public static class ModelTrainer
     /// beside the characters, and the hard-sign models; 7: the learned facts (<see cref="FactSigns"/>).</summary>
     public const int FeatureVersion = 7;
 
-    /// <summary>Trains on the corpora shipped with RiskWatch: the written corpus and the generated seed corpus.</summary>
+    /// <summary>Trains on the corpora shipped with RiskWatch (<see cref="TrainingCorpus.Default"/>).</summary>
     public static TrainingResult TrainDefault(string outputModelPath, TrainingOptions options)
     {
-        var corpus = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, SeedCorpus.DefaultPath);
+        var corpus = TrainingCorpus.Default();
         return Train(corpus.Examples, corpus.Sha256, outputModelPath, options);
     }
 
@@ -370,15 +370,31 @@ public static class ModelTrainer
 }
 
 /// <summary>
-/// What a model trains on: the written corpus (every writer) and, as one more source, the generated seed corpus, with the
-/// SHA-256 of all their files as the data's identity.
+/// What a model trains on: the written corpus (every writer) and, as one more source, the generated seed corpus's reports
+/// that are not Chinese (<see cref="Trains"/>), with the SHA-256 of all their files as the data's identity.
 /// </summary>
 public sealed record TrainingCorpus(IReadOnlyList<TrainingExample> Examples, string Sha256)
 {
+    /// <summary>The corpora shipped with RiskWatch: what <c>riskwatch up</c>, the bench and the tests train on.</summary>
+    public static TrainingCorpus Default() => Load(WrittenCorpus.DefaultDirectory, SeedCorpus.DefaultPath);
+
+    /// <summary>
+    /// Whether a report of the generated corpus trains: its English and language-less reports (headlines and feeds in the
+    /// style of the CLB Strike Map) do, its Chinese templates do not. Beside the writers' 7,760 Chinese reports the
+    /// templates taught the grade model that a text about work is a risk (five groups of writers held out: `none` recall
+    /// 0.833 with them, 0.866 without, macro-F1 0.830 and 0.839); the English headlines are what keeps real incidents
+    /// alerting (with no generated report at all, 5.1% of the CLB incidents were graded `none`, against 0.6%). ml/README.md.
+    /// </summary>
+    public static bool Trains(WrittenReport generated)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
+        return generated.Report.Language != "zh";
+    }
+
     public static TrainingCorpus Load(string writtenDirectory, string? generatedPath)
     {
         var written = WrittenCorpus.Read(writtenDirectory).Select(TrainingExample.From);
-        var generated = generatedPath is null ? [] : WrittenCorpus.ReadGenerated(generatedPath).Select(TrainingExample.From);
+        var generated = generatedPath is null ? [] : WrittenCorpus.ReadGenerated(generatedPath).Where(Trains).Select(TrainingExample.From);
         var files = Directory.GetFiles(writtenDirectory, "*.jsonl").Order(StringComparer.Ordinal).ToList();
         if (generatedPath is not null)
         {

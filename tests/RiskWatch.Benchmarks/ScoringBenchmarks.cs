@@ -31,8 +31,7 @@ public class ScoringBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var corpus = SeedCorpus.DefaultPath;
-        var training = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, corpus);
+        var training = TrainingCorpus.Default();
         var path = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-model-f{ModelTrainer.FeatureVersion}-{training.Sha256[..8]}{(Decision ? "-decision" : "")}.zip");
         if (!File.Exists(path))
         {
@@ -41,7 +40,7 @@ public class ScoringBenchmarks
 
         model = RiskModel.Load(path);
         model.BatchThreads = BatchThreads;
-        reports = LabelledCorpus.ReadReports(corpus).ToList();
+        reports = LabelledCorpus.ReadReports(SeedCorpus.DefaultPath).ToList();
     }
 
     [GlobalCleanup]

@@ -5,7 +5,7 @@ using RiskWatch.Ml;
 namespace RiskWatch.Testing;
 
 /// <summary>
-/// The model tests grade with, as <c>riskwatch up</c> trains it (the written and the generated corpus of the repository)
+/// The model tests grade with, as <c>riskwatch up</c> trains it (<see cref="TrainingCorpus.Default"/>)
 /// but without the writer batch <see cref="HeldOutWriter"/>, which the generalisation test grades as reports of a writer
 /// the model never read.
 /// Training takes a minute or two, so it happens once per corpus and build of the ML code: the model is kept in the temp
@@ -48,7 +48,7 @@ public static class TestModel
 
     private static string TrainOrReuse()
     {
-        var corpus = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, SeedCorpus.DefaultPath);
+        var corpus = TrainingCorpus.Default();
         var examples = corpus.Examples.Where(e => e.Writer != HeldOutWriter).ToList();
         // The build of the ML assembly is part of the key: a change to the trainer gives a new model without a version bump.
         var build = typeof(ModelTrainer).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];

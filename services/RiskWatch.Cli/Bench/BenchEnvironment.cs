@@ -75,7 +75,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             if (!RiskModel.IsUsable(modelPath))
             {
                 log.WriteLine($"No quick model for this build at {modelPath}: training one on every sixth report ...");
-                var corpus = TrainingCorpus.Load(WrittenCorpus.DefaultDirectory, SeedCorpus.DefaultPath);
+                var corpus = TrainingCorpus.Default();
                 ModelTrainer.Train(corpus.Examples.Where((_, i) => i % 6 == 0).ToList(), $"{corpus.Sha256}-every-sixth", modelPath, new TrainingOptions());
             }
         }
