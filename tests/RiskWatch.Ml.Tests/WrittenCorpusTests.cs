@@ -19,6 +19,18 @@ public sealed class WrittenCorpusTests
         Assert.Empty(repeated);
     }
 
+    [Fact]
+    public void The_shipped_training_data_holds_the_generated_headlines_but_not_its_chinese_templates()
+    {
+        // The templates taught the grade model that a text about work is a risk; the English headlines keep real
+        // incidents alerting (ml/README.md, figures).
+        var generated = TrainingCorpus.Default().Examples.Where(e => e.Writer == WrittenCorpus.GeneratedWriter).ToList();
+        var seed = LabelledCorpus.ReadReports(SeedCorpus.DefaultPath);
+        Assert.DoesNotContain(generated, e => e.Report.Language == "zh");
+        Assert.Equal(seed.Count(r => r.Language != "zh"), generated.Count);
+        Assert.True(generated.Count >= 2_000, $"{generated.Count} generated reports train");
+    }
+
     private static string SameTextKey(string text)
     {
         var key = new StringBuilder();
