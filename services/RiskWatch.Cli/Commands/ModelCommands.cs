@@ -27,7 +27,7 @@ public static class ModelCommands
         new("--written") { Description = "Folder of the written corpus (one JSON Lines file a writer).", DefaultValueFactory = _ => WrittenCorpus.DefaultDirectory };
 
     private static Option<string?> GeneratedOption() =>
-        new("--generated") { Description = "The generated seed corpus, trained on as one more source; 'none' leaves it out.", DefaultValueFactory = _ => SeedCorpus.DefaultPath };
+        new("--generated") { Description = "The generated seed corpus, trained on as one more source (its reports that are not Chinese: ml/README.md); 'none' leaves it out.", DefaultValueFactory = _ => SeedCorpus.DefaultPath };
 
     private static Option<string> TrainerOption()
     {
