@@ -97,6 +97,11 @@ public sealed class PostgresFixture : IAsyncLifetime
 
         var cluster = await TemporaryPostgresCluster.StartAsync();
         cluster.StopWhenProcessExits();
-        return cluster.Cluster.ConnectionStringFor(LocalPostgresCluster.MaintenanceDatabase);
+        // Npgsql's 15 s connect timeout was once reached when many fixtures started systems on the one cluster at once
+        // (two cores, every test class's processes and CREATE DATABASEs together): a slow start there is no failure.
+        return new NpgsqlConnectionStringBuilder(cluster.Cluster.ConnectionStringFor(LocalPostgresCluster.MaintenanceDatabase))
+        {
+            Timeout = 60,
+        }.ConnectionString;
     }
 }
