@@ -20,6 +20,17 @@ public sealed class WriterCrossValidationTests
         Assert.Equal(folded.Select(e => e.Writer), WriterCrossValidation.AsRandomFolds([.. written, .. generated], 5).Select(e => e.Writer));
     }
 
+    [Fact]
+    public void A_writer_is_shown_in_their_language_and_a_fold_of_both_languages_as_both()
+    {
+        var chinese = WrittenCorpus.Read(WrittenCorpus.DefaultDirectory).Where(r => r.Writer == "w01").Select(TrainingExample.From).ToList();
+        var english = WrittenCorpus.Read(WrittenCorpus.DefaultDirectory).Where(r => r.Writer == "w13").Select(TrainingExample.From).ToList();
+
+        Assert.Equal("zh", WriterCrossValidation.Language(chinese));
+        Assert.Equal("en", WriterCrossValidation.Language(english));
+        Assert.Equal("both", WriterCrossValidation.Language([.. chinese.Take(60), .. english.Take(40)]));
+    }
+
     private static readonly string[] FourWriters = ["w01", "w02", "w13", "w14"];
 
     private static List<TrainingExample> FortyEach() => WrittenCorpus.Read(WrittenCorpus.DefaultDirectory)

@@ -266,9 +266,14 @@ public static class WriterCrossValidation
             : e with { Writer = "fold" + (1 + ModelTrainer.ReportFold(e, folds)) }).ToList();
     }
 
-    private static string Language(IReadOnlyList<TrainingExample> examples)
+    /// <summary>
+    /// The language a writer wrote in: <c>zh</c> or <c>en</c> when nine in ten of their reports are in it, <c>both</c>
+    /// otherwise (an in-corpus fold, which mixes every writer).
+    /// </summary>
+    internal static string Language(IReadOnlyList<TrainingExample> examples)
     {
         var zh = examples.Count(e => e.Report.Language == "zh");
-        return zh * 2 >= examples.Count ? "zh" : "en";
+        var en = examples.Count(e => e.Report.Language == "en");
+        return zh * 10 >= examples.Count * 9 ? "zh" : en * 10 >= examples.Count * 9 ? "en" : "both";
     }
 }
