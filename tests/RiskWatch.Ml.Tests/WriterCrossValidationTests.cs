@@ -23,8 +23,9 @@ public sealed class WriterCrossValidationTests
     [Fact]
     public void A_writer_is_shown_in_their_language_and_a_fold_of_both_languages_as_both()
     {
-        var chinese = WrittenCorpus.Read(WrittenCorpus.DefaultDirectory).Where(r => r.Writer == "w01").Select(TrainingExample.From).ToList();
-        var english = WrittenCorpus.Read(WrittenCorpus.DefaultDirectory).Where(r => r.Writer == "w13").Select(TrainingExample.From).ToList();
+        var corpus = WrittenCorpus.Read(WrittenCorpus.DefaultDirectory);
+        var chinese = corpus.Where(r => r.Writer == "w01").Select(TrainingExample.From).ToList();
+        var english = corpus.Where(r => r.Writer == "w13").Select(TrainingExample.From).ToList();
 
         Assert.Equal("zh", WriterCrossValidation.Language(chinese));
         Assert.Equal("en", WriterCrossValidation.Language(english));
