@@ -41,6 +41,9 @@ public sealed class PlannedAlert
     /// <summary>Distinct reporters of the policy's corroborating sources among the alert's reports.</summary>
     public int Informants { get; private set; }
 
+    /// <summary>Whether the anonymous senders are among the informants the alert counts (see <see cref="IncidentGrouping.AnonymousCorroborator"/>).</summary>
+    public bool CountsAnonymous => informants.Contains(IncidentGrouping.AnonymousCorroborator);
+
     /// <summary>Reports the batch added to the alert.</summary>
     public int ReportsAdded { get; private set; }
 

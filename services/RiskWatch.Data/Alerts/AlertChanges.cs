@@ -36,7 +36,8 @@ public static class AlertChanges
         }
 
         // The outbox payload carries the alert as it is after the change (its UPDATE ran in an earlier statement; for a
-        // scoring batch, as the whole batch left it); informants' ids and report texts never leave.
+        // scoring batch, as the whole batch left it); informants' ids and report texts never leave. It is built as json,
+        // text written in order, not jsonb: building a tree and sorting its keys cost two fifths of this statement.
         const string sql = """
             WITH e AS (
                 INSERT INTO alert_events (alert_id, at, actor, kind, detail)
@@ -49,11 +50,11 @@ public static class AlertChanges
                 SELECT e.*, row_number() OVER (ORDER BY e.event_id) AS n FROM e
             )
             INSERT INTO outbox (alert_id, event_id, kind, payload)
-            SELECT a.alert_id, e.event_id, e.kind, jsonb_build_object(
+            SELECT a.alert_id, e.event_id, e.kind, json_build_object(
                 'eventId', e.event_id, 'alertId', a.alert_id, 'kind', e.kind, 'at', e.at, 'actor', e.actor, 'detail', e.detail,
-                'alert', jsonb_build_object(
+                'alert', json_build_object(
                     'id', a.alert_id, 'grade', a.grade, 'tier', a.tier, 'status', a.status, 'subject', a.subject_name,
-                    'place', jsonb_build_object('city', a.city, 'district', a.district, 'street', a.street),
+                    'place', json_build_object('city', a.city, 'district', a.district, 'street', a.street),
                     'reportCount', a.report_count, 'informants', a.informant_count, 'corroborated', a.corroborated,
                     'policyVersion', a.policy_version, 'modelVersion', a.model_version, 'openedAt', a.opened_at,
                     'acknowledgeDueAt', a.acknowledge_due_at, 'actDueAt', a.act_due_at, 'outcome', a.outcome))

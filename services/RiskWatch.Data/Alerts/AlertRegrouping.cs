@@ -55,7 +55,7 @@ public sealed class AlertRegrouping(NpgsqlDataSource dataSource, HandlingPolicy 
         var sourceGrade = Grades.Parse(source.Grade);
         var decision = IncidentDecisions.Join(state, sourceGrade, informants, now, policy);
         const string targetSql = """
-            UPDATE alerts SET report_count = report_count + @Moved, informant_count = @Informants,
+            UPDATE alerts SET report_count = report_count + @Moved, informant_count = @Informants, anonymous_counted = NULL,
                 last_report_at = greatest(last_report_at, @LastReportAt), opened_at = least(opened_at, @OpenedAt),
                 highest_reported_grade = @Highest, grade = @Grade, tier = @Tier, corroborated = @Corroborated,
                 acknowledge_due_at = @AckDue, act_due_at = @ActDue, policy_version = @PolicyVersion, updated_at = @Now
@@ -154,7 +154,7 @@ public sealed class AlertRegrouping(NpgsqlDataSource dataSource, HandlingPolicy 
             new { NewId = newId, ReportId = reportId }, transaction, cancellationToken: cancellationToken));
         var informants = await InformantsAsync(connection, transaction, alertId, cancellationToken);
         const string oldSql = """
-            UPDATE alerts SET report_count = report_count - 1, informant_count = @Informants,
+            UPDATE alerts SET report_count = report_count - 1, informant_count = @Informants, anonymous_counted = NULL,
                 highest_reported_grade = coalesce((SELECT grade FROM reports WHERE alert_id = @AlertId AND grade <> 'none'
                     ORDER BY array_position(ARRAY['blue', 'yellow', 'orange', 'red'], grade) DESC LIMIT 1), highest_reported_grade),
                 updated_at = @Now

@@ -134,7 +134,7 @@ public sealed class IntakeLedger
         const string sql = """
             INSERT INTO intake_ledger (report_id, tracking_code, channel, source, reporter, incident_key, follow_up_of, about, submitted_by,
                                        city_key, district_key, street_key, tracking_code_version)
-            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::jsonb[], @SubmittedBy,
+            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::json[], @SubmittedBy,
                                  @CityKeys, @DistrictKeys, @StreetKeys, @CodeVersions)
             ON CONFLICT DO NOTHING
             """;

@@ -168,7 +168,8 @@ public sealed class ReviewQueue(NpgsqlDataSource dataSource, HandlingPolicy poli
             alertId = current.AlertId;
             var decision = IncidentDecisions.Join(current.State, grade, current.Informants, now, policy);
             const string joinSql = """
-                UPDATE alerts SET report_count = report_count + 1, last_report_at = greatest(last_report_at, @OccurredAt),
+                -- The promoted report is the alert's now: whether it counts the anonymous is for the next batch to ask (migration 0023).
+                UPDATE alerts SET report_count = report_count + 1, anonymous_counted = NULL, last_report_at = greatest(last_report_at, @OccurredAt),
                     grade = @Grade, tier = @Tier, acknowledge_due_at = @AckDue, act_due_at = @ActDue, policy_version = @PolicyVersion, updated_at = @Now
                 WHERE alert_id = @AlertId
                 """;

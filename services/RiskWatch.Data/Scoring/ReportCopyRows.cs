@@ -21,7 +21,6 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
 
     private const short FieldCount = 20;
     private const uint Float4Oid = 700;
-    private const byte JsonbVersion = 1;
 
     // Strict like Npgsql's: a string that is not valid UTF-16 fails rather than being stored altered.
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -63,15 +62,15 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
         WriteText(report.Location.District);
         WriteText(report.Location.Street);
         WriteText(report.Subject.Name);
-        var body = StartJsonb();
+        var body = StartJson();
         JsonSerializer.Serialize(json, report, ReportJson.Options);
-        EndJsonb(body);
+        EndJson(body);
         WriteText(grade.ToWire());
         WriteFloat4Array(probabilities);
         WriteText(modelVersion);
         WriteField(4).WriteInt32(message.Partition);
         WriteField(8).WriteInt64(message.Offset);
-        var reasons = StartJsonb();
+        var reasons = StartJson();
         json.WriteStartArray();
         foreach (var reason in message.Reasons)
         {
@@ -82,7 +81,7 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
         }
 
         json.WriteEndArray();
-        EndJsonb(reasons);
+        EndJson(reasons);
         if (alertId is { } id)
         {
             WriteField(8).WriteInt64(id);
@@ -182,17 +181,20 @@ internal sealed class ReportCopyRows : IBufferWriter<byte>, IDisposable
         Advance(4 + length);
     }
 
-    /// <summary>Starts a jsonb field (length to come, version byte) for <see cref="json"/> to write; returns where it starts.</summary>
-    private int StartJsonb()
+    /// <summary>
+    /// Starts a json field for <see cref="json"/> to write (its length to come, then the text: json's binary format is its
+    /// text, checked by the server but not parsed into jsonb's tree, migration 0022); returns where it starts.
+    /// </summary>
+    private int StartJson()
     {
         var start = written;
-        GetSpan(5)[4] = JsonbVersion;
-        Advance(5);
+        GetSpan(4);
+        Advance(4);
         json.Reset(this);
         return start;
     }
 
-    private void EndJsonb(int start)
+    private void EndJson(int start)
     {
         json.Flush();
         BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(start), written - start - 4);

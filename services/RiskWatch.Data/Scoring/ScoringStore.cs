@@ -64,7 +64,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         var openedIds = await AllocateAlertIdsAsync(connection, transaction, plan.Opened.Count, cancellationToken);
         long IdOf(PlannedAlert alert) => alert.StoredId ?? openedIds[alert.OpenedIndex];
 
-        await WriteAlertsAsync(connection, transaction, plan, IdOf, now, cancellationToken);
+        await WriteAlertsAsync(connection, transaction, plan, IdOf, before.AnonymousKnown, now, cancellationToken);
         if (fresh.Count > 0)
         {
             await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
@@ -81,22 +81,26 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         return new BatchOutcome(fresh.Count, batch.Count - fresh.Count, plan.Opened.Count, plan.Joins);
     }
 
-    private sealed record Before(HashSet<Guid> StoredIds, IReadOnlyList<StoredAlert> Alerts);
+    /// <param name="AnonymousKnown">The stored alerts of which it is known whether they count the anonymous senders.</param>
+    private sealed record Before(HashSet<Guid> StoredIds, IReadOnlyList<StoredAlert> Alerts, IReadOnlySet<long> AnonymousKnown);
 
     private sealed record CurrentAlertRow(
         long AlertId, string IncidentKey, string Grade, string HighestReportedGrade, string Tier, DateTime LastReportAt,
-        DateTime? AcknowledgeDueAt, DateTime? ActDueAt, DateTime? AcknowledgedAt, DateTime? FirstActionAt, bool Corroborated, int Informants);
+        DateTime? AcknowledgeDueAt, DateTime? ActDueAt, DateTime? AcknowledgedAt, DateTime? FirstActionAt, bool Corroborated, int Informants,
+        bool? AnonymousCounted);
 
     /// <summary>
     /// In one round trip: which of the batch's reports are stored already, the current alert of each incident the batch
     /// grades (locked, so that a responder's regrade waits rather than races the grade decided here; reports of one
     /// incident key are consumed by one instance at a time, being on one partition), and which of the batch's senders
     /// (authenticated reporters, or '' for the anonymous) each of those alerts already counts as independent informants.
-    /// That last one asks, pair by pair, for one report of the sender in the alert (LIMIT 1, one probe of
-    /// reports_alert_submitter each): written as EXISTS, PostgreSQL may turn it into a join of the pairs with every report
-    /// of those senders, and it did whenever the reports table had grown faster than its statistics (a fresh installation,
-    /// a surge): most senders are anonymous, so a few hundred pairs met a few hundred reports each, 200,000 rows and a
-    /// quarter of a second a batch (docs/performance.md, "Open incidents").
+    /// For the anonymous, most senders, the alert says so itself (anonymous_counted, migration 0023) once a batch has
+    /// learned it. Otherwise that last one asks, pair by pair, for one report of the sender in the alert (one probe of
+    /// reports_alert_submitter each): written as a plain EXISTS, PostgreSQL may turn it into a join of the pairs with every
+    /// report of those senders, and it did whenever the reports table had grown faster than its statistics (a fresh
+    /// installation, a surge): a few hundred pairs met a few hundred reports each, 200,000 rows and a quarter of a second a
+    /// batch (docs/performance.md, "Open incidents"). Inside CASE, an EXISTS is never turned into a join: it stays a probe
+    /// per pair that stops at the first report.
     /// </summary>
     private async Task<Before> ReadBeforeAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ScoredMessage> batch, string[] keys,
@@ -107,7 +111,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
 
             SELECT alert_id AS AlertId, incident_key AS IncidentKey, grade, highest_reported_grade AS HighestReportedGrade, tier,
                    last_report_at AS LastReportAt, acknowledge_due_at AS AcknowledgeDueAt, act_due_at AS ActDueAt,
-                   acknowledged_at AS AcknowledgedAt, first_action_at AS FirstActionAt, corroborated, informant_count AS Informants
+                   acknowledged_at AS AcknowledgedAt, first_action_at AS FirstActionAt, corroborated, informant_count AS Informants,
+                   anonymous_counted AS AnonymousCounted
             FROM alerts
             WHERE incident_key = ANY(@Keys) AND status <> 'closed' AND superseded_by IS NULL
             ORDER BY alert_id
@@ -116,9 +121,10 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             SELECT a.alert_id, p.corroborator
             FROM unnest(@PairKeys, @PairCorroborators) AS p(incident_key, corroborator)
             JOIN alerts a ON a.incident_key = p.incident_key AND a.status <> 'closed' AND a.superseded_by IS NULL
-            CROSS JOIN LATERAL (SELECT 1 FROM reports r
-                                WHERE r.alert_id = a.alert_id AND coalesce(r.submitted_by, '') = p.corroborator AND r.source = ANY(@Sources)
-                                LIMIT 1) AS known;
+            WHERE CASE WHEN p.corroborator = '' AND a.anonymous_counted IS NOT NULL THEN a.anonymous_counted
+                       ELSE EXISTS (SELECT 1 FROM reports r
+                                    WHERE r.alert_id = a.alert_id AND coalesce(r.submitted_by, '') = p.corroborator AND r.source = ANY(@Sources))
+                  END;
             """;
         var sources = policy.Corroboration.Sources.ToArray();
         var graded = Enumerable.Range(0, batch.Count).Where(i => batch[i].Scored.Grade != Grade.None).ToList();
@@ -144,7 +150,10 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
                 UtcOrNull(r.AcknowledgeDueAt), UtcOrNull(r.ActDueAt), r.AcknowledgedAt is not null, r.FirstActionAt is not null, r.Corroborated),
             r.Informants,
             known[r.AlertId].ToHashSet(StringComparer.Ordinal))).ToList();
-        return new Before(stored, alerts);
+        // Asked for the anonymous of an incident, the read answered for its alert, from the flag or from the reports.
+        var anonymousAsked = pairs.Where(p => p.Corroborator == IncidentGrouping.AnonymousCorroborator).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var anonymousKnown = rows.Where(r => r.AnonymousCounted is not null || anonymousAsked.Contains(r.IncidentKey)).Select(r => r.AlertId).ToHashSet();
+        return new Before(stored, alerts, anonymousKnown);
     }
 
     /// <summary>Row ids for the alerts the batch opens, taken up front so that reports, successors and events can name them.</summary>
@@ -161,8 +170,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
     }
 
     private async Task WriteAlertsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, GroupingPlan plan, Func<PlannedAlert, long> idOf, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, GroupingPlan plan, Func<PlannedAlert, long> idOf, IReadOnlySet<long> anonymousKnown,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var superseded = plan.Changed.Where(a => a.SupersededBy is not null).ToList();
         if (superseded.Count > 0)
@@ -183,7 +192,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         var joined = plan.Changed.Where(a => a.ReportsAdded > 0).ToList();
         if (joined.Count > 0)
         {
-            await UpdateJoinedAsync(connection, transaction, joined, now, cancellationToken);
+            await UpdateJoinedAsync(connection, transaction, joined, anonymousKnown, now, cancellationToken);
         }
 
         if (superseded.Count > 0)
@@ -213,15 +222,17 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         const string sql = """
             INSERT INTO alerts (alert_id, incident_key, city, district, street, city_key, district_key, street_key, subject_name, grade,
                                 highest_reported_grade, probabilities, model_version, opened_at, last_report_at, tier, policy_version,
-                                report_count, informant_count, corroborated, acknowledge_due_at, act_due_at, superseded_by, updated_at)
+                                report_count, informant_count, anonymous_counted, corroborated, acknowledge_due_at, act_due_at, superseded_by,
+                                updated_at)
             SELECT t.alert_id, t.incident_key, t.city, t.district, t.street, t.city_key, t.district_key, t.street_key, t.subject_name, t.grade,
                    t.highest, @Probabilities[(t.n - 1) * @Width + 1 : t.n * @Width], t.model_version, t.opened_at, t.last_report_at, t.tier,
-                   @PolicyVersion, t.report_count, t.informants, t.corroborated, t.ack_due, t.act_due, t.superseded_by, @Now
+                   @PolicyVersion, t.report_count, t.informants, t.anonymous_counted, t.corroborated, t.ack_due, t.act_due, t.superseded_by, @Now
             FROM unnest(@Ids, @Keys, @Cities, @Districts, @Streets, @CityKeys, @DistrictKeys, @StreetKeys, @Subjects, @Grades, @Highest,
-                        @ModelVersions, @OpenedAt, @LastReportAt, @Tiers, @ReportCounts, @Informants, @Corroborated, @AckDue, @ActDue, @SupersededBy)
+                        @ModelVersions, @OpenedAt, @LastReportAt, @Tiers, @ReportCounts, @Informants, @AnonymousCounted, @Corroborated, @AckDue,
+                        @ActDue, @SupersededBy)
                  WITH ORDINALITY AS t(alert_id, incident_key, city, district, street, city_key, district_key, street_key, subject_name, grade,
-                        highest, model_version, opened_at, last_report_at, tier, report_count, informants, corroborated, ack_due, act_due,
-                        superseded_by, n)
+                        highest, model_version, opened_at, last_report_at, tier, report_count, informants, anonymous_counted, corroborated,
+                        ack_due, act_due, superseded_by, n)
             """;
         var places = opened.Select(a => a.OpenedBy!.Report).ToList();
         await connection.ExecuteAsync(new CommandDefinition(sql, new
@@ -246,6 +257,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             Tiers = opened.Select(a => a.State.Tier.ToWire()).ToArray(),
             ReportCounts = opened.Select(a => a.ReportsAdded).ToArray(),
             Informants = opened.Select(a => a.Informants).ToArray(),
+            // An alert the batch opens holds only the batch's reports: whether it counts the anonymous is known.
+            AnonymousCounted = opened.Select(a => a.CountsAnonymous).ToArray(),
             Corroborated = opened.Select(a => a.State.Corroborated).ToArray(),
             AckDue = opened.Select(a => a.State.AcknowledgeDueAt?.UtcDateTime).ToArray(),
             ActDue = opened.Select(a => a.State.ActDueAt?.UtcDateTime).ToArray(),
@@ -255,15 +268,20 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         }, transaction, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Stored alerts that took reports, set to their state after the batch (counts add up, so a parallel change of them is not lost).</summary>
+    /// <summary>
+    /// Stored alerts that took reports, set to their state after the batch (counts add up, so a parallel change of them is
+    /// not lost). Whether one counts the anonymous stays unknown (null) when it was not known before and no anonymous
+    /// report of the batch asked.
+    /// </summary>
     private async Task UpdateJoinedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PlannedAlert> joined, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PlannedAlert> joined, IReadOnlySet<long> anonymousKnown,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE alerts a SET
                 report_count = a.report_count + u.added,
                 informant_count = u.informants,
+                anonymous_counted = u.anonymous_counted,
                 last_report_at = greatest(a.last_report_at, u.last_report_at),
                 highest_reported_grade = u.highest,
                 grade = u.grade,
@@ -275,8 +293,10 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
                 model_version = coalesce(u.model_version, a.model_version),
                 policy_version = @PolicyVersion,
                 updated_at = @Now
-            FROM unnest(@Ids, @Added, @Informants, @LastReportAt, @Highest, @Grades, @Corroborated, @Tiers, @AckDue, @ActDue, @ModelVersions)
-                 WITH ORDINALITY AS u(alert_id, added, informants, last_report_at, highest, grade, corroborated, tier, ack_due, act_due, model_version, n)
+            FROM unnest(@Ids, @Added, @Informants, @AnonymousCounted, @LastReportAt, @Highest, @Grades, @Corroborated, @Tiers, @AckDue, @ActDue,
+                        @ModelVersions)
+                 WITH ORDINALITY AS u(alert_id, added, informants, anonymous_counted, last_report_at, highest, grade, corroborated, tier, ack_due,
+                                      act_due, model_version, n)
             WHERE a.alert_id = u.alert_id
             """;
         // An alert whose grade no report of this batch raised keeps its probabilities and model version (null here).
@@ -286,6 +306,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             Ids = joined.Select(a => a.StoredId!.Value).ToArray(),
             Added = joined.Select(a => a.ReportsAdded).ToArray(),
             Informants = joined.Select(a => a.Informants).ToArray(),
+            AnonymousCounted = joined.Select(a => a.CountsAnonymous ? true : anonymousKnown.Contains(a.StoredId!.Value) ? false : (bool?)null).ToArray(),
             LastReportAt = joined.Select(a => a.State.LastReportAt.UtcDateTime).ToArray(),
             Highest = joined.Select(a => a.State.HighestReported.ToWire()).ToArray(),
             Grades = joined.Select(a => a.State.Grade.ToWire()).ToArray(),

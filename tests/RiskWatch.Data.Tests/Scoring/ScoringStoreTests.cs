@@ -129,8 +129,8 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
                 string City, string? District, string? Street, string Subject, bool BodyMatches, string Grade, float[] Probabilities,
                 string ModelVersion, int Partition, long Offset, bool ReasonsMatch, bool HasAlert)>("""
                 SELECT tracking_code, incident_key, source, reporter, occurred_at, city, district, street, subject_name,
-                       body = @Body::jsonb, grade, probabilities, model_version, kafka_partition, kafka_offset,
-                       reasons = @Reasons::jsonb, alert_id IS NOT NULL
+                       body::jsonb = @Body::jsonb, grade, probabilities, model_version, kafka_partition, kafka_offset,
+                       reasons::jsonb = @Reasons::jsonb, alert_id IS NOT NULL
                 FROM reports WHERE report_id = @Id
                 """, new
             {
@@ -226,6 +226,36 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
             Assert.True(DateTime.UtcNow < deadline, "the batch never reached the contested report");
             await Task.Delay(20);
         }
+    }
+
+    [Fact]
+    public async Task Anonymous_senders_count_once_whether_the_alert_remembers_it_or_its_reports_are_asked()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var anonymous = Enumerable.Range(0, 5).Select(i =>
+        {
+            var m = Stream()[0];
+            return m with { Scored = m.Scored with { Report = m.Scored.Report with { ReportId = Guid.NewGuid() }, SubmittedBy = null }, Offset = 100 + i };
+        }).ToList();
+        await using var connection = new NpgsqlConnection(database);
+        Task<(int Reports, int Informants, bool? Remembered)> StationAsync() =>
+            connection.QuerySingleAsync<(int, int, bool?)>("SELECT report_count, informant_count, anonymous_counted FROM alerts");
+
+        // Two reports sent without a key open the alert: together one informant (the default policy), and the alert keeps that.
+        await SaveAsync(database, [anonymous[..2]]);
+        Assert.Equal((2, 1, true), await StationAsync());
+
+        // An alert that does not know (from before it kept this, or a person moved its reports) asks its reports, then keeps the answer.
+        await connection.ExecuteAsync("UPDATE alerts SET anonymous_counted = NULL");
+        await SaveAsync(database, [[anonymous[2]]]);
+        Assert.Equal((3, 1, true), await StationAsync());
+        await SaveAsync(database, [[anonymous[3]]]);
+        Assert.Equal((4, 1, true), await StationAsync());
+
+        // What the alert keeps is what the batch goes by: told the anonymous are not counted yet, it counts them.
+        await connection.ExecuteAsync("UPDATE alerts SET anonymous_counted = false");
+        await SaveAsync(database, [[anonymous[4]]]);
+        Assert.Equal((5, 2, true), await StationAsync());
     }
 
     private static async Task<BatchOutcome> SaveAsync(string connectionString, IReadOnlyList<IReadOnlyList<ScoredMessage>> batches)
