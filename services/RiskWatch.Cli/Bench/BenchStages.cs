@@ -149,7 +149,7 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
                 await copy.WriteAsync(r.OccurredAt, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(r.City, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.Name, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(r.Body, NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(r.Body, NpgsqlDbType.Json, cancellationToken);
                 await copy.WriteAsync("blue", NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(probabilities, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken);
                 await copy.WriteAsync("bench", NpgsqlDbType.Text, cancellationToken);
