@@ -62,11 +62,11 @@ public sealed partial class BenchStages
         {
             ["RISKWATCH_Policy__Path"] = policyPath,
             ["RISKWATCH_Handling__TimerInterval"] = "00:00:01",
-            // A consumer group settles a few session timeouts after its members join: with librdkafka's default of 45 s the
-            // bench would idle for a minute and a half before the three Scoring processes share the partitions.
-            ["RISKWATCH_Kafka__Consumer__session.timeout.ms"] = "6000",
-            ["RISKWATCH_Kafka__Consumer__heartbeat.interval.ms"] = "1000",
         };
+        foreach (var (key, value) in GroupSettlesQuickly)
+        {
+            shared[key] = value;
+        }
 
         var processes = new List<ServiceProcess>();
         processes.AddRange(StartServices("Ingest", IngestProcesses, kafka, connectionString, shared));
