@@ -37,7 +37,7 @@ public static class AlertChanges
 
         // The outbox payload carries the alert as it is after the change (its UPDATE ran in an earlier statement; for a
         // scoring batch, as the whole batch left it); informants' ids and report texts never leave. It is built as json,
-        // text written in order, not jsonb: building a tree and sorting its keys cost two fifths of this statement.
+        // text written in order, not jsonb: building a tree and sorting its keys cost a fifth of this statement.
         const string sql = """
             WITH e AS (
                 INSERT INTO alert_events (alert_id, at, actor, kind, detail)
