@@ -64,7 +64,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         var openedIds = await AllocateAlertIdsAsync(connection, transaction, plan.Opened.Count, cancellationToken);
         long IdOf(PlannedAlert alert) => alert.StoredId ?? openedIds[alert.OpenedIndex];
 
-        await WriteAlertsAsync(connection, transaction, plan, IdOf, before.AnonymousKnown, now, cancellationToken);
+        await WriteAlertsAsync(connection, transaction, plan, IdOf, now, cancellationToken);
         if (fresh.Count > 0)
         {
             await CopyReportsAsync(connection, fresh.Select((i, n) => (batch[i], keys[i], plan.ReportAlerts[n] is { } a ? IdOf(a) : (long?)null)), cancellationToken);
@@ -81,8 +81,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         return new BatchOutcome(fresh.Count, batch.Count - fresh.Count, plan.Opened.Count, plan.Joins);
     }
 
-    /// <param name="AnonymousKnown">The stored alerts of which it is known whether they count the anonymous senders.</param>
-    private sealed record Before(HashSet<Guid> StoredIds, IReadOnlyList<StoredAlert> Alerts, IReadOnlySet<long> AnonymousKnown);
+    private sealed record Before(HashSet<Guid> StoredIds, IReadOnlyList<StoredAlert> Alerts);
 
     private sealed record CurrentAlertRow(
         long AlertId, string IncidentKey, string Grade, string HighestReportedGrade, string Tier, DateTime LastReportAt,
@@ -150,10 +149,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
                 UtcOrNull(r.AcknowledgeDueAt), UtcOrNull(r.ActDueAt), r.AcknowledgedAt is not null, r.FirstActionAt is not null, r.Corroborated),
             r.Informants,
             known[r.AlertId].ToHashSet(StringComparer.Ordinal))).ToList();
-        // Asked for the anonymous of an incident, the read answered for its alert, from the flag or from the reports.
-        var anonymousAsked = pairs.Where(p => p.Corroborator == IncidentGrouping.AnonymousCorroborator).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        var anonymousKnown = rows.Where(r => r.AnonymousCounted is not null || anonymousAsked.Contains(r.IncidentKey)).Select(r => r.AlertId).ToHashSet();
-        return new Before(stored, alerts, anonymousKnown);
+        return new Before(stored, alerts);
     }
 
     /// <summary>Row ids for the alerts the batch opens, taken up front so that reports, successors and events can name them.</summary>
@@ -170,8 +166,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
     }
 
     private async Task WriteAlertsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, GroupingPlan plan, Func<PlannedAlert, long> idOf, IReadOnlySet<long> anonymousKnown,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, GroupingPlan plan, Func<PlannedAlert, long> idOf, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var superseded = plan.Changed.Where(a => a.SupersededBy is not null).ToList();
         if (superseded.Count > 0)
@@ -192,7 +188,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         var joined = plan.Changed.Where(a => a.ReportsAdded > 0).ToList();
         if (joined.Count > 0)
         {
-            await UpdateJoinedAsync(connection, transaction, joined, anonymousKnown, now, cancellationToken);
+            await UpdateJoinedAsync(connection, transaction, joined, now, cancellationToken);
         }
 
         if (superseded.Count > 0)
@@ -270,18 +266,19 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
 
     /// <summary>
     /// Stored alerts that took reports, set to their state after the batch (counts add up, so a parallel change of them is
-    /// not lost). Whether one counts the anonymous stays unknown (null) when it was not known before and no anonymous
-    /// report of the batch asked.
+    /// not lost). An alert counts the anonymous once an anonymous report joined it; until then it keeps what it knew, null
+    /// (not known) included: an anonymous report of a corroborating source that joins is always counted, so a batch that
+    /// asked and joins none has learned nothing it need keep.
     /// </summary>
     private async Task UpdateJoinedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PlannedAlert> joined, IReadOnlySet<long> anonymousKnown,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PlannedAlert> joined, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE alerts a SET
                 report_count = a.report_count + u.added,
                 informant_count = u.informants,
-                anonymous_counted = u.anonymous_counted,
+                anonymous_counted = u.counts_anonymous OR a.anonymous_counted,
                 last_report_at = greatest(a.last_report_at, u.last_report_at),
                 highest_reported_grade = u.highest,
                 grade = u.grade,
@@ -293,9 +290,9 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
                 model_version = coalesce(u.model_version, a.model_version),
                 policy_version = @PolicyVersion,
                 updated_at = @Now
-            FROM unnest(@Ids, @Added, @Informants, @AnonymousCounted, @LastReportAt, @Highest, @Grades, @Corroborated, @Tiers, @AckDue, @ActDue,
+            FROM unnest(@Ids, @Added, @Informants, @CountsAnonymous, @LastReportAt, @Highest, @Grades, @Corroborated, @Tiers, @AckDue, @ActDue,
                         @ModelVersions)
-                 WITH ORDINALITY AS u(alert_id, added, informants, anonymous_counted, last_report_at, highest, grade, corroborated, tier, ack_due,
+                 WITH ORDINALITY AS u(alert_id, added, informants, counts_anonymous, last_report_at, highest, grade, corroborated, tier, ack_due,
                                       act_due, model_version, n)
             WHERE a.alert_id = u.alert_id
             """;
@@ -306,7 +303,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             Ids = joined.Select(a => a.StoredId!.Value).ToArray(),
             Added = joined.Select(a => a.ReportsAdded).ToArray(),
             Informants = joined.Select(a => a.Informants).ToArray(),
-            AnonymousCounted = joined.Select(a => a.CountsAnonymous ? true : anonymousKnown.Contains(a.StoredId!.Value) ? false : (bool?)null).ToArray(),
+            CountsAnonymous = joined.Select(a => a.CountsAnonymous).ToArray(),
             LastReportAt = joined.Select(a => a.State.LastReportAt.UtcDateTime).ToArray(),
             Highest = joined.Select(a => a.State.HighestReported.ToWire()).ToArray(),
             Grades = joined.Select(a => a.State.Grade.ToWire()).ToArray(),
