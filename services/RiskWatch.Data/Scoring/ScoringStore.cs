@@ -335,41 +335,15 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         return flat;
     }
 
-    /// <summary>
-    /// The batch's new reports by binary COPY, each already linked to its alert: encoded by <see cref="ReportCopyRows"/>
-    /// and sent in chunks, so that the server inserts the first rows while later ones are encoded.
-    /// </summary>
+    /// <summary>The batch's new reports by binary COPY, each already linked to its alert (<see cref="ReportCopyRows"/>).</summary>
     private static async Task CopyReportsAsync(
         NpgsqlConnection connection, IEnumerable<(ScoredMessage Message, string IncidentKey, long? AlertId)> reports, CancellationToken cancellationToken)
     {
         const string sql = $"COPY reports ({ReportCopyRows.Columns}) FROM STDIN (FORMAT BINARY)";
-        const int chunk = 64 * 1024;
         try
         {
-            using var rows = new ReportCopyRows(chunk + (8 * 1024));
-            await using var copy = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken);
-            try
-            {
-                foreach (var (message, incidentKey, alertId) in reports)
-                {
-                    rows.Add(message, incidentKey, alertId);
-                    if (rows.Length >= chunk)
-                    {
-                        await copy.WriteAsync(rows.Written, cancellationToken);
-                        rows.Clear();
-                    }
-                }
-
-                rows.Finish();
-                await copy.WriteAsync(rows.Written, cancellationToken);
-            }
-            catch (Exception e) when (e is not PostgresException)
-            {
-                // Disposing would end the COPY with the rows so far; a failure here (a report Npgsql could not encode
-                // either, a cancellation) must discard them instead and surface as itself.
-                await copy.CancelAsync();
-                throw;
-            }
+            using var rows = new ReportCopyRows();
+            await rows.CopyAsync(connection, sql, reports, r => rows.Add(r.Message, r.IncidentKey, r.AlertId), cancellationToken);
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "reports_pkey" })
         {
