@@ -152,7 +152,7 @@ public sealed class IntakeLedger
         return calls.Select(_ => true).ToList();
     }
 
-    private static async Task InsertSkippingRecordedAsync(NpgsqlConnection connection, List<LedgerEntry> entries)
+    internal static async Task InsertSkippingRecordedAsync(NpgsqlConnection connection, List<LedgerEntry> entries)
     {
         // No constraint here can refuse one entry and so fail the others sharing the statement: conflicts do nothing.
         const string sql = $"""
