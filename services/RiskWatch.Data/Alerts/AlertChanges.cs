@@ -60,7 +60,8 @@ public static class AlertChanges
                     'acknowledgeDueAt', a.acknowledge_due_at, 'actDueAt', a.act_due_at, 'outcome', a.outcome))
             FROM numbered e
             JOIN unnest(@Published) WITH ORDINALITY AS p(published, n) ON p.n = e.n AND p.published
-            JOIN alerts a ON a.alert_id = e.alert_id
+            -- The ids again, as a condition on alerts alone: the join then hashes the changed alerts, not every alert.
+            JOIN alerts a ON a.alert_id = e.alert_id AND a.alert_id = ANY(@AlertIds)
             ORDER BY e.event_id
             """;
         await connection.ExecuteAsync(new CommandDefinition(sql, new

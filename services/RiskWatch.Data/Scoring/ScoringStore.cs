@@ -120,6 +120,9 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             SELECT a.alert_id, p.corroborator
             FROM unnest(@PairKeys, @PairCorroborators) AS p(incident_key, corroborator)
             JOIN alerts a ON a.incident_key = p.incident_key AND a.status <> 'closed' AND a.superseded_by IS NULL
+                         -- The keys again, as a condition on alerts alone: then PostgreSQL reads the batch's alerts by
+                         -- index rather than hashing every alert (docs/performance.md, stop 37).
+                         AND a.incident_key = ANY(@PairKeys)
             WHERE CASE WHEN p.corroborator = '' AND a.anonymous_counted IS NOT NULL THEN a.anonymous_counted
                        ELSE EXISTS (SELECT 1 FROM reports r
                                     WHERE r.alert_id = a.alert_id AND coalesce(r.submitted_by, '') = p.corroborator AND r.source = ANY(@Sources))
@@ -294,7 +297,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
                         @ModelVersions)
                  WITH ORDINALITY AS u(alert_id, added, informants, counts_anonymous, last_report_at, highest, grade, corroborated, tier, ack_due,
                                       act_due, model_version, n)
-            WHERE a.alert_id = u.alert_id
+            -- The ids again, as a condition on alerts alone: the join then hashes the batch's alerts, not every alert.
+            WHERE a.alert_id = u.alert_id AND a.alert_id = ANY(@Ids)
             """;
         // An alert whose grade no report of this batch raised keeps its probabilities and model version (null here).
         var raisedBy = joined.Select(a => a.GradedBy).ToList();
