@@ -34,7 +34,7 @@ internal abstract class BinaryCopyRows : IBufferWriter<byte>, IDisposable
 
     public int Length => written;
 
-    public ReadOnlyMemory<byte> Written => buffer.AsMemory(0, written);
+    private ReadOnlyMemory<byte> Written => buffer.AsMemory(0, written);
 
     /// <summary>
     /// Runs <paramref name="sql"/> (a <c>COPY ... FROM STDIN (FORMAT BINARY)</c> of this table's columns) with a row

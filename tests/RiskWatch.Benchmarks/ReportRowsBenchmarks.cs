@@ -14,21 +14,12 @@ public class ReportRowsBenchmarks
 
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(8));
 
-    private readonly byte[] json = """
-        {"reportId":"0f8fad5b-d9cb-469f-a165-70867728950e","source":"informant","reporter":"inf-0042",
-         "occurredAt":"2026-11-20T08:30:00+08:00","location":{"city":"深圳市","district":"龙岗区","street":"坂田街道"},
-         "subject":{"kind":"site","name":"某外卖平台坂田配送站","platform":"某外卖平台"},"sector":"food_delivery",
-         "category":"wage_arrears","workersAffected":35,"amountOwedCny":120000,
-         "collectiveAction":{"status":"planned","expectedAt":"2026-11-22T09:00:00+08:00"},
-         "text":"站点代理商拖欠骑手10月工资,约35人,有人在群里号召周五去区政府讨薪。","language":"zh"}
-        """u8.ToArray();
-
     private List<(ScoredMessage Message, string IncidentKey)> batch = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var report = ReportParser.Parse(json, Now).Report!;
+        var report = ReportParser.Parse(HotPathBenchmarks.SampleReport, Now).Report!;
         batch = [.. Enumerable.Range(0, Reports).Select(i =>
         {
             var scored = new ScoredReport(report with { ReportId = Guid.NewGuid() }, Grade.Orange, [0.05f, 0.1f, 0.15f, 0.6f, 0.1f], "bench-model")
