@@ -5,7 +5,10 @@ using RiskWatch.Testing;
 
 namespace RiskWatch.Data.Tests;
 
-/// <summary>The intake ledger's record: by binary COPY, and a report recorded already left as it was first recorded.</summary>
+/// <summary>
+/// The intake ledger's record of a platform batch (binary COPY, from <see cref="IntakeLedger.OwnStatementReports"/> reports on),
+/// and a report recorded already left as it was first recorded.
+/// </summary>
 public sealed class IntakeLedgerTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
@@ -16,14 +19,14 @@ public sealed class IntakeLedgerTests(PostgresFixture postgres) : IClassFixture<
         var original = Entry("RW-0000A-00001", followUpOf: null, submittedBy: null);
         var followUp = Entry("RW-0000A-00002", followUpOf: original.ReportId, submittedBy: "inf-3f9a2c71") with { Channel = "form" };
 
-        await ledger.RecordAsync([original, followUp], CancellationToken.None);
+        await ledger.RecordAsync([original, followUp, .. Others()], CancellationToken.None);
 
         var found = await ledger.FindOriginalAsync(followUp.TrackingCode, acceptUnkeyed: false, CancellationToken.None);
         await using var connection = await dataSource.OpenConnectionAsync();
         var stored = (await connection.QueryAsync<(Guid Id, string Channel, Guid? FollowUpOf, string? SubmittedBy, string City, string District, string Street, short Version)>(
             """
             SELECT report_id, channel, follow_up_of, submitted_by, city_key, district_key, street_key, tracking_code_version
-            FROM intake_ledger ORDER BY tracking_code
+            FROM intake_ledger WHERE reporter <> 'plat-other' ORDER BY tracking_code
             """)).ToList();
         Assert.NotNull(found);
         Assert.Equal(original with { Place = null }, found with { Place = null, TrackingCodeVersion = original.TrackingCodeVersion });
@@ -38,20 +41,24 @@ public sealed class IntakeLedgerTests(PostgresFixture postgres) : IClassFixture<
         await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
         var ledger = new IntakeLedger(dataSource);
         var first = Entry("RW-0000B-00001", followUpOf: null, submittedBy: null);
-        await ledger.RecordAsync([first], CancellationToken.None);
+        await ledger.RecordAsync([first, .. Others()], CancellationToken.None);
 
         // The same report again (as when two requests carried it at once) between two new ones, and twice within the call.
         var before = Entry("RW-0000B-00002", followUpOf: null, submittedBy: null);
         var after = Entry("RW-0000B-00003", followUpOf: null, submittedBy: null);
-        await ledger.RecordAsync([before, first with { TrackingCode = "RW-0000B-99999" }, after, after], CancellationToken.None);
+        await ledger.RecordAsync([before, first with { TrackingCode = "RW-0000B-99999" }, after, after, .. Others()], CancellationToken.None);
 
         await using var connection = await dataSource.OpenConnectionAsync();
         var codes = (await connection.QueryAsync<(Guid, string)>("SELECT report_id, tracking_code FROM intake_ledger")).ToDictionary();
-        Assert.Equal(3, codes.Count);
+        Assert.Equal(3 + (2 * IntakeLedger.OwnStatementReports), codes.Count);
         Assert.Equal("RW-0000B-00001", codes[first.ReportId]);
         Assert.Equal("RW-0000B-00002", codes[before.ReportId]);
         Assert.Equal("RW-0000B-00003", codes[after.ReportId]);
     }
+
+    /// <summary>Other reports of the batch, enough to make it one that is copied.</summary>
+    private static IEnumerable<LedgerEntry> Others() => Enumerable.Range(0, IntakeLedger.OwnStatementReports).Select(_ =>
+        Entry($"RW-{Guid.NewGuid():N}"[..14], followUpOf: null, submittedBy: null) with { Reporter = "plat-other" });
 
     private static LedgerEntry Entry(string code, Guid? followUpOf, string? submittedBy) =>
         new(Guid.NewGuid(), code, "platform", "platform", "plat-ledger", "深圳|龙岗|坂田|某某站点", followUpOf,

@@ -129,24 +129,32 @@ public sealed class IntakeLedger
     }
 
     /// <summary>
-    /// Records the entries of concurrent calls by binary COPY. A report recorded already (the same report sent twice at
-    /// once, by two requests or twice in one) makes COPY refuse them all, and then the same rows go in by an insert that
-    /// leaves a recorded one as it is. Not that insert every time: its check of both unique indexes before each row, and
-    /// the arrays it unpacks into a table first, made it more than half of PostgreSQL's work for platform batches
-    /// (docs/performance.md, stop 37).
+    /// Records the entries of concurrent calls. A platform batch's (<see cref="OwnStatementReports"/> or more) go by
+    /// binary COPY: the insert's check of both unique indexes before each row, and the arrays it unpacks into a table
+    /// first, were more than half of PostgreSQL's work for platform batches (docs/performance.md, stop 37). A report
+    /// recorded already (the same report sent twice at once) makes COPY refuse them all, and then they go in by the insert,
+    /// which leaves a recorded one as it is. Single reports' shared statements keep the insert: a COPY waits for the
+    /// server's go-ahead before it sends its rows, a round trip more, and a few rows gain little from it.
     /// </summary>
     private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<IReadOnlyList<LedgerEntry>> calls)
     {
         var entries = calls.SelectMany(c => c).ToList();
         await using var connection = await dataSource.OpenConnectionAsync();
-        try
-        {
-            using var rows = new LedgerCopyRows();
-            await rows.CopyAsync(connection, $"COPY intake_ledger ({LedgerCopyRows.Columns}) FROM STDIN (FORMAT BINARY)", entries, rows.Add, CancellationToken.None);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        if (entries.Count < OwnStatementReports)
         {
             await InsertSkippingRecordedAsync(connection, entries);
+        }
+        else
+        {
+            try
+            {
+                using var rows = new LedgerCopyRows();
+                await rows.CopyAsync(connection, $"COPY intake_ledger ({LedgerCopyRows.Columns}) FROM STDIN (FORMAT BINARY)", entries, rows.Add, CancellationToken.None);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await InsertSkippingRecordedAsync(connection, entries);
+            }
         }
 
         return calls.Select(_ => true).ToList();
