@@ -9,9 +9,9 @@ namespace RiskWatch.Benchmarks;
 
 /// <summary>
 /// The intake ledger's record of a platform batch (1,000 reports) in a real PostgreSQL with the embedded mode's durable
-/// settings, per report: the insert from 13 arrays with ON CONFLICT DO NOTHING every record made before stop 37 (now only
-/// when a report is recorded already), against the binary COPY it makes now. Includes the server's work and the round
-/// trip; the table grows through the run as it does in a deployment.
+/// settings, per report: the insert from 13 arrays with ON CONFLICT DO NOTHING every record made before stop 37 (since then
+/// single reports' shared statements, and a batch with a report recorded already), against the binary COPY a batch's
+/// record makes now. Includes the server's work and the round trip; the table grows through the run as in a deployment.
 /// </summary>
 [MemoryDiagnoser]
 public class LedgerRecordBenchmarks
