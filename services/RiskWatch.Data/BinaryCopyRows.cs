@@ -9,7 +9,7 @@ namespace RiskWatch.Data;
 /// Rows in PostgreSQL's binary COPY format, encoded here rather than field by field through Npgsql's importer: that
 /// importer resolves a converter and awaits once per field, and the async method holding those awaits took the JIT tens
 /// of seconds of CPU to optimise after every start. Here a row is a few span writes into one buffer, which
-/// <see cref="CopyAsync{TItem}"/> sends in chunks. A subclass knows its table's columns and writes a row's fields in
+/// <see cref="CopyAsync{TItem}"/> sends in chunks. A subclass names its table and columns and writes a row's fields in
 /// their order.
 /// </summary>
 internal abstract class BinaryCopyRows : IBufferWriter<byte>, IDisposable
@@ -22,11 +22,13 @@ internal abstract class BinaryCopyRows : IBufferWriter<byte>, IDisposable
     // The signature "PGCOPY\n\xff\r\n\0", no flags, no header extension.
     private static readonly byte[] Header = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
 
+    private readonly string statement;
     private byte[] buffer;
     private int written;
 
-    protected BinaryCopyRows()
+    protected BinaryCopyRows(string table, string columns)
     {
+        statement = $"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)";
         buffer = ArrayPool<byte>.Shared.Rent(Chunk + (8 * 1024));
         Header.CopyTo(GetSpan(Header.Length));
         Advance(Header.Length);
@@ -37,17 +39,16 @@ internal abstract class BinaryCopyRows : IBufferWriter<byte>, IDisposable
     private ReadOnlyMemory<byte> Written => buffer.AsMemory(0, written);
 
     /// <summary>
-    /// Runs <paramref name="sql"/> (a <c>COPY ... FROM STDIN (FORMAT BINARY)</c> of this table's columns) with a row
-    /// for each item, written by <paramref name="add"/>; chunks are sent as they fill, so the server inserts the first rows
+    /// Copies a row for each item into the table, written by <paramref name="add"/>; chunks are sent as they fill, so the server inserts the first rows
     /// while later ones are encoded. A failure before the end (an item that cannot be encoded, a cancellation) discards
     /// the rows sent so far and surfaces as itself; the server's refusal surfaces as the <see cref="PostgresException"/>.
     /// </summary>
-    public async Task CopyAsync<TItem>(NpgsqlConnection connection, string sql, IEnumerable<TItem> items, Action<TItem> add, CancellationToken cancellationToken)
+    public async Task CopyAsync<TItem>(NpgsqlConnection connection, IEnumerable<TItem> items, Action<TItem> add, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(add);
-        await using var copy = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken);
+        await using var copy = await connection.BeginRawBinaryCopyAsync(statement, cancellationToken);
         try
         {
             foreach (var item in items)

@@ -149,7 +149,7 @@ public sealed class IntakeLedger
             try
             {
                 using var rows = new LedgerCopyRows();
-                await rows.CopyAsync(connection, $"COPY intake_ledger ({LedgerCopyRows.Columns}) FROM STDIN (FORMAT BINARY)", entries, rows.Add, CancellationToken.None);
+                await rows.CopyAsync(connection, entries, rows.Add, CancellationToken.None);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {

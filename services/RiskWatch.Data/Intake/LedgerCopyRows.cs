@@ -8,6 +8,11 @@ internal sealed class LedgerCopyRows : BinaryCopyRows
 
     private const short FieldCount = 13;
 
+    public LedgerCopyRows()
+        : base("intake_ledger", Columns)
+    {
+    }
+
     public void Add(LedgerEntry entry)
     {
         StartRow(FieldCount);

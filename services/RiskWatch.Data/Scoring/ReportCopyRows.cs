@@ -18,7 +18,8 @@ internal sealed class ReportCopyRows : BinaryCopyRows
 
     private readonly Utf8JsonWriter json;
 
-    public ReportCopyRows() => json = new Utf8JsonWriter(this, new JsonWriterOptions { Encoder = ReportJson.Options.Encoder });
+    public ReportCopyRows()
+        : base("reports", Columns) => json = new Utf8JsonWriter(this, new JsonWriterOptions { Encoder = ReportJson.Options.Encoder });
 
     public void Add(ScoredMessage message, string incidentKey, long? alertId)
     {

@@ -343,11 +343,10 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
     private static async Task CopyReportsAsync(
         NpgsqlConnection connection, IEnumerable<(ScoredMessage Message, string IncidentKey, long? AlertId)> reports, CancellationToken cancellationToken)
     {
-        const string sql = $"COPY reports ({ReportCopyRows.Columns}) FROM STDIN (FORMAT BINARY)";
         try
         {
             using var rows = new ReportCopyRows();
-            await rows.CopyAsync(connection, sql, reports, r => rows.Add(r.Message, r.IncidentKey, r.AlertId), cancellationToken);
+            await rows.CopyAsync(connection, reports, r => rows.Add(r.Message, r.IncidentKey, r.AlertId), cancellationToken);
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "reports_pkey" })
         {
