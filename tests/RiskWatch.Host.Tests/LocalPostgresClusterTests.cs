@@ -102,6 +102,22 @@ public sealed class LocalPostgresClusterTests
     }
 
     [Fact]
+    public async Task DropDatabase_removes_a_database_another_session_is_still_connected_to()
+    {
+        await using var temporary = await TemporaryPostgresCluster.StartAsync();
+        var cluster = temporary.Cluster;
+        await cluster.CreateDatabaseAsync("left over");
+        await using var stillConnected = new NpgsqlConnection(cluster.ConnectionStringFor("left over") + ";Pooling=false");
+        await stillConnected.OpenAsync();
+
+        await cluster.DropDatabaseAsync("left over");
+        await cluster.DropDatabaseAsync("left over");
+
+        await using var maintenance = new NpgsqlConnection(cluster.ConnectionStringFor(LocalPostgresCluster.MaintenanceDatabase));
+        Assert.False(await maintenance.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'left over')"));
+    }
+
+    [Fact]
     public async Task CreateDatabase_is_idempotent_even_when_called_concurrently()
     {
         await using var temporary = await TemporaryPostgresCluster.StartAsync();

@@ -54,7 +54,8 @@ public sealed partial class BenchStages
     public async Task<ClusterResult> ClusterAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("cluster");
-        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        await using var database = await env.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
         var policyPath = Path.Combine(Path.GetTempPath(), $"riskwatch-bench-policy-{Environment.ProcessId}.yaml");
         PolicyFile.ParseValid(SecondsPolicy, "the bench's seconds policy");
         await File.WriteAllTextAsync(policyPath, SecondsPolicy, cancellationToken);
@@ -179,7 +180,8 @@ public sealed partial class BenchStages
         int processes, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics($"intake{processes}");
-        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        await using var database = await env.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
         var ingest = StartServices("Ingest", processes, kafka, connectionString, SharedIngestSettings());
         try
         {

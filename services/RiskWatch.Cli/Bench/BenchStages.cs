@@ -52,6 +52,9 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     public sealed record StatementCost(string Query, long Calls, double TotalMs, double MeanMs, long Rows);
 
     /// <summary>Intake as fast as it answers with each number of connections, and at fixed rates.</summary>
+    /// <summary>A rate that grew by less than this factor with twice the connections has stopped growing.</summary>
+    public const double StillGrowing = 1.05;
+
     public sealed record IntakeResult(IReadOnlyList<(int Connections, LoadGenerator.Result Result)> ClosedLoop, IReadOnlyList<(int Rate, LoadGenerator.Result Result)> AtRates)
     {
         /// <summary>The closed-loop run that answered the most: the rate Ingest reaches once enough senders keep it busy.</summary>
@@ -120,7 +123,8 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     /// <summary>Binary COPY of report rows into a table shaped like <c>reports</c>: the database's write ceiling.</summary>
     public async Task<double> RawCopyAsync(int count, CancellationToken cancellationToken)
     {
-        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        await using var database = await env.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using (var create = new NpgsqlCommand("CREATE TABLE bench_reports (LIKE reports INCLUDING DEFAULTS INCLUDING INDEXES)", connection))
@@ -176,15 +180,14 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     {
         var stage = $"pipeline-{count}-{seededOpenIncidents}-{scoringProcesses}";
         var kafka = env.CreateTopics(stage);
-        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        await using var database = await env.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
         if (seededOpenIncidents > 0)
         {
             await SeedOpenIncidentsAsync(connectionString, seededOpenIncidents, cancellationToken);
+            // The seeding's dirty pages are written now, not in the middle of the measured part.
+            await database.CheckpointAsync(cancellationToken);
         }
-
-        // Each run starts with nothing left to write: the runs before it (and the seeding) leave dirty pages that a
-        // checkpoint would otherwise flush in the middle of this one's measured part, charging it for their writes.
-        await CheckpointAsync(connectionString, cancellationToken);
 
         // The warm-up's reports come first in the same stream; the clock starts when they are committed and the JIT has
         // settled, and the run's reports follow: until then the stream's end is open.
@@ -331,17 +334,23 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     /// Single-report POSTs from a separate process: as many as Ingest answers with each number of connections, and latency
     /// at fixed rates (64 connections). A closed loop answers at most connections / latency: with too few connections it
     /// measures the latency of one request (a produce waits for the broker's acknowledgement, the ledger for a commit), not
-    /// what Ingest can take, so the connections grow until the rate stops growing.
+    /// what Ingest can take, so the connections double, from the first of <paramref name="connections"/> up to the last,
+    /// until the rate stops growing (by less than <see cref="StillGrowing"/>).
     /// </summary>
-    public async Task<IntakeResult> IntakeAsync(TimeSpan duration, IReadOnlyList<int> connections, IReadOnlyList<int> fixedRates, CancellationToken cancellationToken)
+    public async Task<IntakeResult> IntakeAsync(TimeSpan duration, (int From, int UpTo) connections, IReadOnlyList<int> fixedRates, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("intake");
-        await using var ingest = await StartIngestAsync(kafka, await env.CreateDatabaseAsync(cancellationToken), cancellationToken);
+        await using var database = await env.CreateDatabaseAsync(cancellationToken);
+        await using var ingest = await StartIngestAsync(kafka, database.ConnectionString, cancellationToken);
         string[] url = [ingest.App.Urls.First()];
-        var closedLoop = new List<(int, LoadGenerator.Result)>();
-        foreach (var count in connections)
+        var closedLoop = new List<(int Connections, LoadGenerator.Result Result)>();
+        for (var count = connections.From; count <= connections.UpTo; count *= 2)
         {
             closedLoop.Add((count, await RunLoadAsync(url, count, 0, duration, 0, null, cancellationToken)));
+            if (closedLoop is [.., var before, var last] && last.Result.AcceptedPerSecond < before.Result.AcceptedPerSecond * StillGrowing)
+            {
+                break;
+            }
         }
 
         var atRates = new List<(int, LoadGenerator.Result)>();
@@ -357,7 +366,8 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     public async Task<LoadGenerator.Result> PlatformIntakeAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("platform");
-        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        await using var database = await env.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
         await using var ingest = await StartIngestAsync(kafka, connectionString, cancellationToken);
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
         const string principal = "plat-bench";
@@ -381,7 +391,8 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     public async Task<(double P50, double P99, int Count)> EndToEndAsync(int rate, TimeSpan duration, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("e2e");
-        var connectionString = await env.CreateDatabaseAsync(cancellationToken);
+        await using var database = await env.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
         await using var ingest = await StartIngestAsync(kafka, connectionString, cancellationToken);
         using var scoring = BenchEnvironment.StartService("RiskWatch.Scoring.dll", ServiceEnvironment(kafka, connectionString, "http://127.0.0.1:0"));
         try
@@ -518,14 +529,6 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         ["RISKWATCH_Model__Path"] = env.ModelPath,
         ["ASPNETCORE_URLS"] = url,
     };
-
-    private static async Task CheckpointAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection);
-        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     private static async Task SeedOpenIncidentsAsync(string connectionString, int count, CancellationToken cancellationToken)
     {

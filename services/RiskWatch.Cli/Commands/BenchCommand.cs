@@ -176,7 +176,7 @@ public static class BenchCommand
         if (stages.Contains("intake"))
         {
             log.WriteLine("Intake ...");
-            var intake = await run.IntakeAsync(loadSeconds, quick ? [64] : [64, 128, 256], [1_000, 2_000, 4_000], cancellationToken);
+            var intake = await run.IntakeAsync(loadSeconds, quick ? (64, 64) : (64, 1024), [1_000, 2_000, 4_000], cancellationToken);
             var (connections, max) = intake.Max;
             var byConnections = string.Join(", ", intake.ClosedLoop.Select(c => string.Create(CultureInfo.InvariantCulture,
                 $"{c.Connections}: {c.Result.AcceptedPerSecond:N0}/s, p99 {c.Result.P99Ms:N0} ms")));

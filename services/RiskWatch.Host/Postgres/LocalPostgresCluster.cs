@@ -153,6 +153,16 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the database if it exists, ending any session still connected to it.</summary>
+    public async Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await using var connection = new NpgsqlConnection(ConnectionStringFor(MaintenanceDatabase));
+        await connection.OpenAsync(cancellationToken);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {QuoteIdentifier(name)} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Stops the server (fast shutdown: open transactions roll back, committed data stays).</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
