@@ -51,10 +51,10 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     /// <summary>One statement's share of a run: calls, total and mean execution time, rows (pg_stat_statements).</summary>
     public sealed record StatementCost(string Query, long Calls, double TotalMs, double MeanMs, long Rows);
 
-    /// <summary>Intake as fast as it answers with each number of connections, and at fixed rates.</summary>
     /// <summary>A rate that grew by less than this factor with twice the connections has stopped growing.</summary>
     public const double StillGrowing = 1.05;
 
+    /// <summary>Intake as fast as it answers with each number of connections, and at fixed rates.</summary>
     public sealed record IntakeResult(IReadOnlyList<(int Connections, LoadGenerator.Result Result)> ClosedLoop, IReadOnlyList<(int Rate, LoadGenerator.Result Result)> AtRates)
     {
         /// <summary>The closed-loop run that answered the most: the rate Ingest reaches once enough senders keep it busy.</summary>
