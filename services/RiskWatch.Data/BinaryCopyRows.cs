@@ -39,9 +39,10 @@ internal abstract class BinaryCopyRows : IBufferWriter<byte>, IDisposable
     private ReadOnlyMemory<byte> Written => buffer.AsMemory(0, written);
 
     /// <summary>
-    /// Copies a row for each item into the table, written by <paramref name="add"/>; chunks are sent as they fill, so the server inserts the first rows
-    /// while later ones are encoded. A failure before the end (an item that cannot be encoded, a cancellation) discards
-    /// the rows sent so far and surfaces as itself; the server's refusal surfaces as the <see cref="PostgresException"/>.
+    /// Copies a row for each item into the table, written by <paramref name="add"/>; chunks are sent as they fill, so the
+    /// server inserts the first rows while later ones are encoded. A failure before the end (an item that cannot be
+    /// encoded, a cancellation) discards the rows sent so far and surfaces as itself; the server's refusal surfaces as the
+    /// <see cref="PostgresException"/>.
     /// </summary>
     public async Task CopyAsync<TItem>(NpgsqlConnection connection, IEnumerable<TItem> items, Action<TItem> add, CancellationToken cancellationToken)
     {
