@@ -9,4 +9,7 @@ public static class StoredTime
     public static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     public static DateTimeOffset? UtcOrNull(DateTime? time) => time is { } t ? Utc(t) : null;
+
+    /// <summary>A time as the database keeps it once written: in UTC, to the microsecond (Npgsql drops the ticks below).</summary>
+    public static DateTimeOffset AsStored(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }

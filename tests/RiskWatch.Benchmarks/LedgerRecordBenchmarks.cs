@@ -1,9 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Npgsql;
-using RiskWatch.Data;
 using RiskWatch.Data.Intake;
-using RiskWatch.Host;
-using RiskWatch.Host.Postgres;
 
 namespace RiskWatch.Benchmarks;
 
@@ -18,41 +14,23 @@ public class LedgerRecordBenchmarks
 {
     private const int Reports = 1_000;
 
-    private string folder = null!;
-    private LocalPostgresCluster postgres = null!;
-    private NpgsqlDataSource dataSource = null!;
+    private BenchmarkPostgres postgres = null!;
     private IntakeLedger ledger = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        folder = Directory.CreateTempSubdirectory("riskwatch-ledger-bench-").FullName;
-        // The server runs as the postgres user when we are root; it must be able to enter the folder.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
-        }
-
-        postgres = await LocalPostgresCluster.StartAsync(Path.Combine(folder, "postgres"), LoopbackPorts.Free());
-        await postgres.CreateDatabaseAsync("bench");
-        var connectionString = postgres.ConnectionStringFor("bench");
-        await Migrator.MigrateAsync(connectionString, CancellationToken.None);
-        dataSource = NpgsqlDataSource.Create(connectionString);
-        ledger = new IntakeLedger(dataSource);
+        postgres = await BenchmarkPostgres.StartAsync("ledger");
+        ledger = new IntakeLedger(postgres.DataSource);
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await dataSource.DisposeAsync();
-        await postgres.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
-    }
+    public async Task CleanupAsync() => await postgres.DisposeAsync();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Reports)]
     public async Task InsertOnConflict()
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var connection = await postgres.DataSource.OpenConnectionAsync();
         await IntakeLedger.InsertSkippingRecordedAsync(connection, NewEntries());
     }
 

@@ -61,7 +61,7 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         }
 
         var plan = IncidentGrouping.Plan(fresh.Select(i => new BatchReport(batch[i].Scored, keys[i])).ToList(), before.Alerts, now, policy);
-        var openedIds = await AllocateAlertIdsAsync(connection, transaction, plan.Opened.Count, cancellationToken);
+        var (openedIds, eventIds) = await AllocateIdsAsync(connection, transaction, plan.Opened.Count, plan.Events.Count, cancellationToken);
         long IdOf(PlannedAlert alert) => alert.StoredId ?? openedIds[alert.OpenedIndex];
 
         await WriteAlertsAsync(connection, transaction, plan, IdOf, now, cancellationToken);
@@ -73,20 +73,23 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
                 fresh.Select(i => batch[i].Scored).Where(s => s.Grade == Grade.None).Select(s => s.Report).ToList(), now, cancellationToken);
         }
 
-        await AlertChanges.RecordManyAsync(connection, transaction,
-            plan.Events.Select(e => new AlertChange(IdOf(e.Alert), e.Actor, e.Kind, e.Detail(IdOf), e.Published)).ToList(), now, cancellationToken);
+        await AlertChanges.WriteAsync(connection, transaction,
+            plan.Events.Select(e => new AlertChange(IdOf(e.Alert), e.Actor, e.Kind, e.Detail(IdOf), e.Published)).ToList(), eventIds,
+            plan.Events.Select(e => e.Alert).Distinct().ToDictionary(IdOf, a => SnapshotAfter(a, IdOf(a), before.Rows, now)), now, cancellationToken);
         // Last before the commit: the offsets move only with the rows they cover.
         await ConsumerOffsets.SaveAsync(connection, transaction, position, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new BatchOutcome(fresh.Count, batch.Count - fresh.Count, plan.Opened.Count, plan.Joins);
     }
 
-    private sealed record Before(HashSet<Guid> StoredIds, IReadOnlyList<StoredAlert> Alerts);
+    private sealed record Before(HashSet<Guid> StoredIds, IReadOnlyList<StoredAlert> Alerts, IReadOnlyDictionary<long, CurrentAlertRow> Rows);
 
+    /// <summary>A current alert as read, locked, at the start of the batch: what grouping decides with, and the rest its outbox rows show.</summary>
     private sealed record CurrentAlertRow(
         long AlertId, string IncidentKey, string Grade, string HighestReportedGrade, string Tier, DateTime LastReportAt,
         DateTime? AcknowledgeDueAt, DateTime? ActDueAt, DateTime? AcknowledgedAt, DateTime? FirstActionAt, bool Corroborated, int Informants,
-        bool? AnonymousCounted);
+        bool? AnonymousCounted, string Status, string SubjectName, string City, string? District, string? Street, int ReportCount,
+        string PolicyVersion, string ModelVersion, DateTime OpenedAt, string? Outcome);
 
     /// <summary>
     /// In one round trip: which of the batch's reports are stored already, the current alert of each incident the batch
@@ -111,7 +114,8 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
             SELECT alert_id AS AlertId, incident_key AS IncidentKey, grade, highest_reported_grade AS HighestReportedGrade, tier,
                    last_report_at AS LastReportAt, acknowledge_due_at AS AcknowledgeDueAt, act_due_at AS ActDueAt,
                    acknowledged_at AS AcknowledgedAt, first_action_at AS FirstActionAt, corroborated, informant_count AS Informants,
-                   anonymous_counted AS AnonymousCounted
+                   anonymous_counted AS AnonymousCounted, status, subject_name AS SubjectName, city, district, street,
+                   report_count AS ReportCount, policy_version AS PolicyVersion, model_version AS ModelVersion, opened_at AS OpenedAt, outcome
             FROM alerts
             WHERE incident_key = ANY(@Keys) AND status <> 'closed' AND superseded_by IS NULL
             ORDER BY alert_id
@@ -152,20 +156,58 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
                 UtcOrNull(r.AcknowledgeDueAt), UtcOrNull(r.ActDueAt), r.AcknowledgedAt is not null, r.FirstActionAt is not null, r.Corroborated),
             r.Informants,
             known[r.AlertId].ToHashSet(StringComparer.Ordinal))).ToList();
-        return new Before(stored, alerts);
+        return new Before(stored, alerts, rows.ToDictionary(r => r.AlertId));
     }
 
-    /// <summary>Row ids for the alerts the batch opens, taken up front so that reports, successors and events can name them.</summary>
-    private static async Task<long[]> AllocateAlertIdsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// In one round trip, row ids for the alerts the batch opens and for its timeline entries, taken up front so that
+    /// reports, successors, events and outbox rows can name them.
+    /// </summary>
+    private static async Task<(long[] Alerts, long[] Events)> AllocateIdsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int alertCount, int eventCount, CancellationToken cancellationToken)
     {
-        if (count == 0)
+        if (alertCount == 0 && eventCount == 0)
         {
-            return [];
+            return ([], []);
         }
 
-        const string sql = "SELECT nextval(pg_get_serial_sequence('alerts', 'alert_id')) FROM generate_series(1, @Count)";
-        return [.. await connection.QueryAsync<long>(new CommandDefinition(sql, new { Count = count }, transaction, cancellationToken: cancellationToken))];
+        const string sql = $"""
+            SELECT nextval('alerts_alert_id_seq') FROM generate_series(1, @AlertCount);
+            {AlertChanges.EventIdsSql};
+            """;
+        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { AlertCount = alertCount, EventCount = eventCount },
+            transaction, cancellationToken: cancellationToken));
+        return ([.. await reader.ReadAsync<long>()], [.. await reader.ReadAsync<long>()]);
+    }
+
+    /// <summary>
+    /// An alert as the batch leaves it, for its outbox rows: what <see cref="InsertOpenedAsync"/> or
+    /// <see cref="UpdateJoinedAsync"/> writes, over the row as read (locked, so nothing else changed it since). An alert
+    /// the batch only superseded keeps its row.
+    /// </summary>
+    private AlertSnapshot SnapshotAfter(PlannedAlert alert, long id, IReadOnlyDictionary<long, CurrentAlertRow> rows, DateTimeOffset now)
+    {
+        var state = alert.State;
+        if (alert.StoredId is null)
+        {
+            var opening = alert.OpenedBy!;
+            var report = opening.Report;
+            return new AlertSnapshot(
+                id, state.Grade.ToWire(), state.Tier.ToWire(), AlertStatus.New, report.Subject.Name, report.Location.City, report.Location.District,
+                report.Location.Street, alert.ReportsAdded, alert.Informants, state.Corroborated, policy.Version, alert.GradedBy!.ModelVersion,
+                IncidentGrouping.ReceivedAt(opening, now), state.AcknowledgeDueAt, state.ActDueAt, Outcome: null);
+        }
+
+        var row = rows[id];
+        return alert.ReportsAdded == 0
+            ? new AlertSnapshot(
+                id, row.Grade, row.Tier, row.Status, row.SubjectName, row.City, row.District, row.Street, row.ReportCount, row.Informants,
+                row.Corroborated, row.PolicyVersion, row.ModelVersion, Utc(row.OpenedAt), UtcOrNull(row.AcknowledgeDueAt), UtcOrNull(row.ActDueAt),
+                row.Outcome)
+            : new AlertSnapshot(
+                id, state.Grade.ToWire(), state.Tier.ToWire(), row.Status, row.SubjectName, row.City, row.District, row.Street,
+                row.ReportCount + alert.ReportsAdded, alert.Informants, state.Corroborated, policy.Version,
+                alert.GradedBy?.ModelVersion ?? row.ModelVersion, Utc(row.OpenedAt), state.AcknowledgeDueAt, state.ActDueAt, row.Outcome);
     }
 
     private async Task WriteAlertsAsync(

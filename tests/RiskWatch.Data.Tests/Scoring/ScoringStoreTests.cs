@@ -3,6 +3,7 @@ using Npgsql;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Grading;
 using RiskWatch.Core.Policy;
+using RiskWatch.Data.Alerts;
 using RiskWatch.Data.Scoring;
 using RiskWatch.Testing;
 
@@ -206,6 +207,10 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("INSERT INTO alert_events (alert_id, actor, kind) VALUES (@alertId, 'a', 'k'), (-1, 'a', 'k')")).SqlState);
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("INSERT INTO outbox (alert_id, event_id, kind, payload) VALUES (-1, @eventId, 'k', '{}')")).SqlState);
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("INSERT INTO outbox (alert_id, event_id, kind, payload) VALUES (@alertId, -1, 'k', '{}')")).SqlState);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync("INSERT INTO outbox (alert_id, kind, payload) VALUES (-1, 'k', '{}')")).SqlState);
+        // An outbox row announces a timeline entry of its own alert, not another's.
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, (await RefusedAsync(
+            "INSERT INTO outbox (alert_id, event_id, kind, payload) VALUES ((SELECT max(alert_id) FROM alerts WHERE alert_id <> @alertId), @eventId, 'k', '{}')")).SqlState);
         Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("UPDATE outbox SET event_id = event_id")).SqlState);
         Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("DELETE FROM alerts WHERE alert_id = @alertId")).SqlState);
         Assert.Equal(PostgresErrorCodes.RestrictViolation, (await RefusedAsync("TRUNCATE alerts CASCADE")).SqlState);
@@ -214,7 +219,80 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
 
         // What is allowed still is: the relay marking rows published, a report without an alert.
         await connection.ExecuteAsync("UPDATE outbox SET published_at = now()");
+        await connection.ExecuteAsync("INSERT INTO outbox (alert_id, event_id, kind, payload) VALUES (@alertId, @eventId, 'k', '{}')", new { alertId, eventId });
         await connection.ExecuteAsync("UPDATE reports SET alert_id = NULL WHERE alert_id = @alertId", new { alertId });
+    }
+
+    [Fact]
+    public async Task Each_outbox_row_carries_its_timeline_entry_and_its_alert_as_stored_after_the_change()
+    {
+        var stream = Stream();
+        var database = await postgres.CreateDatabaseAsync();
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        // The database renders times in its session's zone; the payloads are in UTC.
+        await connection.ExecuteAsync("SET TIME ZONE 'UTC'");
+
+        // A batch that opens alerts: every row shows its alert as the batch left it.
+        await SaveAsync(database, [stream[..5]]);
+        var (rows, unlike) = await OutboxRowsUnlikeTheirChangeAsync(connection, latestOnly: false);
+        Assert.Equal(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox"), rows);
+        Assert.True(rows >= 4, $"only {rows} outbox rows");
+        Assert.Equal(0, unlike);
+
+        // One that joins, corroborates and supersedes stored alerts: each alert's latest row shows it as it now is.
+        await SaveAsync(database, [stream[5..]]);
+        (rows, unlike) = await OutboxRowsUnlikeTheirChangeAsync(connection, latestOnly: true);
+        Assert.Equal(4, rows);
+        Assert.Equal(0, unlike);
+        // What those rows had to show, so that the equality above is not of two equally stale states: the station's joins.
+        Assert.Equal("reports=5 informants=3 corroborated=true", await connection.ExecuteScalarAsync<string>("""
+            SELECT format('reports=%s informants=%s corroborated=%s', a->>'reportCount', a->>'informants', a->>'corroborated')
+            FROM (SELECT payload::jsonb->'alert' AS a FROM outbox WHERE alert_id = (SELECT min(alert_id) FROM alerts) ORDER BY outbox_id DESC LIMIT 1) latest
+            """));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox WHERE kind = 'superseded'"));
+
+        // A responder's change, recorded after its own statement at a time finer than the database keeps (microseconds).
+        var alertId = await connection.ExecuteScalarAsync<long>("SELECT min(alert_id) FROM alerts WHERE superseded_by IS NULL");
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var at = Now.AddTicks(1_234_567);
+            await connection.ExecuteAsync("UPDATE alerts SET status = 'acknowledged', acknowledged_at = @At WHERE alert_id = @AlertId",
+                new { At = at.UtcDateTime, AlertId = alertId }, transaction);
+            await AlertChanges.RecordAsync(connection, transaction, alertId, "responder:zhang", "acknowledged", new { note = "已到场" }, at,
+                CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        (rows, unlike) = await OutboxRowsUnlikeTheirChangeAsync(connection, latestOnly: true);
+        Assert.Equal(await connection.ExecuteScalarAsync<long>("SELECT count(DISTINCT alert_id) FROM outbox"), rows);
+        Assert.Equal(0, unlike);
+        var payload = await connection.ExecuteScalarAsync<string>(
+            "SELECT payload::text FROM outbox WHERE alert_id = @AlertId ORDER BY outbox_id DESC LIMIT 1", new { AlertId = alertId });
+        Assert.Contains("\"status\":\"acknowledged\"", payload, StringComparison.Ordinal);
+        Assert.Contains("\"at\":\"2026-11-20T10:00:00.123456+00:00\"", payload, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// How many outbox rows (each alert's latest only, or all) were compared, and how many differ from their timeline
+    /// entry and their alert's stored row, as the database itself renders them in JSON.
+    /// </summary>
+    private static async Task<(long Rows, long Unlike)> OutboxRowsUnlikeTheirChangeAsync(NpgsqlConnection connection, bool latestOnly)
+    {
+        var rows = latestOnly ? "(SELECT DISTINCT ON (alert_id) * FROM outbox ORDER BY alert_id, outbox_id DESC)" : "outbox";
+        return await connection.QuerySingleAsync<(long, long)>($"""
+            SELECT count(*), count(*) FILTER (WHERE o.payload::jsonb IS DISTINCT FROM jsonb_build_object(
+                'eventId', e.event_id, 'alertId', a.alert_id, 'kind', e.kind, 'at', e.at, 'actor', e.actor, 'detail', e.detail,
+                'alert', jsonb_build_object(
+                    'id', a.alert_id, 'grade', a.grade, 'tier', a.tier, 'status', a.status, 'subject', a.subject_name,
+                    'place', jsonb_build_object('city', a.city, 'district', a.district, 'street', a.street),
+                    'reportCount', a.report_count, 'informants', a.informant_count, 'corroborated', a.corroborated,
+                    'policyVersion', a.policy_version, 'modelVersion', a.model_version, 'openedAt', a.opened_at,
+                    'acknowledgeDueAt', a.acknowledge_due_at, 'actDueAt', a.act_due_at, 'outcome', a.outcome)))
+            FROM {rows} o
+            JOIN alert_events e ON e.event_id = o.event_id AND e.alert_id = o.alert_id AND e.kind = o.kind
+            JOIN alerts a ON a.alert_id = o.alert_id
+            """);
     }
 
     private static async Task WaitUntilSomeoneWaitsForALockAsync(string connectionString)
