@@ -97,7 +97,7 @@ public static class AlertChanges
         at = AsStored(at);
         var details = changes.Select(c => JsonSerializer.Serialize(c.Detail, JsonOptions)).ToArray();
         var published = Enumerable.Range(0, changes.Count).Where(i => changes[i].Published).ToList();
-        var payloads = new OutboxPayloads();
+        using var payloads = new OutboxPayloads();
         const string sql = """
             INSERT INTO alert_events (event_id, alert_id, at, actor, kind, detail)
             SELECT c.event_id, c.alert_id, @At, c.actor, c.kind, c.detail::jsonb
@@ -120,8 +120,12 @@ public static class AlertChanges
             PublishedAlertIds = published.Select(i => changes[i].AlertId).ToArray(),
             PublishedEventIds = published.Select(i => eventIds[i]).ToArray(),
             PublishedKinds = published.Select(i => changes[i].Kind).ToArray(),
-            Payloads = published.Select(i => payloads.Write(eventIds[i], changes[i], details[i], at, alerts[changes[i].AlertId])).ToArray(),
+            Payloads = published.Select(i => payloads.Write(eventIds[i], changes[i], details[i], at, AlertOf(changes[i]))).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
+
+        AlertSnapshot AlertOf(AlertChange change) => alerts.TryGetValue(change.AlertId, out var alert)
+            ? alert
+            : throw new InvalidOperationException($"A {change.Kind} change of alert {change.AlertId} is published, but that alert's state was not given (does it exist?).");
     }
 
     private sealed record SnapshotRow(
@@ -138,7 +142,7 @@ public static class AlertChanges
     /// Outbox payloads, written as the outside world reads them (docs/handling.md, "Outward"): the change, and its alert
     /// as <see cref="AlertSnapshot"/> gives it, times in microseconds as the database keeps them.
     /// </summary>
-    private sealed class OutboxPayloads
+    private sealed class OutboxPayloads : IDisposable
     {
         private readonly ArrayBufferWriter<byte> buffer = new(1024);
         private readonly Utf8JsonWriter json;
@@ -182,6 +186,8 @@ public static class AlertChanges
             json.Flush();
             return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
+
+        public void Dispose() => json.Dispose();
 
         private void WriteTime(string name, DateTimeOffset? time)
         {

@@ -271,6 +271,14 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
             "SELECT payload::text FROM outbox WHERE alert_id = @AlertId ORDER BY outbox_id DESC LIMIT 1", new { AlertId = alertId });
         Assert.Contains("\"status\":\"acknowledged\"", payload, StringComparison.Ordinal);
         Assert.Contains("\"at\":\"2026-11-20T10:00:00.123456+00:00\"", payload, StringComparison.Ordinal);
+
+        // A change of an alert that does not exist is refused, naming it, before anything is written.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => AlertChanges.RecordAsync(
+                connection, transaction, -7, "responder:zhang", "acknowledged", new { }, Now, CancellationToken.None));
+            Assert.Contains("alert -7", refused.Message, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>
