@@ -10,8 +10,8 @@ namespace RiskWatch.Benchmarks;
 /// A Scoring batch's write (<see cref="ScoringStore.SaveBatchAsync"/>: the first read, the alerts, the reports' COPY, the
 /// review queue, the timeline and outbox, the offsets, in one transaction) into a real PostgreSQL, per report: 512 new
 /// reports about 1,000 incidents whose alerts are open, as in `riskwatch bench --stage pipeline`, graded as the bench's
-/// stream mostly is (joins, now and then a raise). Includes the server's work and the round trips; the tables grow
-/// through the run as in a deployment.
+/// stream mostly is (joins, now and then a raise) and one in eight none (the review queue). Includes the server's work
+/// and the round trips; the tables grow through the run as in a deployment.
 /// </summary>
 [MemoryDiagnoser]
 public class ScoringBatchBenchmarks
