@@ -9,12 +9,15 @@ public static class DatabaseRegistration
 {
     /// <summary>One pooled <see cref="NpgsqlDataSource"/> per process, and a readiness check that asks PostgreSQL.</summary>
     /// <param name="keyedStatementsOnly">
-    /// True for a service whose statements are all lookups and writes by key (Ingest). Its sessions then never start
-    /// parallel workers: PostgreSQL planned some of the intake ledger's lookups of a thousand ids as parallel scans, and
-    /// starting the workers (a process each, loading its catalog caches) took about a quarter of PostgreSQL's CPU under
-    /// platform batches (about 24,000 → 29,000 reports/s). And they plan each statement once for any parameters
+    /// True for a service whose statements are all lookups and writes by key (Ingest, Scoring). Its sessions then never
+    /// start parallel workers: PostgreSQL planned some of the intake ledger's lookups of a thousand ids as parallel scans,
+    /// and starting the workers (a process each, loading its catalog caches) took about a quarter of PostgreSQL's CPU
+    /// under platform batches (about 24,000 → 29,000 reports/s). And they plan each statement once for any parameters
     /// (<c>plan_cache_mode = force_generic_plan</c>): planned for the values at hand, a batch's thousand-element arrays
-    /// were folded into the plan as constants, 7% of the machine's CPU under platform batches (issue 18).
+    /// were folded into the plan as constants, 7% of the machine's CPU under platform batches; and with the count of
+    /// a scoring batch's alerts known (about 400), PostgreSQL priced reading them one by one above a whole scan of
+    /// alerts, whose pages hold every version each batch's update leaves until vacuum: Scoring's first read, the
+    /// alerts' update and the corroboration read hashed the whole table each batch (issue 18, docs/performance.md).
     /// </param>
     public static IServiceCollection AddRiskWatchDatabase(this IServiceCollection services, bool keyedStatementsOnly = false)
     {

@@ -25,7 +25,8 @@ public static class ScoringService
     public static WebApplicationBuilder AddScoringServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddRiskWatchDatabase();
+        // A batch's statements read and write by key, with arrays of hundreds of ids (DatabaseRegistration).
+        services.AddRiskWatchDatabase(keyedStatementsOnly: true);
         services.AddRiskWatchKafka();
         services.AddValidatedOptions<ScoringOptions>(ScoringOptions.SectionName);
         services.AddValidatedOptions<ModelOptions>(ModelOptions.SectionName);

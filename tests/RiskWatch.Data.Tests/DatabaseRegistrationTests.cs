@@ -24,7 +24,7 @@ public sealed class DatabaseRegistrationTests(PostgresFixture postgres) : IClass
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
 
-        // PostgreSQL's defaults; Ingest's sessions (point lookups and writes by key) change both.
+        // PostgreSQL's defaults; Ingest's and Scoring's sessions (lookups and writes by key) change both.
         Assert.Equal(workersPerGather, reader.GetString(0));
         Assert.Equal(planCacheMode, reader.GetString(1));
     }
