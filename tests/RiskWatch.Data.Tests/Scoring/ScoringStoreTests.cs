@@ -71,29 +71,73 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_report_another_writer_is_storing_at_the_same_time_makes_the_batch_fail_as_retryable_and_lose_nothing()
+    public async Task A_report_another_writer_stores_while_the_batch_is_written_is_skipped_as_a_duplicate_and_the_rest_stored()
     {
         var stream = Stream();
         var database = await postgres.CreateDatabaseAsync();
-        var contested = stream[0];
-        await using var other = new NpgsqlConnection(database);
-        await other.OpenAsync();
-        await using var otherTransaction = await other.BeginTransactionAsync();
-        await other.ExecuteAsync("""
-            INSERT INTO reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade,
-                                 probabilities, model_version, kafka_partition, kafka_offset)
-            VALUES (@Id, @Code, 'elsewhere', 'informant', 'inf-x', now(), '深圳市', 'x', '{}', 'none', '{1,0,0,0,0}', 'm-other', 0, 0)
-            """, new { Id = contested.Scored.Report.ReportId, Code = TrackingCode.Unkeyed(contested.Scored.Report.ReportId) }, otherTransaction);
+        await using var other = await StoreUncommittedAsync(database, stream[0]);
 
         var saving = SaveAsync(database, [stream]);
-        await WaitUntilSomeoneWaitsForALockAsync(database);
-        await otherTransaction.CommitAsync();
+        await WaitUntilBlockedByAsync(database, other);
+        await other.CommitAsync();
+
+        // Written without asking what was stored, the batch met the report in its COPY; written again, it asked.
+        var saved = await saving;
+        Assert.Equal(stream.Count - 2, saved.ReportsStored); // the contested one, and the id sent twice
+        Assert.Equal(2, saved.Duplicates);
+        await using var connection = new NpgsqlConnection(database);
+        Assert.Equal(stream.Count - 1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM reports"));
+        Assert.Equal("elsewhere", await connection.ExecuteScalarAsync<string>(
+            "SELECT incident_key FROM reports WHERE report_id = @Id", new { Id = stream[0].Scored.Report.ReportId }));
+    }
+
+    [Fact]
+    public async Task A_report_another_writer_stores_while_the_batch_is_written_again_makes_it_fail_as_retryable_and_lose_nothing()
+    {
+        var stream = Stream();
+        var database = await postgres.CreateDatabaseAsync();
+        await using var first = await StoreUncommittedAsync(database, stream[0]);
+        await using var second = await StoreUncommittedAsync(database, stream[1]);
+
+        var saving = SaveAsync(database, [stream]);
+        await WaitUntilBlockedByAsync(database, first);
+        await first.CommitAsync();
+        // The second writing asks and finds the first report stored, not the second, still uncommitted: its COPY meets it.
+        await WaitUntilBlockedByAsync(database, second);
+        await second.CommitAsync();
 
         await Assert.ThrowsAsync<ConcurrentBatchException>(() => saving);
         var retried = await SaveAsync(database, [stream]);
-        Assert.Equal(stream.Count - 2, retried.ReportsStored); // the contested one, and the id sent twice
+        Assert.Equal(stream.Count - 3, retried.ReportsStored); // the two contested ones, and the id sent twice
         await using var connection = new NpgsqlConnection(database);
         Assert.Equal(stream.Count - 1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM reports"));
+    }
+
+    /// <summary>Another writer, its transaction left open, that has stored <paramref name="message"/>'s report (as another incident's).</summary>
+    private static async Task<OtherWriter> StoreUncommittedAsync(string connectionString, ScoredMessage message)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade,
+                                 probabilities, model_version, kafka_partition, kafka_offset)
+            VALUES (@Id, @Code, 'elsewhere', 'informant', 'inf-x', now(), '深圳市', 'x', '{}', 'none', '{1,0,0,0,0}', 'm-other', 0, 0)
+            """, new { Id = message.Scored.Report.ReportId, Code = TrackingCode.Unkeyed(message.Scored.Report.ReportId) }, transaction);
+        return new OtherWriter(connection, transaction);
+    }
+
+    private sealed class OtherWriter(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public int ProcessId => connection.ProcessID;
+
+        public Task CommitAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -303,12 +347,13 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
             """);
     }
 
-    private static async Task WaitUntilSomeoneWaitsForALockAsync(string connectionString)
+    /// <summary>Waits until a session of the database waits for a lock that <paramref name="blocker"/> holds.</summary>
+    private static async Task WaitUntilBlockedByAsync(string connectionString, OtherWriter blocker)
     {
-        const string sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        const string sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND @Pid = ANY(pg_blocking_pids(pid))";
         await using var connection = new NpgsqlConnection(connectionString);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await connection.ExecuteScalarAsync<long>(sql) == 0)
+        while (await connection.ExecuteScalarAsync<long>(sql, new { Pid = blocker.ProcessId }) == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the batch never reached the contested report");
             await Task.Delay(20);
