@@ -112,10 +112,11 @@ public sealed class ScoringStore(NpgsqlDataSource dataSource, HandlingPolicy pol
         string PolicyVersion, string ModelVersion, DateTime OpenedAt, string? Outcome);
 
     /// <summary>
-    /// In one round trip: which of the batch's reports are stored already (when <paramref name="askStored"/>; else none), the current alert of each incident the batch
-    /// grades (locked, so that a responder's regrade waits rather than races the grade decided here; reports of one
-    /// incident key are consumed by one instance at a time, being on one partition), and which of the batch's senders
-    /// (authenticated reporters, or '' for the anonymous) each of those alerts already counts as independent informants.
+    /// In one round trip: which of the batch's reports are stored already (when <paramref name="askStored"/>; else none),
+    /// the current alert of each incident the batch grades (locked, so that a responder's regrade waits rather than races
+    /// the grade decided here; reports of one incident key are consumed by one instance at a time, being on one
+    /// partition), and which of the batch's senders (authenticated reporters, or '' for the anonymous) each of those
+    /// alerts already counts as independent informants.
     /// For the anonymous, most senders, the alert says so itself (anonymous_counted, migration 0023) once a batch has
     /// learned it. Otherwise that last one asks, pair by pair, for one report of the sender in the alert (one probe of
     /// reports_alert_submitter each): written as a plain EXISTS, PostgreSQL may turn it into a join of the pairs with every
