@@ -26,7 +26,7 @@ public sealed class ScoringOptions
     /// Transactions a batch is written in, side by side: a batch is split by partition (partition modulo this), so each
     /// partition's reports, and so each incident's, are still written by one transaction in order, and the splits touch
     /// disjoint alerts. A transaction runs on one PostgreSQL backend, one core: with one, a batch's write is as fast as
-    /// one core, and Scoring waits on it.
+    /// one core, and Scoring waits on it. Each lane goes on to its part of the next batch as soon as its own is durable.
     /// </summary>
     [Range(1, 16)]
     public int WriteLanes { get; set; } = 2;

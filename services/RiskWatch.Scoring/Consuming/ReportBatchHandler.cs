@@ -65,32 +65,6 @@ public sealed class ReportBatchHandler(
     }
 
     /// <summary>
-    /// The batch as <paramref name="lanes"/> batches over disjoint partitions (partition modulo lanes), each with its
-    /// partitions' offsets and dead letters; lanes with no partition in the batch are left out.
-    /// </summary>
-    public static IReadOnlyList<ScoredBatch> Split(ScoredBatch batch, int lanes)
-    {
-        if (lanes <= 1 || batch.Position.NextOffsets.Count <= 1)
-        {
-            return [batch];
-        }
-
-        return batch.Position.NextOffsets
-            .GroupBy(p => p.Key % lanes)
-            .Select(lane =>
-            {
-                var partitions = lane.ToDictionary(p => p.Key, p => p.Value);
-                return batch with
-                {
-                    Reports = batch.Reports.Where(r => partitions.ContainsKey(r.Partition)).ToList(),
-                    DeadLetters = batch.DeadLetters.Where(d => partitions.ContainsKey(d.Message.Partition.Value)).ToList(),
-                    Position = batch.Position with { NextOffsets = partitions },
-                };
-            })
-            .ToList();
-    }
-
-    /// <summary>
     /// Makes a batch (or a lane of one) durable: its dead letters acknowledged by the broker first, then its reports,
     /// alerts and offsets in one transaction, so the offsets never move past a message that is nowhere.
     /// </summary>

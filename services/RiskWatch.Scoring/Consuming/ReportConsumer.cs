@@ -13,10 +13,10 @@ namespace RiskWatch.Scoring.Consuming;
 /// </summary>
 /// <remarks>
 /// Two stages. A synchronous poll loop on a thread of its own (<c>Consume</c> blocks, and rebalance callbacks run inside
-/// it) collects and scores batches (this process's CPU) and puts them into a <see cref="BatchWriter"/>: a bounded channel
-/// that one asynchronous writer drains, writing each batch to PostgreSQL (mostly the database's CPU). Batches are written
-/// one after another in the order they were consumed, so each transaction's offsets follow the previous one's and an
-/// incident's reports reach its alert in order. When partitions leave, the writer finishes what it holds first.
+/// it) collects and scores batches (this process's CPU) and puts them into a <see cref="BatchWriter"/>, which splits each
+/// batch into lanes by partition and writes each lane's parts to PostgreSQL (mostly the database's CPU) one after another
+/// in the order they were consumed: each transaction's offsets follow the previous one's in its lane, and an incident's
+/// reports reach its alert in order. When partitions leave, the writer finishes what it holds first.
 /// </remarks>
 public sealed class ReportConsumer(
     KafkaOptions kafka,
@@ -115,7 +115,7 @@ public sealed class ReportConsumer(
     }
 
     private BatchWriter StartWriter(CancellationToken stoppingToken) =>
-        new(batch => SaveWithRetryAsync(batch, stoppingToken), stoppingToken);
+        new(options.Value.WriteLanes, part => SaveWithRetryAsync(part, stoppingToken), stoppingToken);
 
     private void Collect(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
     {
@@ -154,31 +154,30 @@ public sealed class ReportConsumer(
     }
 
     /// <summary>
-    /// A batch that fails for a passing reason (PostgreSQL restarting, the broker away) is retried with backoff, holding
-    /// the same messages: nothing later is written until it is durable, so nothing is skipped. The lanes of a batch
-    /// (<see cref="ScoringOptions.WriteLanes"/>) are written side by side, each retried on its own.
+    /// A lane's part of a batch (<see cref="ScoringOptions.WriteLanes"/>) that fails for a passing reason (PostgreSQL
+    /// restarting, the broker away) is retried with backoff, holding the same messages: nothing later in its lane is written
+    /// until it is durable, so nothing is skipped.
     /// </summary>
-    private Task SaveWithRetryAsync(ScoredBatch batch, CancellationToken stoppingToken) =>
-        Task.WhenAll(ReportBatchHandler.Split(batch, options.Value.WriteLanes).Select(async lane =>
+    private async Task SaveWithRetryAsync(ScoredBatch part, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
         {
-            var backoff = TimeSpan.FromMilliseconds(100);
-            while (true)
+            try
             {
-                try
-                {
-                    var outcome = await handler.SaveAsync(lane, stoppingToken);
-                    logger.LogDebug("Scored batch: {Outcome}", outcome);
-                    return;
-                }
-                catch (Exception e) when (IsTransient(e) && !stoppingToken.IsCancellationRequested)
-                {
-                    ScoringMetrics.Errors.WithLabels("transient").Inc();
-                    logger.LogWarning(e, "Batch of {Count} failed; retrying in {Backoff}", lane.Consumed, backoff);
-                    await Task.Delay(backoff, stoppingToken);
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                }
+                var outcome = await handler.SaveAsync(part, stoppingToken);
+                logger.LogDebug("Scored batch: {Outcome}", outcome);
+                return;
             }
-        }));
+            catch (Exception e) when (IsTransient(e) && !stoppingToken.IsCancellationRequested)
+            {
+                ScoringMetrics.Errors.WithLabels("transient").Inc();
+                logger.LogWarning(e, "Batch of {Count} failed; retrying in {Backoff}", part.Consumed, backoff);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
 
     /// <summary>
     /// Passing failures are retried with the same messages. A batch that breaks a constraint, holds data PostgreSQL

@@ -6,7 +6,7 @@ using RiskWatch.Scoring.Consuming;
 
 namespace RiskWatch.Integration.Tests.Pipeline;
 
-/// <summary>How a batch is split into transactions written side by side (pure logic, no I/O).</summary>
+/// <summary>How a batch is split into transactions written side by side, and how the lanes go on (pure logic, no I/O).</summary>
 public sealed class WriteLanesTests
 {
     [Fact]
@@ -15,7 +15,7 @@ public sealed class WriteLanesTests
         var reports = Enumerable.Range(0, 60).Select(i => Scored(partition: i % 6, offset: i / 6)).ToList();
         var batch = new ScoredBatch(reports, [Letter(1), Letter(4), Letter(4)], new ConsumerPosition("g", "t", Enumerable.Range(0, 6).ToDictionary(p => p, p => 100L + p)), 0);
 
-        var lanes = ReportBatchHandler.Split(batch, 2);
+        var lanes = BatchWriter.Split(batch, 2);
 
         Assert.Equal(2, lanes.Count);
         Assert.Equal(batch.Reports.OrderBy(r => r.Partition).ThenBy(r => r.Offset), lanes.SelectMany(l => l.Reports).OrderBy(r => r.Partition).ThenBy(r => r.Offset));
@@ -41,10 +41,10 @@ public sealed class WriteLanesTests
     public void A_batch_from_one_partition_or_with_one_lane_is_written_whole()
     {
         var single = new ScoredBatch([Scored(3, 0), Scored(3, 1)], [], new ConsumerPosition("g", "t", new Dictionary<int, long> { [3] = 2 }), 0);
-        Assert.Same(single, Assert.Single(ReportBatchHandler.Split(single, 4)));
+        Assert.Same(single, Assert.Single(BatchWriter.Split(single, 4)));
 
         var many = new ScoredBatch([Scored(0, 0), Scored(1, 0)], [], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = 1, [1] = 1 }), 0);
-        Assert.Same(many, Assert.Single(ReportBatchHandler.Split(many, 1)));
+        Assert.Same(many, Assert.Single(BatchWriter.Split(many, 1)));
     }
 
     [Fact]
@@ -52,12 +52,77 @@ public sealed class WriteLanesTests
     {
         var batch = new ScoredBatch([Scored(0, 5)], [Letter(1), Letter(1)], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = 6, [1] = 9 }), 0);
 
-        var lanes = ReportBatchHandler.Split(batch, 2);
+        var lanes = BatchWriter.Split(batch, 2);
 
         var deadOnly = Assert.Single(lanes, l => l.Reports.Count == 0);
         Assert.Equal(9, deadOnly.Position.NextOffsets[1]);
         Assert.Equal(2, deadOnly.DeadLetters.Count);
     }
+
+    [Fact]
+    public async Task A_lane_goes_on_to_its_next_batches_while_another_lane_is_still_writing()
+    {
+        var partitionZeroHeld = new TaskCompletionSource();
+        var laneOneWroteSecond = new TaskCompletionSource();
+        var written = new List<(int Partition, long NextOffset)>();
+        var writer = new BatchWriter(2, async part =>
+        {
+            var (partition, next) = Assert.Single(part.Position.NextOffsets);
+            if (partition == 0 && next == 1)
+            {
+                await partitionZeroHeld.Task;
+            }
+
+            lock (written)
+            {
+                written.Add((partition, next));
+            }
+
+            if (partition == 1 && next == 2)
+            {
+                laneOneWroteSecond.SetResult();
+            }
+        }, CancellationToken.None);
+
+        Assert.True(writer.TryAdd(Batch(0, 1), TimeSpan.FromSeconds(5), CancellationToken.None));
+        Assert.True(writer.TryAdd(Batch(1, 2), TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        // Partition 0's first part is still being written; partition 1's lane has written both of its parts.
+        await laneOneWroteSecond.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(writer.Busy);
+        Assert.Equal(2, writer.Holding(0));
+        Assert.Equal(0, writer.Holding(1));
+        // Lane 0 holds a part being written and one waiting: a third batch must wait for room, and none of it is queued.
+        Assert.False(writer.TryAdd(Batch(2, 3), TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        Assert.Equal(0, writer.Holding(1));
+
+        partitionZeroHeld.SetResult();
+        Assert.True(writer.TryAdd(Batch(2, 3), TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.True(writer.TryDrain());
+
+        // Each partition's parts in the order consumed; partition 1's second before partition 0's first.
+        Assert.Equal([1L, 2L, 3L], written.Where(w => w.Partition == 0).Select(w => w.NextOffset));
+        Assert.Equal([1L, 2L, 3L], written.Where(w => w.Partition == 1).Select(w => w.NextOffset));
+        Assert.True(written.IndexOf((1, 2)) < written.IndexOf((0, 1)));
+        Assert.Equal(0, writer.Holding(0));
+    }
+
+    [Fact]
+    public void A_lane_that_fails_fails_the_writer_and_its_drain()
+    {
+        var writer = new BatchWriter(2, part => part.Position.NextOffsets.ContainsKey(1)
+            ? Task.FromException(new InvalidOperationException("lane 1 broke"))
+            : Task.CompletedTask, CancellationToken.None);
+
+        Assert.True(writer.TryAdd(Batch(0, 1), TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.False(writer.TryDrain());
+        Assert.Equal("lane 1 broke", Assert.Throws<InvalidOperationException>(writer.ThrowIfFailed).Message);
+    }
+
+    /// <summary>One report on each of partitions 0 and 1 at <paramref name="offset"/>.</summary>
+    private static ScoredBatch Batch(long offset, long next) =>
+        new([Scored(0, offset), Scored(1, offset)], [], new ConsumerPosition("g", "t", new Dictionary<int, long> { [0] = next, [1] = next }), 0);
 
     private static ScoredMessage Scored(int partition, long offset) => new(
         new ScoredReport(new ReportV1
