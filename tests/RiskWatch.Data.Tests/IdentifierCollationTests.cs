@@ -24,7 +24,7 @@ public sealed class IdentifierCollationTests(PostgresFixture postgres) : IClassF
         {
             Indexes = new[]
             {
-                "reports_tracking_code_key", "intake_ledger_tracking_code_key", "alerts_one_current_per_incident", "alerts_scope",
+                "reports_tracking_code", "intake_ledger_tracking_code_key", "alerts_one_current_per_incident", "alerts_scope",
                 "report_reviews_waiting", "reports_alert_submitter",
             },
         })).ToList();

@@ -63,7 +63,11 @@ public sealed class ReviewQueue(NpgsqlDataSource dataSource, HandlingPolicy poli
         q.decided_at AS DecidedAt, q.reason, q.grade, q.alert_id AS AlertId
         """;
 
-    /// <summary>Queues the reports a scoring batch graded none, in the batch's transaction; a report queued before stays as it is.</summary>
+    /// <summary>
+    /// Queues the reports a scoring batch graded none, in the batch's transaction. They are the batch's new reports, stored
+    /// by the same transaction, so none can be queued already: a plain insert, without the cost of ON CONFLICT's
+    /// speculative insertion (a key probe and a second write per row).
+    /// </summary>
     public static async Task EnqueueAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ReportV1> reports, DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -75,7 +79,7 @@ public sealed class ReviewQueue(NpgsqlDataSource dataSource, HandlingPolicy poli
 
         const string sql = """
             INSERT INTO report_reviews (report_id, city_key, district_key, street_key, queued_at)
-            SELECT * FROM unnest(@Ids, @Cities, @Districts, @Streets, @At) ON CONFLICT DO NOTHING
+            SELECT * FROM unnest(@Ids, @Cities, @Districts, @Streets, @At)
             """;
         await connection.ExecuteAsync(new CommandDefinition(sql, new
         {

@@ -203,6 +203,32 @@ public sealed class ScoringStoreTests(PostgresFixture postgres) : IClassFixture<
     }
 
     /// <summary>
+    /// Scoring stores reports without a tracking code (Ingest's ledger holds them); migration 0025: they take no entry in
+    /// the tracking codes' index, which still keeps a code unique and finds it.
+    /// </summary>
+    [Fact]
+    public async Task Reports_stored_without_a_tracking_code_take_no_entry_in_its_index_which_still_keeps_codes_unique()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await SaveAsync(database, [Stream()]);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+
+        await connection.ExecuteAsync("VACUUM reports"); // counts each index's entries into pg_class
+        Assert.Equal(9, await connection.QuerySingleAsync<long>("SELECT count(*) FROM reports WHERE tracking_code IS NULL"));
+        Assert.Equal(0f, await connection.QuerySingleAsync<float>("SELECT reltuples FROM pg_class WHERE relname = 'reports_tracking_code'"));
+
+        const string insert = "INSERT INTO reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade, probabilities, model_version, kafka_partition, kafka_offset) "
+            + "VALUES (gen_random_uuid(), 'RW-AAAA-BBBB', 'k', 'informant', 'inf-1', now(), 'c', 's', '{}', 'none', '{1,0,0,0,0}', 'm', 0, 1)";
+        await connection.ExecuteAsync(insert);
+        var twice = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(insert));
+        Assert.Equal((PostgresErrorCodes.UniqueViolation, "reports_tracking_code"), (twice.SqlState, twice.ConstraintName));
+        await connection.ExecuteAsync("SET enable_seqscan = off");
+        Assert.Contains("reports_tracking_code", string.Join('\n', await connection.QueryAsync<string>(
+            "EXPLAIN SELECT report_id FROM reports WHERE tracking_code = @Code", new { Code = "RW-AAAA-BBBB" })), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The COPY encoder grows its buffer when a row does not fit in the room left. It handed out the old buffer after
     /// growing it, so a batch holding a report of some 50 KB failed for good and stopped Scoring (found by issue 14,
     /// finding 4's worst cases at each limit).
