@@ -61,26 +61,39 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         public (int Connections, LoadGenerator.Result Result) Max => ClosedLoop.MaxBy(run => run.Result.AcceptedPerSecond);
     }
 
+    /// <summary>
+    /// Times each raw stage takes over one measurement of a few seconds; its best is the stage's figure. A limit is what the
+    /// stage can do, and on this shared machine one measurement swung by half between runs minutes apart (stop 41), moving
+    /// the serial limit, and so the pipeline's share of it, with it.
+    /// </summary>
+    public const int RawRounds = 3;
+
     public async Task<double> RawConsumeAsync(int count, CancellationToken cancellationToken)
     {
-        // Enough partitions that the whole run fits in the in-memory broker at once; consuming does not depend on the count.
-        var kafka = env.CreateTopics($"raw-consume-{count}", Math.Max(6, count / (BenchEnvironment.SafeMessagesPerPartition / 2)));
-        env.Preload(kafka, count, 1000);
-        var config = KafkaClientConfigs.Consumer(kafka, $"raw-{Guid.NewGuid():N}");
-        using var consumer = KafkaClientFactory.CreateConsumer(config);
-        consumer.Subscribe(kafka.ReportsTopic);
-        var watch = Stopwatch.StartNew();
-        var seen = 0;
-        while (seen < count && watch.Elapsed < TimeSpan.FromMinutes(10))
+        var best = 0.0;
+        for (var round = 1; round <= RawRounds; round++)
         {
-            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { IsPartitionEOF: false })
+            // Enough partitions that the whole run fits in the in-memory broker at once; consuming does not depend on the count.
+            var kafka = env.CreateTopics($"raw-consume-{count}-{round}", Math.Max(6, count / (BenchEnvironment.SafeMessagesPerPartition / 2)));
+            env.Preload(kafka, count, 1000);
+            var config = KafkaClientConfigs.Consumer(kafka, $"raw-{Guid.NewGuid():N}");
+            using var consumer = KafkaClientFactory.CreateConsumer(config);
+            consumer.Subscribe(kafka.ReportsTopic);
+            var watch = Stopwatch.StartNew();
+            var seen = 0;
+            while (seen < count && watch.Elapsed < TimeSpan.FromMinutes(10))
             {
-                seen++;
+                if (consumer.Consume(TimeSpan.FromSeconds(1)) is { IsPartitionEOF: false })
+                {
+                    seen++;
+                }
             }
+
+            consumer.Close();
+            best = Math.Max(best, Rate(seen, watch.Elapsed, "raw consume"));
         }
 
-        consumer.Close();
-        return Rate(seen, watch.Elapsed, "raw consume");
+        return best;
     }
 
     public double RawScore(int count)
@@ -111,13 +124,19 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
             LogWarmUp("raw score", warming.Elapsed, JitInfo.GetCompilationTime(), settled);
         }
 
-        var watch = Stopwatch.StartNew();
-        foreach (var chunk in reports.Chunk(ScoringBatch))
+        var best = 0.0;
+        for (var round = 1; round <= RawRounds; round++)
         {
-            model.PredictBatch(chunk);
+            var watch = Stopwatch.StartNew();
+            foreach (var chunk in reports.Chunk(ScoringBatch))
+            {
+                model.PredictBatch(chunk);
+            }
+
+            best = Math.Max(best, Rate(count, watch.Elapsed, "raw score (batch transform)"));
         }
 
-        return Rate(count, watch.Elapsed, "raw score (batch transform)");
+        return best;
     }
 
     /// <summary>Binary COPY of report rows into a table shaped like <c>reports</c>: the database's write ceiling.</summary>
@@ -127,19 +146,30 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         var connectionString = database.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand("CREATE TABLE bench_reports (LIKE reports INCLUDING DEFAULTS INCLUDING INDEXES)", connection))
+        // Every value is made before the clock starts: this stage measures what the database takes, not the client.
+        var probabilities = new float[] { 0.1f, 0.2f, 0.3f, 0.2f, 0.2f };
+        var rows = Enumerable.Range(0, count).Select(i => env.Report(i, 1000)).Select(r => new RawCopyRow(
+            r.ReportId, TrackingCode.Unkeyed(r.ReportId), IncidentKey.For(r), r.Source, r.Reporter, r.OccurredAt.UtcDateTime,
+            r.Location.City, r.Subject.Name, System.Text.Json.JsonSerializer.Serialize(r, ReportJson.Options))).ToList();
+        var best = 0.0;
+        for (var round = 1; round <= RawRounds; round++)
+        {
+            best = Math.Max(best, await RawCopyRoundAsync(connection, $"bench_reports_{round}", rows, probabilities, cancellationToken));
+        }
+
+        return best;
+    }
+
+    private async Task<double> RawCopyRoundAsync(NpgsqlConnection connection, string table, List<RawCopyRow> rows, float[] probabilities, CancellationToken cancellationToken)
+    {
+        await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (LIKE reports INCLUDING DEFAULTS INCLUDING INDEXES)", connection))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Every value is made before the clock starts: this stage measures what the database takes, not the client.
-        var probabilities = new float[] { 0.1f, 0.2f, 0.3f, 0.2f, 0.2f };
-        var rows = Enumerable.Range(0, count).Select(i => env.Report(i, 1000)).Select(r => (
-            r.ReportId, Code: TrackingCode.Unkeyed(r.ReportId), Key: IncidentKey.For(r), r.Source, r.Reporter, OccurredAt: r.OccurredAt.UtcDateTime,
-            r.Location.City, r.Subject.Name, Body: System.Text.Json.JsonSerializer.Serialize(r, ReportJson.Options))).ToList();
         var watch = Stopwatch.StartNew();
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY bench_reports (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade, probabilities, model_version, kafka_partition, kafka_offset) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            $"COPY {table} (report_id, tracking_code, incident_key, source, reporter, occurred_at, city, subject_name, body, grade, probabilities, model_version, kafka_partition, kafka_offset) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             for (var i = 0; i < rows.Count; i++)
             {
@@ -164,8 +194,11 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
             await copy.CompleteAsync(cancellationToken);
         }
 
-        return Rate(count, watch.Elapsed, "raw PostgreSQL binary COPY");
+        return Rate(rows.Count, watch.Elapsed, "raw PostgreSQL binary COPY");
     }
+
+    private readonly record struct RawCopyRow(
+        Guid ReportId, string Code, string Key, string Source, string Reporter, DateTime OccurredAt, string City, string Name, string Body);
 
     /// <summary>
     /// The real pipeline: reports pre-loaded into the topic (the product's 6 partitions), then the Scoring service (its

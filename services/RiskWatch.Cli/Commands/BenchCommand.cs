@@ -85,9 +85,9 @@ public static class BenchCommand
             var score = run.RawScore(raw);
             var copy = await run.RawCopyAsync(raw, cancellationToken);
             serialLimit = 1 / ((1 / consume) + (1 / score) + (1 / copy));
-            figures.Add(new("raw: consume from the broker", consume, "msg/s", "-", null, $"{raw:N0} messages, one consumer"));
-            figures.Add(new("raw: score with the model (batch)", score, "reports/s", "-", null, $"{raw:N0} reports, batches of {BenchStages.ScoringBatch:N0}, facts + features + ML.NET"));
-            figures.Add(new("raw: PostgreSQL binary COPY", copy, "rows/s", "-", null, $"{raw:N0} report rows (values prepared beforehand) into a table shaped like reports"));
+            figures.Add(new("raw: consume from the broker", consume, "msg/s", "-", null, $"{raw:N0} messages, one consumer; best of {BenchStages.RawRounds}"));
+            figures.Add(new("raw: score with the model (batch)", score, "reports/s", "-", null, $"{raw:N0} reports, batches of {BenchStages.ScoringBatch:N0}, facts + features + ML.NET; best of {BenchStages.RawRounds}"));
+            figures.Add(new("raw: PostgreSQL binary COPY", copy, "rows/s", "-", null, $"{raw:N0} report rows (values prepared beforehand) into a table shaped like reports; best of {BenchStages.RawRounds}"));
             figures.Add(new("raw: serial limit", serialLimit.Value, "reports/s", "-", null, "1 / (1/consume + 1/score + 1/COPY): the three stages one after another"));
         }
         else

@@ -163,11 +163,11 @@ public sealed class BatchWriter
             return wait > TimeSpan.Zero && room.Wait(wait, stoppingToken) && room.Result;
         }
 
+        /// <summary>Adds a part to a lane that has room (<see cref="WaitForRoom"/>), which only the poll thread fills.</summary>
         public void Add(ScoredBatch part)
         {
             if (!queue.Writer.TryWrite(part))
             {
-                written(part);
                 throw new InvalidOperationException("A write lane had no room for a part after it was waited for.");
             }
         }
