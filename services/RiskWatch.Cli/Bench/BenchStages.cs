@@ -62,7 +62,7 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
     }
 
     /// <summary>
-    /// Times each raw stage takes over one measurement of a few seconds; its best is the stage's figure. A limit is what the
+    /// How many times each raw stage is measured (a few seconds each); its best is the stage's figure. A limit is what the
     /// stage can do, and on this shared machine one measurement swung by half between runs minutes apart (stop 41), moving
     /// the serial limit, and so the pipeline's share of it, with it.
     /// </summary>
