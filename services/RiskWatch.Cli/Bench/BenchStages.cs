@@ -70,12 +70,13 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
 
     public async Task<double> RawConsumeAsync(int count, CancellationToken cancellationToken)
     {
+        // Enough partitions that the whole run fits in the in-memory broker at once; consuming does not depend on the count.
+        var kafka = env.CreateTopics($"raw-consume-{count}", Math.Max(6, count / (BenchEnvironment.SafeMessagesPerPartition / 2)));
+        env.Preload(kafka, count, 1000);
         var best = 0.0;
         for (var round = 1; round <= RawRounds; round++)
         {
-            // Enough partitions that the whole run fits in the in-memory broker at once; consuming does not depend on the count.
-            var kafka = env.CreateTopics($"raw-consume-{count}-{round}", Math.Max(6, count / (BenchEnvironment.SafeMessagesPerPartition / 2)));
-            env.Preload(kafka, count, 1000);
+            // A group of its own each round, so each reads the topic from its start.
             var config = KafkaClientConfigs.Consumer(kafka, $"raw-{Guid.NewGuid():N}");
             using var consumer = KafkaClientFactory.CreateConsumer(config);
             consumer.Subscribe(kafka.ReportsTopic);
