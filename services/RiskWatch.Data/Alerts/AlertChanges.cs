@@ -105,7 +105,7 @@ public static class AlertChanges
 
             -- In the changes' order: the relay publishes by outbox_id.
             INSERT INTO outbox (alert_id, event_id, kind, payload)
-            SELECT o.alert_id, o.event_id, o.kind, o.payload::json
+            SELECT o.alert_id, o.event_id, o.kind, o.payload
             FROM unnest(@PublishedAlertIds, @PublishedEventIds, @PublishedKinds, @Payloads) WITH ORDINALITY AS o(alert_id, event_id, kind, payload, n)
             ORDER BY o.n;
             """;

@@ -125,7 +125,7 @@ public sealed class AlertQueries(NpgsqlDataSource dataSource)
         const string sql = $"""
             SELECT {SummaryColumns} FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql};
             SELECT r.report_id AS ReportId, {TrackingCodeOfReport} AS TrackingCode, r.source, r.reporter, r.occurred_at AS OccurredAt, r.grade, r.probabilities,
-                   r.model_version AS ModelVersion, r.body->>'text' AS text, coalesce(r.body->>'language', 'zh') AS language, r.reasons::text AS reasons
+                   r.model_version AS ModelVersion, r.body::json->>'text' AS text, coalesce(r.body::json->>'language', 'zh') AS language, r.reasons
             FROM reports r
             WHERE r.alert_id = @AlertId AND EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = @AlertId AND {AlertScope.Sql})
             ORDER BY r.occurred_at, r.report_id;

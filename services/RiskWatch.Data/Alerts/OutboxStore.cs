@@ -33,7 +33,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         }
 
         const string sql = """
-            SELECT outbox_id AS OutboxId, alert_id AS AlertId, kind, payload::text AS payload
+            SELECT outbox_id AS OutboxId, alert_id AS AlertId, kind, payload
             FROM outbox WHERE published_at IS NULL ORDER BY outbox_id LIMIT @Limit
             """;
         var rows = (await connection.QueryAsync<OutboxMessage>(new CommandDefinition(sql, new { Limit = limit }, transaction,
@@ -101,7 +101,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string sql = """
-            SELECT d.outbox_id AS OutboxId, d.subscriber, d.attempts, o.alert_id AS AlertId, o.kind, o.payload::text AS payload
+            SELECT d.outbox_id AS OutboxId, d.subscriber, d.attempts, o.alert_id AS AlertId, o.kind, o.payload
             FROM webhook_deliveries d JOIN outbox o ON o.outbox_id = d.outbox_id
             JOIN webhook_subscribers s ON s.name = d.subscriber AND s.active
             WHERE d.delivered_at IS NULL AND d.failed_at IS NULL AND d.next_attempt_at <= @Now

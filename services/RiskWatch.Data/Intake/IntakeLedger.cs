@@ -165,7 +165,7 @@ public sealed class IntakeLedger
         // No constraint here can refuse one entry and so fail the others sharing the statement: conflicts do nothing.
         const string sql = $"""
             INSERT INTO intake_ledger ({LedgerCopyRows.Columns})
-            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts::json[], @SubmittedBy,
+            SELECT * FROM unnest(@Ids, @Codes, @Channels, @Sources, @Reporters, @Keys, @FollowUps, @Abouts, @SubmittedBy,
                                  @CityKeys, @DistrictKeys, @StreetKeys, @CodeVersions)
             ON CONFLICT DO NOTHING
             """;
@@ -196,13 +196,13 @@ public sealed class IntakeLedger
     {
         const string sql = """
             SELECT o.report_id AS ReportId, o.tracking_code AS TrackingCode, o.channel, o.source, o.reporter,
-                   o.incident_key AS IncidentKey, o.follow_up_of AS FollowUpOf, o.about::text AS About, o.submitted_by AS SubmittedBy
+                   o.incident_key AS IncidentKey, o.follow_up_of AS FollowUpOf, o.about AS About, o.submitted_by AS SubmittedBy
             FROM intake_ledger l JOIN intake_ledger o ON o.report_id = coalesce(l.follow_up_of, l.report_id)
             WHERE l.tracking_code = @Code AND (@AcceptUnkeyed OR l.tracking_code_version >= 2)
             UNION ALL
             SELECT r.report_id, r.tracking_code, 'api', r.source, r.reporter, r.incident_key, NULL,
-                   jsonb_build_object('location', r.body->'location', 'subject', r.body->'subject', 'sector', r.body->'sector',
-                                      'category', r.body->'category', 'occurredAt', r.body->'occurredAt')::text, NULL
+                   jsonb_build_object('location', r.body::json->'location', 'subject', r.body::json->'subject', 'sector', r.body::json->'sector',
+                                      'category', r.body::json->'category', 'occurredAt', r.body::json->'occurredAt')::text, NULL
             FROM reports r
             WHERE @AcceptUnkeyed AND r.tracking_code = @Code AND NOT EXISTS (SELECT 1 FROM intake_ledger WHERE tracking_code = @Code)
             LIMIT 1

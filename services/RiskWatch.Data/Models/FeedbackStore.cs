@@ -17,7 +17,7 @@ public sealed class FeedbackStore(NpgsqlDataSource dataSource)
     {
         const string sql = """
             SELECT DISTINCT ON (r.report_id)
-                   f.feedback_id AS FeedbackId, r.report_id AS ReportId, f.corrected_grade AS CorrectedGrade, r.body::text AS Body, f.at AS At
+                   f.feedback_id AS FeedbackId, r.report_id AS ReportId, f.corrected_grade AS CorrectedGrade, r.body AS Body, f.at AS At
             FROM grade_feedback f
             JOIN reports r ON r.report_id = ANY (f.report_ids)
             ORDER BY r.report_id, f.at DESC, f.feedback_id DESC

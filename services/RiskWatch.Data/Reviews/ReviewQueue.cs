@@ -58,8 +58,8 @@ public sealed class ReviewQueue(NpgsqlDataSource dataSource, HandlingPolicy poli
 
     private const string ItemColumns = $"""
         q.report_id AS ReportId, {AlertQueries.TrackingCodeOfReport} AS TrackingCode, r.source, r.reporter, r.city, r.district, r.street,
-        r.subject_name AS SubjectName, r.body->>'text' AS Text, r.occurred_at AS OccurredAt, q.queued_at AS QueuedAt,
-        r.probabilities, r.model_version AS ModelVersion, coalesce(r.body->>'language', 'zh') AS Language, r.reasons::text AS Reasons, q.decision, q.decided_by AS DecidedBy,
+        r.subject_name AS SubjectName, r.body::json->>'text' AS Text, r.occurred_at AS OccurredAt, q.queued_at AS QueuedAt,
+        r.probabilities, r.model_version AS ModelVersion, coalesce(r.body::json->>'language', 'zh') AS Language, r.reasons AS Reasons, q.decision, q.decided_by AS DecidedBy,
         q.decided_at AS DecidedAt, q.reason, q.grade, q.alert_id AS AlertId
         """;
 

@@ -75,7 +75,7 @@ internal sealed class ReportCopyRows : BinaryCopyRows
         base.Dispose();
     }
 
-    /// <summary>Starts a json field for <see cref="json"/> to write (json's binary format is its text, migration 0022).</summary>
+    /// <summary>Starts a field for <see cref="json"/> to write: the body and reasons are text columns holding JSON (migration 0026).</summary>
     private int StartJson()
     {
         var start = StartOpenField();

@@ -90,7 +90,7 @@ public sealed partial class InformantFormBrowserTests(IntakeFixture riskWatch) :
         await page.TapAsync("#add-form button[type=submit]");
         await page.Locator("#status").GetByText("补充信息已发送").WaitForAsync(new() { Timeout = 15_000 });
         await riskWatch.WaitForCountAsync(
-            "SELECT count(*) FROM reports f JOIN intake_ledger l ON l.report_id = f.report_id JOIN intake_ledger ol ON ol.tracking_code = @p JOIN reports o ON o.report_id = ol.report_id WHERE l.follow_up_of = o.report_id AND f.incident_key = o.incident_key AND f.body->>'text' LIKE '【补充信息 RW-%'",
+            "SELECT count(*) FROM reports f JOIN intake_ledger l ON l.report_id = f.report_id JOIN intake_ledger ol ON ol.tracking_code = @p JOIN reports o ON o.report_id = ol.report_id WHERE l.follow_up_of = o.report_id AND f.incident_key = o.incident_key AND f.body::json->>'text' LIKE '【补充信息 RW-%'",
             code, 1);
         await page.Locator("#additions").GetByText("1").WaitForAsync(new() { Timeout = 10_000 });
 

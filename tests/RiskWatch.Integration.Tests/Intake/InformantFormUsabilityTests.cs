@@ -56,7 +56,7 @@ public sealed partial class InformantFormUsabilityTests(RiskWatchFixture riskWat
         Assert.Equal("35", await page.InputValueAsync("#workers"));
         Assert.Equal(station, await page.InputValueAsync("#subject-name"));
         Assert.Equal("[]", await page.EvaluateAsync<string>("() => localStorage.getItem('riskwatch.outbox.v1')"));
-        Assert.Equal(0, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about->'subject'->>'name' = @p", station));
+        Assert.Equal(0, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about::json->'subject'->>'name' = @p", station));
 
         // In English, the same refusal in English.
         await page.TapAsync("#lang");
@@ -71,7 +71,7 @@ public sealed partial class InformantFormUsabilityTests(RiskWatchFixture riskWat
         Assert.Equal(0, await page.Locator(".field-error").CountAsync());
         await page.TapAsync("#another");
         Assert.Equal("", await page.InputValueAsync("#text"));
-        Assert.Equal(1, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about->'subject'->>'name' = @p", station));
+        Assert.Equal(1, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about::json->'subject'->>'name' = @p", station));
         Assert.Empty(errors);
     }
 
@@ -131,12 +131,12 @@ public sealed partial class InformantFormUsabilityTests(RiskWatchFixture riskWat
         await Expect(waiting).ToContainTextAsync("报告已保存在本手机上，还没有发出");
         await Expect(waiting).ToContainTextAsync("会自动发送");
         Assert.Equal("waiting", await page.EvaluateAsync<string>("() => document.activeElement.id"));
-        Assert.Equal(0, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about->'subject'->>'name' = @p", station));
+        Assert.Equal(0, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about::json->'subject'->>'name' = @p", station));
 
         await page.Context.SetOfflineAsync(false);
         await Expect(page.Locator("#receipt-code")).ToHaveTextAsync(TrackingCode(), new() { Timeout = 30_000 });
         await Expect(waiting).ToBeHiddenAsync();
-        Assert.Equal(1, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about->'subject'->>'name' = @p", station));
+        Assert.Equal(1, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about::json->'subject'->>'name' = @p", station));
         Assert.Empty(errors);
     }
 

@@ -40,7 +40,7 @@ public sealed class ReporterClaimTests(IntakeFixture riskWatch) : IClassFixture<
             Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
         }
 
-        Assert.Equal(0, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about->'subject'->>'name' LIKE 'claim-%'"));
+        Assert.Equal(0, await riskWatch.CountAsync("SELECT count(*) FROM intake_ledger WHERE about::json->'subject'->>'name' LIKE 'claim-%'"));
 
         // Four anonymous reports naming four made-up informants: together one informant, so no corroboration.
         var station = $"anon-{Guid.NewGuid():N}"[..16];
