@@ -30,6 +30,14 @@ public sealed class KafkaOptionsTests
     }
 
     [Fact]
+    public void Delivery_reports_do_not_copy_headers_and_timestamps_back_out_of_librdkafka()
+    {
+        var config = KafkaClientConfigs.Producer(new KafkaOptions { BootstrapServers = "b:9092" });
+
+        Assert.Equal("key,value", config.DeliveryReportFields);
+    }
+
+    [Fact]
     public void The_consumer_stores_offsets_only_when_told_and_uses_cooperative_rebalancing()
     {
         var config = KafkaClientConfigs.Consumer(new KafkaOptions { BootstrapServers = "b:9092" });
