@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using RiskWatch.Core.Contract;
 using RiskWatch.Core.Incidents;
+using RiskWatch.Data.Intake;
 using RiskWatch.Ml;
 using RiskWatch.Ml.Model;
 using RiskWatch.Ml.Text;
@@ -48,6 +49,15 @@ public class HotPathBenchmarks
 
     [Benchmark]
     public string IncidentKeyNormalisation() => IncidentKey.For(report);
+
+    /// <summary>Intake's keys for a report: its incident key (the Kafka key) and its place keys (recorded in the ledger).</summary>
+    [Benchmark]
+    public (string, PlaceKeys) IntakeKeys() => (IncidentKey.For(report, PlaceNames.BuiltIn),
+        new PlaceKeys(PlaceNames.BuiltIn.City(report.Location.City), PlaceNames.BuiltIn.District(report.Location.District), PlaceNames.BuiltIn.Street(report.Location.Street)));
+
+    /// <summary>What the intake ledger keeps of a report for its follow-ups: where, about whom, when.</summary>
+    [Benchmark]
+    public string LedgerAbout() => IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options);
 
     [Benchmark]
     public ExtractedNumbers NumberExtraction() => TextNumberExtractor.Extract(ChineseText, Now);
