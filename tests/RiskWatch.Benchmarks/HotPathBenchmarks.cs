@@ -52,12 +52,15 @@ public class HotPathBenchmarks
 
     /// <summary>Intake's keys for a report: its incident key (the Kafka key) and its place keys (recorded in the ledger).</summary>
     [Benchmark]
-    public (string, PlaceKeys) IntakeKeys() => (IncidentKey.For(report, PlaceNames.BuiltIn),
-        new PlaceKeys(PlaceNames.BuiltIn.City(report.Location.City), PlaceNames.BuiltIn.District(report.Location.District), PlaceNames.BuiltIn.Street(report.Location.Street)));
+    public (string, PlaceKeys) IntakeKeys()
+    {
+        var place = new PlaceKeys(PlaceNames.BuiltIn.City(report.Location.City), PlaceNames.BuiltIn.District(report.Location.District), PlaceNames.BuiltIn.Street(report.Location.Street));
+        return (IncidentKey.FromPlaceKeys(place.City, place.District, place.Street, report.Subject.Name), place);
+    }
 
     /// <summary>What the intake ledger keeps of a report for its follow-ups: where, about whom, when.</summary>
     [Benchmark]
-    public string LedgerAbout() => IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options);
+    public string LedgerAbout() => IntakeLedger.AboutJson(report);
 
     [Benchmark]
     public ExtractedNumbers NumberExtraction() => TextNumberExtractor.Extract(ChineseText, Now);

@@ -396,8 +396,11 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
         return new IntakeResult(closedLoop, atRates);
     }
 
+    /// <summary>A platform batch run: the load generator's account, and where PostgreSQL spent the run (warm-up included).</summary>
+    public sealed record PlatformResult(LoadGenerator.Result Load, IReadOnlyList<StatementCost> Statements);
+
     /// <summary>Signed platform batches from a separate process, a few in flight, as fast as Ingest answers them.</summary>
-    public async Task<LoadGenerator.Result> PlatformIntakeAsync(TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<PlatformResult> PlatformIntakeAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         var kafka = env.CreateTopics("platform");
         await using var database = await env.CreateDatabaseAsync(cancellationToken);
@@ -413,7 +416,9 @@ public sealed partial class BenchStages(BenchEnvironment env, TextWriter log, Ti
             [LoadGenerator.PlatformSecretVariable] = secret,
             [LoadGenerator.PlatformPrincipalVariable] = principal,
         };
-        return await RunLoadAsync([ingest.App.Urls.First()], 4, 0, duration, PlatformBatch, null, cancellationToken, credentials);
+        await StatementCosts.ResetAsync(connectionString, cancellationToken);
+        var load = await RunLoadAsync([ingest.App.Urls.First()], 4, 0, duration, PlatformBatch, null, cancellationToken, credentials);
+        return new PlatformResult(load, await StatementCosts.ReadAsync(connectionString, cancellationToken));
     }
 
     /// <summary>

@@ -97,6 +97,7 @@ public static class BenchCommand
 
         var peak = 0.0;
         BenchStages.PipelineResult? largest = null;
+        IReadOnlyList<BenchStages.StatementCost> platformStatements = [];
         if (stages.Contains("pipeline"))
         {
             log.WriteLine("Pipeline at growing sizes ...");
@@ -217,7 +218,7 @@ public static class BenchCommand
         if (stages.Contains("platform"))
         {
             log.WriteLine("Platform batch intake ...");
-            var batches = await run.PlatformIntakeAsync(loadSeconds, cancellationToken);
+            (var batches, platformStatements) = await run.PlatformIntakeAsync(loadSeconds, cancellationToken);
             figures.Add(new("intake: platform batches", batches.AcceptedPerSecond, "reports/s", ">= 50,000", batches.AcceptedPerSecond >= 50_000,
                 string.Create(CultureInfo.InvariantCulture, $"signed batches of {BenchStages.PlatformBatch:N0}, 4 in flight; a batch p50 {batches.P50Ms:N0} ms, p99 {batches.P99Ms:N0} ms; {batches.Failed:N0} failed")));
         }
@@ -248,19 +249,26 @@ public static class BenchCommand
             "|---|---|---|---|---|",
         };
         lines.AddRange(figures.Select(f => f.Row()));
-        if (largest is { Statements.Count: > 0 })
+        StatementTable(lines, "the largest pipeline run", largest?.Statements ?? []);
+        StatementTable(lines, "the platform batches (warm-up included)", platformStatements);
+        return string.Join('\n', lines) + "\n";
+    }
+
+    private static void StatementTable(List<string> lines, string run, IReadOnlyList<BenchStages.StatementCost> statements)
+    {
+        if (statements.Count == 0)
         {
-            var total = largest.Statements.Sum(st => st.TotalMs);
-            lines.Add("");
-            lines.Add($"Where PostgreSQL spent the largest pipeline run (pg_stat_statements, statements over 1% of the time; {total / 1000:N1} s in all):");
-            lines.Add("");
-            lines.Add("| statement | calls | total | mean | rows |");
-            lines.Add("|---|---|---|---|---|");
-            lines.AddRange(largest.Statements.Select(st => string.Create(CultureInfo.InvariantCulture,
-                $"| `{Shorten(st.Query)}` | {st.Calls:N0} | {st.TotalMs / 1000:N1} s ({st.TotalMs / total:P0}) | {st.MeanMs:N2} ms | {st.Rows:N0} |")));
+            return;
         }
 
-        return string.Join('\n', lines) + "\n";
+        var total = statements.Sum(st => st.TotalMs);
+        lines.Add("");
+        lines.Add($"Where PostgreSQL spent {run} (pg_stat_statements, statements over 1% of the time; {total / 1000:N1} s in all):");
+        lines.Add("");
+        lines.Add("| statement | calls | total | mean | rows |");
+        lines.Add("|---|---|---|---|---|");
+        lines.AddRange(statements.Select(st => string.Create(CultureInfo.InvariantCulture,
+            $"| `{Shorten(st.Query)}` | {st.Calls:N0} | {st.TotalMs / 1000:N1} s ({st.TotalMs / total:P0}) | {st.MeanMs:N2} ms | {st.Rows:N0} |")));
     }
 
     private static IEnumerable<BenchFigure> ClusterFigures(BenchStages.ClusterResult cluster)

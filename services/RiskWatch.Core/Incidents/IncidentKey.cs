@@ -32,8 +32,12 @@ public static class IncidentKey
     public static string For(string city, string? district, string? street, string subjectName, PlaceNames places)
     {
         ArgumentNullException.ThrowIfNull(places);
-        return string.Join('|', places.City(city), places.District(district), places.Street(street), Normalise(subjectName));
+        return FromPlaceKeys(places.City(city), places.District(district), places.Street(street), subjectName);
     }
+
+    /// <summary>The key from place keys already made (<see cref="PlaceNames.City"/> and the others), for a caller that keeps them too.</summary>
+    public static string FromPlaceKeys(string cityKey, string districtKey, string streetKey, string subjectName) =>
+        string.Join('|', cityKey, districtKey, streetKey, Normalise(subjectName));
 
     /// <summary>NFKC folds full-width forms; then lower case and keep only letters and digits.</summary>
     public static string Normalise(string? text)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using RiskWatch.Core.Contract;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -260,8 +261,15 @@ public sealed class IntakeLedger
     }
 
     /// <summary>The parts of a report a follow-up copies (where, about whom, when): never its text.</summary>
-    public static string AboutJson(object location, object subject, string? sector, string? category, DateTimeOffset occurredAt, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(new { location, subject, sector, category, occurredAt }, options);
+    public static string AboutJson(ReportV1 report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        // Typed, not an anonymous object of objects: the serializer then writes the place and subject without looking up
+        // their types at run time, for every report intake records.
+        return JsonSerializer.Serialize(new About(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt), ReportJson.Options);
+    }
+
+    private sealed record About(ReportLocation Location, ReportSubject Subject, string? Sector, string? Category, DateTimeOffset OccurredAt);
 
     private sealed record StatusRow(DateTime? ReceivedAt, int Additions, string? AlertStatus, DateTime? UpdatedAt, bool Reviewed, string? ReviewDecision);
 }

@@ -138,6 +138,7 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
         var seen = new HashSet<Guid>();
         var messages = new List<ReportMessage>(reports.Count);
         var sending = new List<int>(reports.Count);
+        var placesSent = new List<PlaceKeys>(reports.Count);
         for (var i = 0; i < reports.Count; i++)
         {
             var report = reports[i];
@@ -157,8 +158,11 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
             }
             else
             {
-                messages.Add(new ReportMessage(IncidentKey.For(report, places), json));
+                // Each name normalised once, for the key and for the ledger's place.
+                var place = new PlaceKeys(places.City(report.Location.City), places.District(report.Location.District), places.Street(report.Location.Street));
+                messages.Add(new ReportMessage(IncidentKey.FromPlaceKeys(place.City, place.District, place.Street, report.Subject.Name), json));
                 sending.Add(i);
+                placesSent.Add(place);
             }
         }
 
@@ -181,10 +185,10 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
                     report.Reporter,
                     messages[n].IncidentKey,
                     followUp?.Of,
-                    IntakeLedger.AboutJson(report.Location, report.Subject, report.Sector, report.Category, report.OccurredAt, ReportJson.Options),
+                    IntakeLedger.AboutJson(report),
                     sender.Principal)
                 {
-                    Place = new PlaceKeys(places.City(report.Location.City), places.District(report.Location.District), places.Street(report.Location.Street)),
+                    Place = placesSent[n],
                     TrackingCodeVersion = TrackingCode.KeyedVersion,
                 });
             }
