@@ -80,7 +80,8 @@ public static class PlatformBatchReader
     public static (ParseResult Parsed, Guid? Id) Parse(ReadOnlyMemory<byte> json, DateTimeOffset now)
     {
         using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = ReportParser.MaxDepth + 2 });
-        return (ReportParser.Parse(document.RootElement, now), IdOf(document.RootElement));
+        var parsed = ReportParser.Parse(document.RootElement, now);
+        return (parsed, parsed.Report?.ReportId ?? IdOf(document.RootElement));
     }
 
     private static Guid? IdOf(JsonElement element) =>

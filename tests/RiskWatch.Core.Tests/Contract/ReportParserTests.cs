@@ -44,6 +44,39 @@ public sealed class ReportParserTests
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(8)), report.CollectiveAction.ExpectedAt);
     }
 
+    /// <summary>
+    /// Issue 14, finding 6: a name given twice is refused, naming it, wherever it is and however it is spelt: the same bytes
+    /// at the top or in a nested object, an escaped spelling of the same name, and a repeat among more names than the
+    /// parser compares by hash. Forty distinct names are no repeat.
+    /// </summary>
+    [Theory]
+    [InlineData(",\"text\":\"again\"", "text")]
+    [InlineData(",\"\\u0074ext\":\"again\"", "text")]
+    [InlineData(""","x0":1,"x1":2,"x2":3,"x3":4,"x4":5,"x5":6,"x6":7,"x7":8,"x8":9,"x9":10,"y0":1,"y1":2,"y2":3,"y3":4,"y4":5,"y5":6,"y6":7,"y7":8,"y8":9,"y9":10,"x9":11""", "x9")]
+    public void A_name_given_twice_is_refused_naming_it(string addedAtTheEnd, string field)
+    {
+        var json = Example().ToJsonString();
+
+        var errors = ReportParser.Parse(Encoding.UTF8.GetBytes(json[..^1] + addedAtTheEnd + "}"), Now).Errors;
+
+        Assert.Equal([new FieldError(field, "is given more than once; give each field once")], errors);
+    }
+
+    [Fact]
+    public void A_name_given_twice_in_a_nested_object_is_refused_under_its_path_and_many_distinct_names_are_not_a_repeat()
+    {
+        var json = Example().ToJsonString().Replace("\"city\":", "\"street\":\"x\",\"city\":", StringComparison.Ordinal);
+        var many = Example();
+        for (var i = 0; i < 40; i++)
+        {
+            many[$"extra{i}"] = i;
+        }
+
+        Assert.Equal([new FieldError("location.street", "is given more than once; give each field once")],
+            ReportParser.Parse(Encoding.UTF8.GetBytes(json), Now).Errors);
+        Assert.NotNull(Parse(many).Report);
+    }
+
     [Fact]
     public void A_minimal_report_needs_only_the_required_fields_and_gets_its_language_detected()
     {
