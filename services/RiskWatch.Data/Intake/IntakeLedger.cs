@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Dapper;
-using RiskWatch.Core.Contract;
 using Npgsql;
 using NpgsqlTypes;
+using RiskWatch.Core.Contract;
 
 namespace RiskWatch.Data.Intake;
 
