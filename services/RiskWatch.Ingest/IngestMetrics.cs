@@ -71,11 +71,12 @@ public static class IngestMetrics
         }
     }
 
-    public static void RecordAccepted(string source, IntakeChannel channel)
+    /// <summary>Counts <paramref name="count"/> reports of one source intake accepted (a platform batch's in one call, not one each).</summary>
+    public static void RecordAccepted(string source, IntakeChannel channel, int count = 1)
     {
         var s = KnownSource(source);
-        ReportsReceived.WithLabels(s, channel.ToLabel()).Inc();
-        ReportsAccepted.WithLabels(s, channel.ToLabel()).Inc();
+        ReportsReceived.WithLabels(s, channel.ToLabel()).Inc(count);
+        ReportsAccepted.WithLabels(s, channel.ToLabel()).Inc(count);
     }
 
     /// <summary>Counts a report intake refused; <paramref name="source"/> is null when the body never parsed.</summary>

@@ -264,13 +264,22 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
         }
 
         var answers = new IntakeResult?[delivered.Length];
+        // Accepted reports are counted by runs of one source (a platform batch is one run): a label lookup per run, not per report.
+        string? runSource = null;
+        var run = 0;
         for (var n = 0; n < delivered.Length; n++)
         {
             var source = reports[sending[n]].Source;
             switch (delivered[n])
             {
                 case SinkResult.Delivered:
-                    IngestMetrics.RecordAccepted(source, origin.Channel);
+                    if (source != runSource)
+                    {
+                        CountRun();
+                        runSource = source;
+                    }
+
+                    run++;
                     break;
                 case SinkResult.Full:
                     IngestMetrics.RecordRejected(IngestMetrics.Reasons.BacklogFull, source, origin.Channel);
@@ -283,7 +292,17 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
             }
         }
 
+        CountRun();
         return answers;
+
+        void CountRun()
+        {
+            if (run > 0)
+            {
+                IngestMetrics.RecordAccepted(runSource!, origin.Channel, run);
+                run = 0;
+            }
+        }
     }
 
     private static string FormReporter(ClaimsPrincipal user) =>

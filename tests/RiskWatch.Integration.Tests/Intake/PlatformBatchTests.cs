@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -18,6 +19,15 @@ public sealed class PlatformBatchTests(IntakeFixture riskWatch) : IClassFixture<
         report["source"] = "platform";
         report["reporter"] = principal;
         return report;
+    }
+
+    /// <summary>Ingest's count of platform reports accepted through platform batches, from its /metrics.</summary>
+    private async Task<double> PlatformReportsCountedAsync()
+    {
+        using var ingest = new HttpClient { BaseAddress = new Uri(riskWatch.System.IngestManagementUrl) };
+        var line = (await ingest.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("riskwatch_reports_accepted_total{", StringComparison.Ordinal)
+            && l.Contains("source=\"platform\"", StringComparison.Ordinal) && l.Contains("channel=\"platform\"", StringComparison.Ordinal));
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
     [Fact]
@@ -75,12 +85,17 @@ public sealed class PlatformBatchTests(IntakeFixture riskWatch) : IClassFixture<
         reports[500]["workersAffected"] = -5;
         reports[999]["category"] = "bogus";
         var body = new JsonArray([.. reports]).ToJsonString();
+        var countedBefore = await PlatformReportsCountedAsync();
 
         using var response = await riskWatch.Ingest.SendAsync(IntakeFixture.SignedBatch(key, secret, body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answer = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(997, answer["accepted"]!.GetValue<int>());
+        // Ingest's metric counts every accepted report, though it counts a batch's in one call. (Tests running meanwhile may
+        // add to the counter, never take from it.)
+        var counted = await PlatformReportsCountedAsync() - countedBefore;
+        Assert.True(counted >= 997, $"riskwatch_reports_accepted_total rose by {counted} for 997 accepted reports");
         Assert.Equal(3, answer["rejected"]!.GetValue<int>());
         var results = answer["results"]!.AsArray();
         Assert.Equal(1000, results.Count);
