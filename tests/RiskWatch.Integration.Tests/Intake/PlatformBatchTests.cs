@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -25,9 +24,7 @@ public sealed class PlatformBatchTests(IntakeFixture riskWatch) : IClassFixture<
     private async Task<double> PlatformReportsCountedAsync()
     {
         using var ingest = new HttpClient { BaseAddress = new Uri(riskWatch.System.IngestManagementUrl) };
-        var line = (await ingest.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("riskwatch_reports_accepted_total{", StringComparison.Ordinal)
-            && l.Contains("source=\"platform\"", StringComparison.Ordinal) && l.Contains("channel=\"platform\"", StringComparison.Ordinal));
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+        return Metrics.Sample(await ingest.GetStringAsync("/metrics"), "riskwatch_reports_accepted_total", "source=\"platform\",channel=\"platform\"");
     }
 
     [Fact]

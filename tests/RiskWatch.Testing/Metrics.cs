@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace RiskWatch.Reliability.Tests.Support;
+namespace RiskWatch.Testing;
 
 /// <summary>Reads samples out of a Prometheus text exposition (a service's /metrics).</summary>
 public static partial class Metrics
