@@ -264,22 +264,12 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
         }
 
         var answers = new IntakeResult?[delivered.Length];
-        // Accepted reports are counted by runs of one source (a platform batch is one run): a label lookup per run, not per report.
-        string? runSource = null;
-        var run = 0;
         for (var n = 0; n < delivered.Length; n++)
         {
             var source = reports[sending[n]].Source;
             switch (delivered[n])
             {
                 case SinkResult.Delivered:
-                    if (source != runSource)
-                    {
-                        CountRun();
-                        runSource = source;
-                    }
-
-                    run++;
                     break;
                 case SinkResult.Full:
                     IngestMetrics.RecordRejected(IngestMetrics.Reasons.BacklogFull, source, origin.Channel);
@@ -292,17 +282,13 @@ public sealed class ReportIntake(IReportSink sink, IntakeLedger ledger, Handling
             }
         }
 
-        CountRun();
-        return answers;
-
-        void CountRun()
+        // Accepted reports are counted per source (a platform batch in one call), not with a label lookup each.
+        foreach (var accepted in sending.Where((_, n) => delivered[n] is SinkResult.Delivered).GroupBy(i => reports[i].Source))
         {
-            if (run > 0)
-            {
-                IngestMetrics.RecordAccepted(runSource!, origin.Channel, run);
-                run = 0;
-            }
+            IngestMetrics.RecordAccepted(accepted.Key, origin.Channel, accepted.Count());
         }
+
+        return answers;
     }
 
     private static string FormReporter(ClaimsPrincipal user) =>
